@@ -5,7 +5,9 @@ import java.util.Map;
 /** Maps drive letters to WebDAV URLs or UNC paths (WNetAddConnection2 / WNetCancelConnection2). */
 public interface DriveMapper {
 
-  /** Maps {@code letter} (A–Z) to {@code remote} (http URL or UNC); fails if the letter is in use. */
+  /**
+   * Maps {@code letter} (A–Z) to {@code remote} (http URL or UNC); fails if the letter is in use.
+   */
   void map(char letter, String remote, boolean persistent) throws ShimException;
 
   /** Removes the mapping of {@code letter}; no error when none exists. */

@@ -1,0 +1,39 @@
+package ca.eazybackup.e3.agent.backup.content;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * The content layer (Kopia repo/content): hashes, deduplicates, compresses, encrypts and packs byte
+ * chunks, and finds them again by id. The object layer above never sees packs or indexes.
+ * Thread-safe: the uploader writes from several threads.
+ */
+public interface ContentStore {
+
+  /**
+   * Stores {@code data} unless a content with the same id exists, and returns the id.
+   *
+   * @param prefix "" for file data, or one letter: {@code k} directories, {@code m} manifests,
+   *     {@code x} indirect lists
+   * @param compressor Kopia compressor name ({@code zstd}, {@code s2-default}, ...), or "none"
+   */
+  ContentId write(byte[] data, int offset, int length, String prefix, String compressor)
+      throws IOException;
+
+  /** The plaintext of {@code id}, decrypted, decompressed and verified against its hash. */
+  byte[] read(ContentId id) throws IOException;
+
+  boolean exists(ContentId id) throws IOException;
+
+  /** Lists live (not deleted) contents whose id starts with {@code prefix}. */
+  void list(String prefix, Consumer<ContentInfo> each) throws IOException;
+
+  /** Writes a deletion marker for {@code id}. */
+  void delete(ContentId id) throws IOException;
+
+  /**
+   * Makes everything written so far durable: open packs are written, then the index blobs that
+   * reference them. A snapshot manifest may only be written after this returns.
+   */
+  void flush() throws IOException;
+}

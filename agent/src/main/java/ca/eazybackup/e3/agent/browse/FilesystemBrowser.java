@@ -32,7 +32,9 @@ import java.util.List;
  * WindowsPath}). Links (symlinks, and junctions, which Java reports as "other" files) are listed
  * with {@code "link": true}; one whose target leaves the volume or share it sits on is also marked
  * {@code "link_escapes": true} and is never followed: browsing into it, or into any folder whose
- * real location is outside its volume, is refused. Links that stay on their volume are followed.
+ * real location is outside its volume, is refused. Links that stay on their volume are followed. A
+ * dangling link counts as escaping. The volume of a native path ({@code /srv/x}) is {@code /}, so
+ * there only the path checks apply.
  */
 public final class FilesystemBrowser {
   static final int MAX_ENTRIES = 1000;
@@ -266,16 +268,23 @@ public final class FilesystemBrowser {
             false,
             false);
       }
-      boolean escapes;
-      boolean directory;
       try {
-        escapes = !child.toRealPath().startsWith(volumeReal);
-        directory = Files.isDirectory(child);
+        if (!child.toRealPath().startsWith(volumeReal)) {
+          return new Entry(name, Files.isDirectory(child), 0, attrs.lastModifiedTime(), true, true);
+        }
+        // Stays on the volume (also OneDrive placeholders, which are reparse points): show the
+        // target's type and size.
+        BasicFileAttributes target = Files.readAttributes(child, BasicFileAttributes.class);
+        return new Entry(
+            name,
+            target.isDirectory(),
+            target.isDirectory() ? 0 : target.size(),
+            target.lastModifiedTime(),
+            true,
+            false);
       } catch (IOException e) {
-        escapes = true; // dangling: nowhere safe to go
-        directory = false;
+        return new Entry(name, false, 0, attrs.lastModifiedTime(), true, true); // dangling
       }
-      return new Entry(name, directory, 0, attrs.lastModifiedTime(), true, escapes);
     }
 
     void writeTo(ObjectNode node, String path) {

@@ -117,8 +117,9 @@ public final class JnaWindowsHost implements WindowsHost {
   /** Checks the path like the simulated host does, then hands it to the JDK unchanged. */
   @Override
   public Path resolve(String path) throws ShimException {
-    WindowsPath.parse(path);
-    return Path.of(path);
+    WindowsPath parsed = WindowsPath.parse(path);
+    // "C:" alone is drive-relative to Windows; the normalized form "C:\" is the root meant.
+    return Path.of(parsed.kind() == WindowsPath.Kind.NATIVE ? path : parsed.toString());
   }
 
   private static void addConnection(

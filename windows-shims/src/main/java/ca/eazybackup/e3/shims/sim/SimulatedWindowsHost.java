@@ -265,6 +265,35 @@ public final class SimulatedWindowsHost implements WindowsHost {
     }
   }
 
+  /**
+   * Restarts the simulated machine: deviceless share connections and non-persistent mappings are
+   * gone, persistent ones come back (not announced to Explorer yet), WebClient is stopped again and
+   * forgets its ports, installed auto-start services run. The journal records {@code host.restart}.
+   */
+  public void restart() throws ShimException {
+    store.update(
+        state -> {
+          state.connections.clear();
+          state.mappings.removeIf(m -> !m.persistent());
+          state.webClientPorts.clear();
+          state.announced.clear();
+          state.services.replaceAll(
+              (key, s) -> {
+                if (s.name().equalsIgnoreCase(WindowsKeys.WEBCLIENT_SERVICE)) {
+                  return s.state().equals(ServiceState.DISABLED.name())
+                      ? s
+                      : s.withState(ServiceState.STOPPED.name());
+                }
+                return s.state().equals(ServiceState.DISABLED.name())
+                    ? s
+                    : s.withState(ServiceState.RUNNING.name());
+              });
+          state.services.values().removeIf(SimState.Service::markedForDelete);
+          return null;
+        });
+    journal.ok("host.restart");
+  }
+
   /** This process's journal entries, oldest first (the file has every process's). */
   public List<Map<String, Object>> journalEntries() {
     return journal.entries();

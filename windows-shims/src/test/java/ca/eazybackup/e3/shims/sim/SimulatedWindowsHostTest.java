@@ -369,4 +369,22 @@ class SimulatedWindowsHostTest {
         .hasMessageContaining("state.json");
     assertThat(Files.readString(root.resolve("state.json"))).isEqualTo("{not json");
   }
+
+  @Test
+  void aRestartDropsSessionStateButKeepsPersistentMappingsAndAutoStartServices() throws Exception {
+    SimulatedWindowsHost admin = elevated();
+    admin.serviceControl().install("e3-backup-agent", "E3 Backup Agent", List.of("agent.exe"));
+    host.services().start("WebClient");
+    host.networkShares().connect(SHARE, "alice", PASSWORD.toCharArray(), "CORP");
+    host.drives().map('Z', "\\\\fileserver\\public", true);
+    host.drives().map('Y', "http://127.0.0.1:1111/", false);
+
+    host.restart();
+
+    assertThat(host.drives().mappings()).containsOnlyKeys('Z');
+    assertWin32(() -> host.resolve(SHARE), Win32Error.ERROR_ACCESS_DENIED);
+    assertThat(host.services().state("WebClient")).isEqualTo(ServiceState.STOPPED);
+    assertThat(host.serviceControl().state("e3-backup-agent")).isEqualTo(ServiceState.RUNNING);
+    assertThat(host.explorerView().needsRefresh()).containsExactly('Z');
+  }
 }

@@ -1,0 +1,38 @@
+package ca.eazybackup.e3.agent.cli;
+
+import ca.eazybackup.e3.agent.logging.LoggingSetup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code e3-backup-agent}: one binary for foreground runs, the service, and diagnostics. */
+@Command(
+    name = "e3-backup-agent",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionCommand.Provider.class,
+    description = "The e3 backup agent: runs the backups, restores and commands of the addon.",
+    subcommands = {
+      RunCommand.class,
+      ServiceCommand.class,
+      VersionCommand.class,
+      DoctorCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class AgentMain implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    LoggingSetup.toConsole();
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this instead of main). */
+  public static int execute(String... args) {
+    return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -1,0 +1,20 @@
+package ca.eazybackup.e3.agent.cli;
+
+import ca.eazybackup.e3.agent.runner.NativeHost;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Checks config, addon, S3, elevation and WebClient; non-zero exit when something fails. */
+@Command(
+    name = "doctor",
+    description = "Check config, addon, S3, elevation and the WebClient service.")
+final class DoctorCommand implements Callable<Integer> {
+
+  @Mixin ConfigOption config = new ConfigOption();
+
+  @Override
+  public Integer call() {
+    return new Doctor(System.out, NativeHost.currentOrNative()).check(config.path());
+  }
+}

@@ -57,7 +57,10 @@ public final class BackupSteps {
   @When("the client starts a run of the job")
   public void startRun() {
     w.runId =
-        w.api().post("cloudbackup_start_run.php", Map.of("job_id", w.jobId)).path("run_id").asLong();
+        w.api()
+            .post("cloudbackup_start_run.php", Map.of("job_id", w.jobId))
+            .path("run_id")
+            .asLong();
     w.runIds.add(w.runId);
   }
 
@@ -65,7 +68,9 @@ public final class BackupSteps {
   public void runEnds(String status, int seconds) {
     JsonNode run = w.awaitRun(w.jobId, w.runId, Duration.ofSeconds(seconds));
     assertThat(run.path("status").asText())
-        .as("run %d status (error: %s)%s", w.runId, run.path("error_summary").asText(), w.diagnostics())
+        .as(
+            "run %d status (error: %s)%s",
+            w.runId, run.path("error_summary").asText(), w.diagnostics())
         .isEqualTo(status);
   }
 

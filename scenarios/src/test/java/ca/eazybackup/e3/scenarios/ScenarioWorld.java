@@ -68,7 +68,9 @@ public final class ScenarioWorld {
   /** Starts the agent process (fast polling so scenarios take seconds). */
   AgentProcess startAgent() {
     if (agent == null) {
-      agent = tenant.agentProcess(SharedSystem.agentJar(), dir.resolve("agent"), account, 0.5, agentEnv);
+      agent =
+          tenant.agentProcess(
+              SharedSystem.agentJar(), dir.resolve("agent"), account, 0.5, agentEnv);
     }
     return agent.start();
   }

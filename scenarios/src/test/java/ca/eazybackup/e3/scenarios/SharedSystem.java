@@ -7,12 +7,15 @@ import java.time.Duration;
 
 /**
  * The S3 server and the fake addon, started once for the whole suite: each scenario gets its own
- * client, agent and buckets, so tenant isolation keeps scenarios independent. Watchdog and
- * reclaim timings are shortened so that those scenarios run in seconds.
+ * client, agent and buckets, so tenant isolation keeps scenarios independent. Watchdog and reclaim
+ * timings are shortened so that those scenarios run in seconds.
  */
 final class SharedSystem {
-  static final Duration RECLAIM_GRACE = Duration.ofSeconds(4);
-  static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(8);
+  // Agents in scenarios heartbeat every second (HEARTBEAT), so these stay far above it even on
+  // a loaded 2-core CI machine, and far below the production 180 s / 720 s.
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  static final Duration RECLAIM_GRACE = Duration.ofSeconds(10);
+  static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(30);
   private static SimEnvironment env;
 
   private SharedSystem() {}

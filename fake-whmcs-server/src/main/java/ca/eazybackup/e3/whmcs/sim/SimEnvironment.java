@@ -124,11 +124,23 @@ public final class SimEnvironment implements AutoCloseable {
         AgentAccount account,
         double pollIntervalSecs,
         Map<String, String> environment) {
+      return agentProcess(agentJar, home, account, pollIntervalSecs, 60, environment);
+    }
+
+    /** As above, with the heartbeat interval of runs (seconds). */
+    public AgentProcess agentProcess(
+        Path agentJar,
+        Path home,
+        AgentAccount account,
+        double pollIntervalSecs,
+        double heartbeatSecs,
+        Map<String, String> environment) {
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("ApiBaseURL", addon.baseUrl());
       conf.put("AgentID", Long.toString(account.agentId()));
       conf.put("AgentToken", account.token());
       conf.put("PollIntervalSecs", String.format(Locale.ROOT, "%s", pollIntervalSecs));
+      conf.put("HeartbeatIntervalSecs", String.format(Locale.ROOT, "%s", heartbeatSecs));
       conf.put("Hostname", "sim-" + account.agentId());
       return new AgentProcess(agentJar, home, conf, environment);
     }

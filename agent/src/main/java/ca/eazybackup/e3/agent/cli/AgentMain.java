@@ -1,6 +1,9 @@
 package ca.eazybackup.e3.agent.cli;
 
 import ca.eazybackup.e3.agent.logging.LoggingSetup;
+import ca.eazybackup.e3.agent.runner.NativeHost;
+import ca.eazybackup.e3.shims.WindowsHost;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -1,0 +1,281 @@
+package ca.eazybackup.e3.agent.backup.compression;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Kopia's compressor names and 4-byte header ids (kopia repo/compression/compression_ids.go). gzip,
+ * pgzip (plain RFC 1952 members, so the JDK reads them), deflate and zstd run here; s2 and lz4 are
+ * known by name and id but rejected with a clear error.
+ */
+public final class Compressors {
+  /** The header id the index records for uncompressed contents. */
+  public static final int NONE_ID = 0;
+
+  public static final String NONE = "none";
+
+  private static final Map<String, Integer> IDS = new LinkedHashMap<>();
+  private static final Map<String, Compressor> BY_NAME = new LinkedHashMap<>();
+  private static final Map<Integer, Compressor> BY_ID = new LinkedHashMap<>();
+
+  static {
+    IDS.put("gzip", 0x1000);
+    IDS.put("gzip-best-speed", 0x1001);
+    IDS.put("gzip-best-compression", 0x1002);
+    IDS.put("zstd", 0x1100);
+    IDS.put("zstd-fastest", 0x1101);
+    IDS.put("zstd-better-compression", 0x1102);
+    IDS.put("zstd-best-compression", 0x1103);
+    IDS.put("s2-default", 0x1200);
+    IDS.put("s2-better", 0x1201);
+    IDS.put("s2-parallel-4", 0x1202);
+    IDS.put("s2-parallel-8", 0x1203);
+    IDS.put("pgzip", 0x1300);
+    IDS.put("pgzip-best-speed", 0x1301);
+    IDS.put("pgzip-best-compression", 0x1302);
+    IDS.put("lz4", 0x1400);
+    IDS.put("deflate-default", 0x1500);
+    IDS.put("deflate-best-speed", 0x1501);
+    IDS.put("deflate-best-compression", 0x1502);
+
+    add(new Gzip("gzip", Deflater.DEFAULT_COMPRESSION));
+    add(new Gzip("gzip-best-speed", Deflater.BEST_SPEED));
+    add(new Gzip("gzip-best-compression", Deflater.BEST_COMPRESSION));
+    add(new Gzip("pgzip", Deflater.DEFAULT_COMPRESSION));
+    add(new Gzip("pgzip-best-speed", Deflater.BEST_SPEED));
+    add(new Gzip("pgzip-best-compression", Deflater.BEST_COMPRESSION));
+    // klauspost/compress zstd levels: fastest≈1, default≈3, better≈7, best≈11.
+    add(new ZstdCompressor("zstd", 3));
+    add(new ZstdCompressor("zstd-fastest", 1));
+    add(new ZstdCompressor("zstd-better-compression", 7));
+    add(new ZstdCompressor("zstd-best-compression", 11));
+    add(new RawDeflate("deflate-default", Deflater.DEFAULT_COMPRESSION));
+    add(new RawDeflate("deflate-best-speed", Deflater.BEST_SPEED));
+    add(new RawDeflate("deflate-best-compression", Deflater.BEST_COMPRESSION));
+  }
+
+  private Compressors() {}
+
+  private static void add(Compressor c) {
+    BY_NAME.put(c.name(), c);
+    BY_ID.put(c.headerId(), c);
+  }
+
+  /** Every name Kopia knows. */
+  public static Set<String> knownNames() {
+    return Collections.unmodifiableSet(IDS.keySet());
+  }
+
+  /** Kopia's header id for {@code name}; "none"/"" are {@link #NONE_ID}. */
+  public static int headerId(String name) throws UnsupportedCompressorException {
+    if (name == null || name.isEmpty() || NONE.equals(name)) {
+      return NONE_ID;
+    }
+    Integer id = IDS.get(name);
+    if (id == null) {
+      throw new UnsupportedCompressorException("unknown compressor: " + name);
+    }
+    return id;
+  }
+
+  /** The compressor for {@code name}, or null for "none". */
+  public static Compressor byName(String name) throws UnsupportedCompressorException {
+    int id = headerId(name);
+    return id == NONE_ID ? null : byHeaderId(id);
+  }
+
+  public static Compressor byHeaderId(int id) throws UnsupportedCompressorException {
+    Compressor c = BY_ID.get(id);
+    if (c == null) {
+      String name =
+          IDS.entrySet().stream()
+              .filter(e -> e.getValue() == id)
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElse(null);
+      throw new UnsupportedCompressorException(
+          name == null
+              ? "unknown compression header id " + Integer.toHexString(id)
+              : "unsupported compressor " + name + " (no Java implementation in this agent)");
+    }
+    return c;
+  }
+
+  /** Decompresses a header-prefixed stream, choosing the codec from its header. */
+  public static byte[] decompress(byte[] data, int offset, int length) throws IOException {
+    if (length < 4) {
+      throw new IOException("compressed data too short");
+    }
+    return byHeaderId(readHeader(data, offset)).decompress(data, offset, length);
+  }
+
+  static int readHeader(byte[] b, int off) {
+    return ((b[off] & 0xff) << 24)
+        | ((b[off + 1] & 0xff) << 16)
+        | ((b[off + 2] & 0xff) << 8)
+        | (b[off + 3] & 0xff);
+  }
+
+  private abstract static class Base implements Compressor {
+    private final String name;
+    private final int id;
+
+    Base(String name) {
+      this.name = name;
+      this.id = IDS.get(name);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public int headerId() {
+      return id;
+    }
+
+    ByteArrayOutputStream headed(int capacity) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(capacity + 64);
+      out.write(id >>> 24);
+      out.write(id >>> 16);
+      out.write(id >>> 8);
+      out.write(id);
+      return out;
+    }
+
+    void checkHeader(byte[] data, int offset, int length) throws IOException {
+      if (length < 4 || readHeader(data, offset) != id) {
+        throw new IOException("invalid compression header for " + name);
+      }
+    }
+
+    @Override
+    public byte[] compress(byte[] data, int offset, int length) throws IOException {
+      ByteArrayOutputStream out = headed(length / 2);
+      try (OutputStream s = wrap(out)) {
+        s.write(data, offset, length);
+      }
+      return out.toByteArray();
+    }
+
+    @Override
+    public byte[] decompress(byte[] data, int offset, int length) throws IOException {
+      checkHeader(data, offset, length);
+      try (InputStream in = unwrap(new ByteArrayInputStream(data, offset + 4, length - 4))) {
+        return in.readAllBytes();
+      }
+    }
+
+    abstract OutputStream wrap(OutputStream out) throws IOException;
+
+    abstract InputStream unwrap(InputStream in) throws IOException;
+  }
+
+  private static final class Gzip extends Base {
+    private final int level;
+
+    Gzip(String name, int level) {
+      super(name);
+      this.level = level;
+    }
+
+    @Override
+    OutputStream wrap(OutputStream out) throws IOException {
+      return new GZIPOutputStream(out, 64 * 1024) {
+        {
+          def.setLevel(level);
+        }
+      };
+    }
+
+    @Override
+    InputStream unwrap(InputStream in) throws IOException {
+      // GZIPInputStream reads concatenated members, which is what pgzip writes.
+      return new GZIPInputStream(in, 64 * 1024);
+    }
+  }
+
+  private static final class RawDeflate extends Base {
+    private final int level;
+
+    RawDeflate(String name, int level) {
+      super(name);
+      this.level = level;
+    }
+
+    @Override
+    OutputStream wrap(OutputStream out) {
+      Deflater d = new Deflater(level, true);
+      return new DeflaterOutputStream(out, d, 64 * 1024) {
+        @Override
+        public void close() throws IOException {
+          super.close();
+          d.end();
+        }
+      };
+    }
+
+    @Override
+    InputStream unwrap(InputStream in) {
+      Inflater inf = new Inflater(true);
+      return new InflaterInputStream(in, inf, 64 * 1024) {
+        @Override
+        public void close() throws IOException {
+          super.close();
+          inf.end();
+        }
+      };
+    }
+  }
+
+  private static final class ZstdCompressor extends Base {
+    private final int level;
+
+    ZstdCompressor(String name, int level) {
+      super(name);
+      this.level = level;
+    }
+
+    @Override
+    public byte[] compress(byte[] data, int offset, int length) throws IOException {
+      byte[] out = new byte[4 + (int) Zstd.compressBound(length)];
+      long n = Zstd.compressByteArray(out, 4, out.length - 4, data, offset, length, level);
+      if (Zstd.isError(n)) {
+        throw new IOException("zstd compression failed: " + Zstd.getErrorName(n));
+      }
+      int id = headerId();
+      out[0] = (byte) (id >>> 24);
+      out[1] = (byte) (id >>> 16);
+      out[2] = (byte) (id >>> 8);
+      out[3] = (byte) id;
+      return java.util.Arrays.copyOf(out, 4 + (int) n);
+    }
+
+    @Override
+    OutputStream wrap(OutputStream out) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    InputStream unwrap(InputStream in) throws IOException {
+      // Streaming decode: Go's encoder may omit the frame content size.
+      return new ZstdInputStream(in);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package ca.eazybackup.e3.agent.backup.crypto;
+
+import java.nio.charset.StandardCharsets;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.generators.SCrypt;
+import org.bouncycastle.crypto.params.HKDFParameters;
+
+/** Kopia's key derivations: scrypt for the password, HKDF-SHA256 for everything below it. */
+public final class KeyDerivation {
+  /** The only password KDF Kopia 0.9/0.10 writes. */
+  public static final String SCRYPT_65536_8_1 = "scrypt-65536-8-1";
+
+  private KeyDerivation() {}
+
+  /**
+   * The format key from a password (kopia repo/crypto_key_derivation_nontest.go): scrypt N=65536,
+   * r=8, p=1 over the UTF-8 password, salted with the repository's unique id.
+   */
+  public static byte[] formatKey(String keyAlgorithm, String password, byte[] uniqueId) {
+    if (!SCRYPT_65536_8_1.equals(keyAlgorithm)) {
+      throw new IllegalArgumentException("unsupported key derivation algorithm: " + keyAlgorithm);
+    }
+    return SCrypt.generate(password.getBytes(StandardCharsets.UTF_8), uniqueId, 65536, 8, 1, 32);
+  }
+
+  /** HKDF-SHA256 (RFC 5869). */
+  public static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
+    HKDFBytesGenerator gen = new HKDFBytesGenerator(new SHA256Digest());
+    gen.init(new HKDFParameters(ikm, salt, info));
+    byte[] out = new byte[length];
+    gen.generateBytes(out, 0, length);
+    return out;
+  }
+
+  /** HKDF with an ASCII purpose as info, as Kopia's repo-level DeriveKey does. */
+  public static byte[] derive(byte[] ikm, byte[] salt, String purpose, int length) {
+    return hkdf(ikm, salt, purpose.getBytes(StandardCharsets.US_ASCII), length);
+  }
+}

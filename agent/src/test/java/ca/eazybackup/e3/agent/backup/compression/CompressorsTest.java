@@ -1,0 +1,81 @@
+package ca.eazybackup.e3.agent.backup.compression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CompressorsTest {
+
+  private static byte[] compressible() {
+    StringBuilder sb = new StringBuilder();
+    Random r = new Random(1);
+    for (int i = 0; i < 5000; i++) {
+      sb.append("line ").append(r.nextInt(100)).append('\n');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  // ids: kopia repo/compression/compression_ids.go
+  @Test
+  void headerIdsAreKopias() throws Exception {
+    assertThat(Compressors.headerId("gzip")).isEqualTo(0x1000);
+    assertThat(Compressors.headerId("zstd")).isEqualTo(0x1100);
+    assertThat(Compressors.headerId("zstd-fastest")).isEqualTo(0x1101);
+    assertThat(Compressors.headerId("zstd-best-compression")).isEqualTo(0x1103);
+    assertThat(Compressors.headerId("s2-default")).isEqualTo(0x1200);
+    assertThat(Compressors.headerId("pgzip")).isEqualTo(0x1300);
+    assertThat(Compressors.headerId("lz4")).isEqualTo(0x1400);
+    assertThat(Compressors.headerId("deflate-best-compression")).isEqualTo(0x1502);
+    assertThat(Compressors.headerId("none")).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "gzip",
+        "gzip-best-speed",
+        "gzip-best-compression",
+        "zstd",
+        "zstd-fastest",
+        "zstd-better-compression",
+        "zstd-best-compression",
+        "pgzip",
+        "pgzip-best-speed",
+        "pgzip-best-compression",
+        "deflate-default",
+        "deflate-best-speed",
+        "deflate-best-compression"
+      })
+  void compressesWithFourByteHeaderAndRoundTrips(String name) throws Exception {
+    byte[] data = compressible();
+    Compressor c = Compressors.byName(name);
+    byte[] z = c.compress(data, 0, data.length);
+    assertThat(Compressors.readHeader(z, 0)).isEqualTo(Compressors.headerId(name));
+    assertThat(z.length).isLessThan(data.length / 2);
+    assertThat(Compressors.decompress(z, 0, z.length)).isEqualTo(data);
+  }
+
+  @Test
+  void s2AndLz4AreKnownButRejectedClearly() {
+    assertThatThrownBy(() -> Compressors.byName("s2-default"))
+        .isInstanceOf(UnsupportedCompressorException.class)
+        .hasMessageContaining("unsupported compressor s2-default");
+    assertThatThrownBy(() -> Compressors.byHeaderId(0x1400))
+        .hasMessageContaining("unsupported compressor lz4");
+    assertThatThrownBy(() -> Compressors.byName("brotli"))
+        .hasMessageContaining("unknown compressor");
+  }
+
+  @Test
+  void wrongHeaderIsAnError() throws Exception {
+    byte[] data = compressible();
+    byte[] z = Compressors.byName("gzip").compress(data, 0, data.length);
+    assertThatThrownBy(() -> Compressors.byName("zstd").decompress(z, 0, z.length))
+        .hasMessageContaining("invalid compression header");
+  }
+}

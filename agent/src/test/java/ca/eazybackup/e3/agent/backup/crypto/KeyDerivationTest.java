@@ -1,0 +1,57 @@
+package ca.eazybackup.e3.agent.backup.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class KeyDerivationTest {
+  private static final HexFormat HEX = HexFormat.of();
+
+  // vectors: shared/research/kopia-format.md §5, computed for kopia
+  // repo/crypto_key_derivation_nontest.go (scrypt 65536/8/1) and repo/format_block.go initCrypto
+  @Test
+  void passwordDerivesKopiasFormatKeyAndGcmKeys() {
+    byte[] uniqueId = new byte[32];
+    Arrays.fill(uniqueId, (byte) 0xaa);
+    byte[] fk = KeyDerivation.formatKey("scrypt-65536-8-1", "password", uniqueId);
+    assertThat(HEX.formatHex(fk))
+        .isEqualTo("50d0ddbb59120e0943ef55fc817890478902a083457f3d7ca8732acdab9f5cb8");
+    assertThat(HEX.formatHex(KeyDerivation.derive(fk, uniqueId, "AES", 32)))
+        .isEqualTo("65cd82155f6d5f63a6f3e2ff3ebca41dfcdd88ca98bb1cbc744090c8fcae5236");
+    assertThat(HEX.formatHex(KeyDerivation.derive(fk, uniqueId, "CHECKSUM", 32)))
+        .isEqualTo("32a0f0d12195724ab0921c98f5f9b123cea68e5de354f42af824823fde2c045a");
+  }
+
+  // vectors: shared/research/kopia-format.md §5 (kopia repo/encryption/aead_helpers.go deriveKey)
+  @Test
+  void contentSecretUsesEncryptionAsSaltAndEmptyInfo() {
+    byte[] master = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      master[i] = (byte) i;
+    }
+    byte[] e =
+        KeyDerivation.hkdf(
+            master, "encryption".getBytes(StandardCharsets.US_ASCII), new byte[0], 32);
+    assertThat(HEX.formatHex(e))
+        .isEqualTo("e1f9e09d980a7ab1c7eea06c06e0a3bced0c4fa3b29ccd7e3f12e6f91ff3efe7");
+  }
+
+  // vectors: RFC 5869 test case 1
+  @Test
+  void hkdfMatchesRfc5869() {
+    byte[] ikm = new byte[22];
+    Arrays.fill(ikm, (byte) 0x0b);
+    byte[] okm =
+        KeyDerivation.hkdf(
+            ikm,
+            HEX.parseHex("000102030405060708090a0b0c"),
+            HEX.parseHex("f0f1f2f3f4f5f6f7f8f9"),
+            42);
+    assertThat(HEX.formatHex(okm))
+        .isEqualTo(
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+  }
+}

@@ -1,0 +1,67 @@
+package ca.eazybackup.e3.s3fixtures;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Temporary directories the fixtures create and remove. */
+final class TempDirs {
+  private static final Logger log = LoggerFactory.getLogger(TempDirs.class);
+
+  private TempDirs() {}
+
+  static Path create(String prefix) {
+    try {
+      String base = System.getProperty("e3.s3fixture.tmpdir");
+      return base == null
+          ? Files.createTempDirectory(prefix)
+          : Files.createTempDirectory(Files.createDirectories(Path.of(base)), prefix);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory " + prefix, e);
+    }
+  }
+
+  /** Deletes a tree; logs instead of failing, since it runs during close and shutdown. */
+  static void deleteQuietly(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      log.warn("event=tempdir_delete_failed dir={} error={}", root, e.toString());
+    }
+  }
+
+  /** The last {@code maxLines} lines of a log file, for error messages. */
+  static String tail(Path file, int maxLines) {
+    try {
+      var lines = Files.readAllLines(file);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - maxLines), lines.size()));
+    } catch (IOException | UncheckedIOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+}

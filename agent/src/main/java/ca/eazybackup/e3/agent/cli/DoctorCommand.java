@@ -19,7 +19,6 @@ final class DoctorCommand implements Callable<Integer>, AgentMain.NeedsHost {
     this.host = host;
   }
 
-
   @Mixin ConfigOption config = new ConfigOption();
 
   @Override

@@ -10,8 +10,8 @@ import ca.eazybackup.e3.agent.runner.EngineRegistry;
 import ca.eazybackup.e3.agent.runner.NativeHost;
 import ca.eazybackup.e3.agent.runner.RuntimeSettings;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
-import java.time.Clock;
 import ca.eazybackup.e3.shims.WindowsHost;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,7 +29,7 @@ final class RunCommand implements Callable<Integer>, AgentMain.NeedsHost {
     this.host = host;
   }
 
-  static final int EXIT_CONFIG = 2;
+  static final int EXIT_CONFIG = 3;
 
   @Mixin ConfigOption config = new ConfigOption();
 

@@ -22,7 +22,6 @@ final class ServiceCommand implements Callable<Integer>, AgentMain.NeedsHost {
     this.host = host;
   }
 
-
   enum Action {
     INSTALL,
     UNINSTALL,

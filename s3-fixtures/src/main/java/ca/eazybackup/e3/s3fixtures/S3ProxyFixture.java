@@ -118,8 +118,13 @@ final class S3ProxyFixture extends AbstractS3Fixture {
     p.setProperty("s3proxy.ignore-unknown-headers", "true");
     // Signed single PUTs are buffered to check the signature; allow large ones.
     p.setProperty("s3proxy.v4-max-non-chunked-request-size", String.valueOf(256L << 20));
-    p.setProperty("jclouds.provider", "filesystem");
+    // filesystem-nio2, unlike jclouds' filesystem, does not list every directory as a "dir/"
+    // object, which real S3 never does.
+    p.setProperty("jclouds.provider", System.getProperty("e3.s3proxy.provider", "filesystem-nio2"));
     p.setProperty("jclouds.filesystem.basedir", data.toString());
+    // required by the nio2 provider, unused by a local filesystem
+    p.setProperty("jclouds.identity", "local");
+    p.setProperty("jclouds.credential", "local");
     Path file = dir.resolve("s3proxy.properties");
     try (OutputStream out = Files.newOutputStream(file)) {
       p.store(out, "written by e3 s3-fixtures");

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -27,13 +26,8 @@ class S3ProxyFixtureTest {
 
   @BeforeAll
   static void startServer() {
-    fixture = S3Fixture.start("s3proxy");
+    fixture = SharedS3Proxy.get();
     s3 = fixture.client();
-  }
-
-  @AfterAll
-  static void stopServer() {
-    fixture.close();
   }
 
   @Test

@@ -163,6 +163,9 @@ class SimulatedWindowsHostTest {
     assertThat(text).doesNotContain(PASSWORD).doesNotContain("hunter2-wrong");
     assertThat(Files.readString(root.resolve("state.json"))).doesNotContain(PASSWORD);
     assertThat(host.journalEntries()).hasSize(3);
+    assertThat(SimulatedWindowsHost.readJournal(journal))
+        .extracting(l -> l.get("op") + " " + l.get("result"))
+        .containsExactly("share.connect error", "share.connect ok", "share.disconnect ok");
   }
 
   @Test

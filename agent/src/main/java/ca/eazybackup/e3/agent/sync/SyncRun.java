@@ -106,7 +106,11 @@ final class SyncRun {
         transfers.stopNow();
       }
       uploader.abortAll();
-      prescan.interrupt();
+      if (completed) {
+        prescan.join(); // it walks the same tree and is done or nearly: totals end exact
+      } else {
+        prescan.interrupt();
+      }
     }
     if (!ctx.cancellation().isCancelled()) {
       deleteRemoved();

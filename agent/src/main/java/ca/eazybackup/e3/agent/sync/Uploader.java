@@ -113,8 +113,7 @@ final class Uploader {
                 .contentType(CONTENT_TYPE)
                 .metadata(metadata)
                 .build(),
-            RequestBody.fromContentProvider(
-                () -> transfers.meterNetwork(new ByteArrayInputStream(data)), size, CONTENT_TYPE));
+            body(data));
     String etag = RemoteObject.unquote(resp.eTag());
     verifyEtag(file.key(), etag, Md5.hex(md5));
     progress.bytesDone(size);
@@ -211,6 +210,25 @@ final class Uploader {
     }
   }
 
+  /**
+   * A request body metered by the run's network limit. Over plain http the SDK signs the payload,
+   * reading the body once to hash it before it reads it again to send it (each attempt); only the
+   * sending read is metered there, or the limit would be held at half the configured rate.
+   */
+  private RequestBody body(byte[] data) {
+    boolean signedPayload = settings.target().endpoint().startsWith("http://");
+    java.util.concurrent.atomic.AtomicInteger reads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    return RequestBody.fromContentProvider(
+        () -> {
+          InputStream raw = new ByteArrayInputStream(data);
+          boolean hashingRead = signedPayload && reads.incrementAndGet() % 2 == 1;
+          return hashingRead ? raw : transfers.meterNetwork(raw);
+        },
+        data.length,
+        CONTENT_TYPE);
+  }
+
   private CompletedPart uploadPart(
       String key, String uploadId, int partNumber, byte[] buf, byte[] md5) {
     String etag =
@@ -223,10 +241,7 @@ final class Uploader {
                     .contentLength((long) buf.length)
                     .contentMD5(Md5.base64(md5))
                     .build(),
-                RequestBody.fromContentProvider(
-                    () -> transfers.meterNetwork(new ByteArrayInputStream(buf)),
-                    buf.length,
-                    CONTENT_TYPE))
+                body(buf))
             .eTag();
     progress.bytesDone(buf.length);
     return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();

@@ -33,12 +33,12 @@ public final class PackBuilder {
   }
 
   /** Bytes so far. */
-  public int length() {
+  public synchronized int length() {
     return length;
   }
 
   /** Appends {@code data} and returns its offset in the pack. */
-  public int append(byte[] data) {
+  public synchronized int append(byte[] data) {
     if (finished) {
       throw new IllegalStateException("pack " + packBlobId + " already finished");
     }
@@ -50,7 +50,7 @@ public final class PackBuilder {
   }
 
   /** A copy of {@code len} bytes at {@code off}, for reads of contents not yet uploaded. */
-  public byte[] slice(long off, long len) {
+  public synchronized byte[] slice(long off, long len) {
     if (off < 0 || off + len > length) {
       throw new IndexOutOfBoundsException("range outside pack " + packBlobId);
     }
@@ -67,7 +67,8 @@ public final class PackBuilder {
    * Pads, appends the local index encrypted with iv = hash(localIndex) and the postamble, and
    * returns the whole blob.
    */
-  public byte[] finish(byte[] localIndex, HashFunction hash, ContentEncryptor encryptor) {
+  public synchronized byte[] finish(
+      byte[] localIndex, HashFunction hash, ContentEncryptor encryptor) {
     int missing = PADDING_UNIT - (length % PADDING_UNIT);
     byte[] pad = new byte[missing];
     RANDOM.nextBytes(pad);

@@ -1,0 +1,639 @@
+package ca.eazybackup.e3.agent.backup.content;
+
+import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
+import ca.eazybackup.e3.agent.backup.blob.BlobNotFoundException;
+import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.compression.Compressor;
+import ca.eazybackup.e3.agent.backup.compression.Compressors;
+import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
+import ca.eazybackup.e3.agent.backup.crypto.DecryptionException;
+import ca.eazybackup.e3.agent.backup.hashing.HashFunction;
+import ca.eazybackup.e3.agent.backup.index.IndexBuilder;
+import ca.eazybackup.e3.agent.backup.index.PackIndex;
+import ca.eazybackup.e3.agent.backup.index.PackIndexes;
+import ca.eazybackup.e3.agent.backup.pack.PackBuilder;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The content layer on Kopia's format (kopia repo/content): contents are hashed, deduplicated
+ * against the committed indexes and this session's pending entries, compressed, encrypted and
+ * appended to one open pack per kind ({@code p} data, {@code q} metadata). Full packs are uploaded
+ * in the background with a bounded number in flight; {@link #flush()} uploads the open packs, waits
+ * for every upload, and only then writes the index blob naming them.
+ *
+ * <p>Hashing, compression and encryption run on the caller's thread without any lock; the locks
+ * cover only the dedup check and the append.
+ */
+public final class KopiaContentStore implements ContentStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KopiaContentStore.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Format facts and tuning. */
+  public record Settings(
+      int formatVersion,
+      int indexVersion,
+      int maxPackSize,
+      boolean epochIndexes,
+      int maxInFlightPacks,
+      Path cacheDir) {}
+
+  private final BlobStorage storage;
+  private final HashFunction hash;
+  private final ContentEncryptor encryptor;
+  private final Settings settings;
+  private final NamedBlobs namedBlobs;
+  private final Clock clock;
+
+  private final CommittedIndex committed = new CommittedIndex();
+
+  /** Entries written or deleted in this session and not yet in a committed index. */
+  private final ConcurrentHashMap<ContentId, ContentInfo> pending = new ConcurrentHashMap<>();
+
+  /** Packs whose bytes are still only in memory (open or uploading), by blob id. */
+  private final ConcurrentHashMap<String, PackBuilder> unwrittenPacks = new ConcurrentHashMap<>();
+
+  private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
+  private final PackWriter dataWriter = new PackWriter("p");
+  private final PackWriter metadataWriter = new PackWriter("q");
+  private final ExecutorService uploader;
+  private final Semaphore inFlight;
+  private final List<Future<?>> uploads = new ArrayList<>();
+  private final AtomicReference<IOException> uploadFailure = new AtomicReference<>();
+
+  private volatile String sessionId;
+  private volatile String sessionMarkerBlobId;
+  private volatile int writeEpoch;
+  private final boolean readOnly;
+
+  /** One open pack per prefix; its monitor guards the pack and its item list. */
+  private final class PackWriter {
+    final String blobPrefix;
+    PackBuilder pack;
+    List<ContentInfo> items = new ArrayList<>();
+
+    PackWriter(String blobPrefix) {
+      this.blobPrefix = blobPrefix;
+    }
+  }
+
+  private KopiaContentStore(
+      BlobStorage storage,
+      HashFunction hash,
+      ContentEncryptor encryptor,
+      Settings settings,
+      Clock clock) {
+    this.storage = storage;
+    this.hash = hash;
+    this.encryptor = encryptor;
+    this.settings = settings;
+    this.clock = clock;
+    this.namedBlobs = new NamedBlobs(hash, encryptor);
+    int n = Math.max(1, settings.maxInFlightPacks());
+    this.inFlight = new Semaphore(n);
+    this.uploader =
+        Executors.newFixedThreadPool(
+            n,
+            r -> {
+              Thread t = new Thread(r, "kopia-pack-upload");
+              t.setDaemon(true);
+              return t;
+            });
+    this.readOnly = !settings.epochIndexes() || settings.formatVersion() < 2;
+  }
+
+  /** Opens the store and loads the committed indexes. */
+  public static KopiaContentStore open(
+      BlobStorage storage, HashFunction hash, ContentEncryptor encryptor, Settings settings)
+      throws IOException {
+    return open(storage, hash, encryptor, settings, Clock.systemUTC());
+  }
+
+  static KopiaContentStore open(
+      BlobStorage storage,
+      HashFunction hash,
+      ContentEncryptor encryptor,
+      Settings settings,
+      Clock clock)
+      throws IOException {
+    KopiaContentStore s = new KopiaContentStore(storage, hash, encryptor, settings, clock);
+    s.refresh();
+    return s;
+  }
+
+  // ---------------------------------------------------------------- index loading
+
+  /** Loads index blobs written since the last refresh (by this or any other writer). */
+  public void refresh() throws IOException {
+    List<BlobMetadata> active;
+    if (settings.epochIndexes()) {
+      List<BlobMetadata> x = new ArrayList<>();
+      storage.list("x", x::add);
+      EpochIndexSet.Result r = EpochIndexSet.compute(x);
+      active = r.indexBlobs();
+      writeEpoch = r.writeEpoch();
+      committed.deletionWatermark(r.deletionWatermark());
+    } else {
+      active = legacyIndexSet();
+    }
+    for (BlobMetadata m : active) {
+      if (!committed.has(m.blobId())) {
+        committed.add(
+            m.blobId(),
+            PackIndexes.open(namedBlobs.decrypt(m.blobId(), readIndexBlob(m.blobId()))));
+      }
+    }
+    LOG.debug("event=indexes_loaded count={} writeEpoch={}", committed.indexCount(), writeEpoch);
+  }
+
+  /** Format v1 (kopia repo/content/index_blob_manager_v0.go): all n blobs minus superseded ones. */
+  private List<BlobMetadata> legacyIndexSet() throws IOException {
+    Map<String, BlobMetadata> n = new HashMap<>();
+    storage.list("n", m -> n.put(m.blobId(), m));
+    List<BlobMetadata> logs = new ArrayList<>();
+    storage.list("m", logs::add);
+    for (BlobMetadata log : logs) {
+      byte[] plain = namedBlobs.decrypt(log.blobId(), storage.get(log.blobId(), 0, -1));
+      com.fasterxml.jackson.databind.JsonNode j =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(plain);
+      boolean outputsExist = true;
+      for (com.fasterxml.jackson.databind.JsonNode o : j.path("outputMetadata")) {
+        outputsExist &= n.containsKey(o.path("id").asText());
+      }
+      if (outputsExist) {
+        for (com.fasterxml.jackson.databind.JsonNode i : j.path("inputMetadata")) {
+          n.remove(i.path("id").asText());
+        }
+      }
+    }
+    return new ArrayList<>(n.values());
+  }
+
+  private byte[] readIndexBlob(String blobId) throws IOException {
+    Path cached =
+        settings.cacheDir() == null ? null : settings.cacheDir().resolve("indexes").resolve(blobId);
+    if (cached != null && Files.isRegularFile(cached)) {
+      return Files.readAllBytes(cached);
+    }
+    byte[] body = storage.get(blobId, 0, -1);
+    if (cached != null) {
+      writeCache(cached, body);
+    }
+    return body;
+  }
+
+  private static void writeCache(Path target, byte[] body) {
+    try {
+      Files.createDirectories(target.getParent());
+      Path tmp = target.resolveSibling(target.getFileName() + ".tmp" + RANDOM.nextInt(1 << 30));
+      Files.write(tmp, body);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("event=index_cache_write_failed path={} error=\"{}\"", target, e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  private ContentInfo lookup(ContentId id) {
+    ContentInfo p = pending.get(id);
+    return p != null ? p : committed.get(id);
+  }
+
+  @Override
+  public boolean exists(ContentId id) {
+    ContentInfo i = lookup(id);
+    return i != null && !i.deleted();
+  }
+
+  /** The live index entry of {@code id}, or null. */
+  public ContentInfo info(ContentId id) {
+    ContentInfo i = lookup(id);
+    return i == null || i.deleted() ? null : i;
+  }
+
+  @Override
+  public void list(String prefix, Consumer<ContentInfo> each) {
+    Map<ContentId, ContentInfo> seen = new HashMap<>();
+    committed.forEach(prefix, c -> seen.put(c.id(), c));
+    pending.forEach(
+        (id, c) -> {
+          if (id.value().startsWith(prefix)) {
+            seen.put(id, c);
+          }
+        });
+    seen.values().stream()
+        .filter(c -> !c.deleted())
+        .sorted((a, b) -> a.id().compareTo(b.id()))
+        .forEach(each);
+  }
+
+  // ---------------------------------------------------------------- write
+
+  private static void checkPrefix(String prefix) {
+    if (prefix == null || prefix.isEmpty()) {
+      return;
+    }
+    if (prefix.length() != 1 || prefix.charAt(0) < 'g' || prefix.charAt(0) > 'z') {
+      throw new IllegalArgumentException(
+          "invalid content prefix '" + prefix + "': must be empty or one letter g..z");
+    }
+  }
+
+  @Override
+  public ContentId write(byte[] data, int offset, int length, String prefix, String compressor)
+      throws IOException {
+    checkPrefix(prefix);
+    ContentId id = ContentId.of(prefix, hash.hash(data, offset, length));
+    if (exists(id)) {
+      return id;
+    }
+    if (readOnly) {
+      throw new IOException(
+          "this repository (format version "
+              + settings.formatVersion()
+              + ", legacy indexes) is read-only for this agent");
+    }
+    byte[] payload = null;
+    int compression = Compressors.NONE_ID;
+    Compressor c = settings.indexVersion() >= 2 ? Compressors.byName(compressor) : null;
+    if (c != null) {
+      byte[] z = c.compress(data, offset, length);
+      if (z.length < length) {
+        payload = z;
+        compression = c.headerId();
+      }
+    }
+    byte[] encrypted =
+        payload != null
+            ? encryptor.encrypt(payload, ivOf(id))
+            : encryptor.encrypt(data, offset, length, ivOf(id));
+    PackWriter w = prefix == null || prefix.isEmpty() ? dataWriter : metadataWriter;
+    PackToUpload full = null;
+    flushLock.readLock().lock();
+    try {
+      synchronized (w) {
+        ContentInfo existing = pending.get(id);
+        if (existing != null && !existing.deleted()) {
+          return id; // another thread stored it meanwhile
+        }
+        if (w.pack == null) {
+          startPack(w);
+        }
+        int packOffset = w.pack.append(encrypted);
+        ContentInfo info =
+            new ContentInfo(
+                id,
+                w.pack.packBlobId(),
+                packOffset,
+                encrypted.length,
+                length,
+                compression,
+                false,
+                Instant.ofEpochSecond(clock.instant().getEpochSecond()));
+        w.items.add(info);
+        pending.put(id, info);
+        if (w.pack.length() >= settings.maxPackSize()) {
+          full = detach(w);
+        }
+      }
+      if (full != null) {
+        submit(full);
+      }
+    } finally {
+      flushLock.readLock().unlock();
+    }
+    return id;
+  }
+
+  static byte[] ivOf(ContentId id) {
+    String v = id.value();
+    return HexFormat.of().parseHex(v, v.length() - 32, v.length());
+  }
+
+  private void startPack(PackWriter w) throws IOException {
+    if (sessionId == null) {
+      synchronized (this) {
+        if (sessionId == null) {
+          String sid = SessionIds.next(clock.instant());
+          writeSessionMarker(sid);
+          sessionId = sid;
+        }
+      }
+    }
+    byte[] rnd = new byte[16];
+    RANDOM.nextBytes(rnd);
+    String packId = w.blobPrefix + HexFormat.of().formatHex(rnd) + "-" + sessionId;
+    int initial = w.blobPrefix.equals("p") ? settings.maxPackSize() + 64 * 1024 : 256 * 1024;
+    w.pack = new PackBuilder(packId, initial);
+    unwrittenPacks.put(packId, w.pack);
+  }
+
+  private void writeSessionMarker(String sid) throws IOException {
+    String now =
+        DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+            clock.instant().atOffset(java.time.ZoneOffset.UTC));
+    String json =
+        "{\"id\":\""
+            + sid
+            + "\",\"startTime\":\""
+            + now
+            + "\",\"checkpointTime\":\""
+            + now
+            + "\",\"username\":\""
+            + jsonEscape(System.getProperty("user.name", "e3"))
+            + "\",\"hostname\":\""
+            + jsonEscape(hostname())
+            + "\"}";
+    NamedBlobs.Encrypted e = namedBlobs.encrypt("s", json.getBytes(StandardCharsets.UTF_8), sid);
+    storage.put(e.blobId(), e.body());
+    sessionMarkerBlobId = e.blobId();
+  }
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String jsonEscape(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  private record PackToUpload(PackBuilder pack, List<ContentInfo> items) {}
+
+  private PackToUpload detach(PackWriter w) {
+    PackToUpload p = new PackToUpload(w.pack, w.items);
+    w.pack = null;
+    w.items = new ArrayList<>();
+    return p;
+  }
+
+  /** Queues an upload, blocking while too many packs are in flight (bounded memory). */
+  private void submit(PackToUpload p) throws IOException {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for pack uploads");
+    }
+    Future<?> f;
+    try {
+      f = uploader.submit(() -> upload(p));
+    } catch (RuntimeException e) {
+      inFlight.release();
+      throw e;
+    }
+    synchronized (uploads) {
+      uploads.add(f);
+    }
+  }
+
+  private void upload(PackToUpload p) {
+    String packId = p.pack().packBlobId();
+    try {
+      byte[] localIndex =
+          new IndexBuilder()
+              .addAll(p.items())
+              .buildWithRandomSuffix(settings.indexVersion(), settings.formatVersion());
+      byte[] blob = p.pack().finish(localIndex, hash, encryptor);
+      storage.put(packId, blob);
+      LOG.debug(
+          "event=pack_written pack={} bytes={} contents={}", packId, blob.length, p.items().size());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=pack_upload_failed pack={} error=\"{}\"", packId, e.getMessage());
+      // its entries must not reach an index; a later write of the same data stores it again
+      p.items().forEach(i -> pending.remove(i.id(), i));
+      IOException io = e instanceof IOException ioe ? ioe : new IOException(e);
+      uploadFailure.compareAndSet(
+          null, new IOException("uploading pack " + packId + " failed: " + e.getMessage(), io));
+    } finally {
+      unwrittenPacks.remove(packId);
+      inFlight.release();
+    }
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  @Override
+  public void delete(ContentId id) throws IOException {
+    if (readOnly) {
+      throw new IOException("this repository is read-only for this agent");
+    }
+    flushLock.readLock().lock();
+    try {
+      PackWriter w = id.prefix().isEmpty() ? dataWriter : metadataWriter;
+      synchronized (w) {
+        ContentInfo p = pending.get(id);
+        if (p != null && !p.deleted() && w.items.remove(p)) {
+          // still in the open pack: forget it (Kopia does the same)
+          pending.remove(id, p);
+          if (committed.get(id) == null || committed.get(id).deleted()) {
+            return;
+          }
+        }
+        ContentInfo current = lookup(id);
+        if (current == null || current.deleted()) {
+          return;
+        }
+        long now = clock.instant().getEpochSecond();
+        // a deletion in the same second as the entry would lose the tie to it
+        long ts = Math.max(now, current.timestamp().getEpochSecond() + 1);
+        pending.put(
+            id,
+            new ContentInfo(
+                id,
+                current.packBlobId(),
+                current.packOffset(),
+                current.packedLength(),
+                current.originalLength(),
+                current.compressionHeaderId(),
+                true,
+                Instant.ofEpochSecond(ts)));
+      }
+    } finally {
+      flushLock.readLock().unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- read
+
+  @Override
+  public byte[] read(ContentId id) throws IOException {
+    ContentInfo info = lookup(id);
+    if (info == null || info.deleted()) {
+      throw new ContentNotFoundException(id);
+    }
+    byte[] cipher;
+    PackBuilder inMemory = unwrittenPacks.get(info.packBlobId());
+    if (inMemory != null) {
+      cipher = inMemory.slice(info.packOffset(), info.packedLength());
+    } else {
+      try {
+        cipher = storage.get(info.packBlobId(), info.packOffset(), info.packedLength());
+      } catch (BlobNotFoundException e) {
+        throw new ContentCorruptedException(
+            "content " + id + " is in pack " + info.packBlobId() + ", which is missing", e);
+      }
+    }
+    return decode(id, info, cipher);
+  }
+
+  private byte[] decode(ContentId id, ContentInfo info, byte[] cipher) throws IOException {
+    if (cipher.length != info.packedLength()) {
+      throw new ContentCorruptedException(
+          "content "
+              + id
+              + " in pack "
+              + info.packBlobId()
+              + ": short read ("
+              + cipher.length
+              + " of "
+              + info.packedLength()
+              + " bytes)");
+    }
+    byte[] plain;
+    try {
+      plain = encryptor.decrypt(cipher, ivOf(id));
+    } catch (DecryptionException e) {
+      throw new ContentCorruptedException(
+          "content " + id + " in pack " + info.packBlobId() + " is corrupted: " + e.getMessage(),
+          e);
+    }
+    if (info.compressionHeaderId() != Compressors.NONE_ID) {
+      plain = Compressors.byHeaderId(info.compressionHeaderId()).decompress(plain, 0, plain.length);
+    }
+    if (!MessageDigest.isEqual(hash.hash(plain), id.hash())) {
+      throw new ContentCorruptedException(
+          "content " + id + " in pack " + info.packBlobId() + " does not match its hash");
+    }
+    return plain;
+  }
+
+  // ---------------------------------------------------------------- flush
+
+  @Override
+  public void flush() throws IOException {
+    flushLock.writeLock().lock();
+    try {
+      for (PackWriter w : List.of(dataWriter, metadataWriter)) {
+        PackToUpload p;
+        synchronized (w) {
+          p = w.pack == null ? null : detach(w);
+        }
+        if (p != null) {
+          submit(p);
+        }
+      }
+      awaitUploads();
+      IOException failure = uploadFailure.getAndSet(null);
+      if (failure != null) {
+        throw failure;
+      }
+      if (pending.isEmpty()) {
+        return;
+      }
+      writeIndex();
+    } finally {
+      flushLock.writeLock().unlock();
+    }
+  }
+
+  private void awaitUploads() throws IOException {
+    List<Future<?>> all;
+    synchronized (uploads) {
+      all = new ArrayList<>(uploads);
+      uploads.clear();
+    }
+    for (Future<?> f : all) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for pack uploads");
+      } catch (ExecutionException e) {
+        throw new IOException("pack upload failed", e.getCause());
+      }
+    }
+  }
+
+  /** Writes the pending entries as one index blob; every pack it names is already stored. */
+  private void writeIndex() throws IOException {
+    List<ContentInfo> entries = new ArrayList<>(pending.values());
+    byte[] plain =
+        new IndexBuilder().addAll(entries).build(settings.indexVersion(), settings.formatVersion());
+    String sid = sessionId != null ? sessionId : SessionIds.next(clock.instant());
+    // follow epoch advances made by other clients since we opened
+    List<BlobMetadata> markers = new ArrayList<>();
+    storage.list("xe", markers::add);
+    int epoch = writeEpoch;
+    for (BlobMetadata m : markers) {
+      try {
+        epoch = Math.max(epoch, Integer.parseInt(m.blobId().substring(2)));
+      } catch (NumberFormatException ignored) {
+        // not an epoch marker
+      }
+    }
+    writeEpoch = epoch;
+    NamedBlobs.Encrypted e = namedBlobs.encrypt("", plain, sid + "-c1");
+    String blobId = "xn" + epoch + "_" + e.blobId();
+    storage.put(blobId, e.body());
+    PackIndex idx = PackIndexes.open(plain);
+    committed.add(blobId, idx);
+    if (settings.cacheDir() != null) {
+      writeCache(settings.cacheDir().resolve("indexes").resolve(blobId), e.body());
+    }
+    entries.forEach(i -> pending.remove(i.id(), i));
+    LOG.info("event=index_written blob={} entries={}", blobId, entries.size());
+    String marker = sessionMarkerBlobId;
+    sessionId = null;
+    sessionMarkerBlobId = null;
+    if (marker != null) {
+      try {
+        storage.delete(marker);
+      } catch (IOException ex) {
+        LOG.warn(
+            "event=session_marker_delete_failed blob={} error=\"{}\"", marker, ex.getMessage());
+      }
+    }
+  }
+
+  /** Flushes and stops the upload threads. */
+  @Override
+  public void close() throws IOException {
+    try {
+      if (!readOnly) {
+        flush();
+      }
+    } finally {
+      uploader.shutdown();
+    }
+  }
+}

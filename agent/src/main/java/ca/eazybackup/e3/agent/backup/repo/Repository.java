@@ -1,0 +1,216 @@
+package ca.eazybackup.e3.agent.backup.repo;
+
+import ca.eazybackup.e3.agent.backup.blob.BlobNotFoundException;
+import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.content.ContentStore;
+import ca.eazybackup.e3.agent.backup.content.KopiaContentStore;
+import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
+import ca.eazybackup.e3.agent.backup.crypto.Encryption;
+import ca.eazybackup.e3.agent.backup.format.ContentFormat;
+import ca.eazybackup.e3.agent.backup.format.EpochParameters;
+import ca.eazybackup.e3.agent.backup.format.FormatException;
+import ca.eazybackup.e3.agent.backup.format.RepositoryFormat;
+import ca.eazybackup.e3.agent.backup.hashing.HashFunction;
+import ca.eazybackup.e3.agent.backup.hashing.Hashing;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kopia-format repository on blob storage: creates or opens {@code kopia.repository} with a
+ * password and gives the content layer above it. Writes format version 2 (epoch indexes, index v2,
+ * content-level compression); reads versions 1 and 2.
+ */
+public final class Repository implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
+  static final String BUILD_VERSION = "v0.10.7";
+
+  private final BlobStorage storage;
+  private final RepositoryFormat format;
+  private final KopiaContentStore contents;
+
+  private Repository(BlobStorage storage, RepositoryFormat format, KopiaContentStore contents) {
+    this.storage = storage;
+    this.format = format;
+    this.contents = contents;
+  }
+
+  public static boolean exists(BlobStorage storage) throws IOException {
+    return storage.stat(RepositoryFormat.FORMAT_BLOB_ID).isPresent();
+  }
+
+  /**
+   * Initialises a repository: writes {@code kopia.blobcfg} then {@code kopia.repository}.
+   *
+   * @throws RepositoryException when one already exists or an option is unsupported
+   */
+  public static Repository create(BlobStorage storage, String password, RepositoryOptions options)
+      throws IOException {
+    if (password == null || password.isEmpty()) {
+      throw new RepositoryException("a repository password is required");
+    }
+    if (exists(storage)) {
+      throw new RepositoryException("repository already initialized at " + storage);
+    }
+    if (storage.stat(RepositoryFormat.BLOBCFG_BLOB_ID).isPresent()) {
+      throw new RepositoryException(
+          "possible corruption: kopia.blobcfg exists at "
+              + storage
+              + " but kopia.repository does not");
+    }
+    checkSupported(options.hash(), options.encryption());
+    int maxPack =
+        options.maxPackSize() == 0 ? ContentFormat.DEFAULT_MAX_PACK_SIZE : options.maxPackSize();
+    if (maxPack < (10 << 20) || maxPack > (120 << 20)) {
+      throw new RepositoryException(
+          "maxPackSize must be between 10 MiB and 120 MiB, got " + maxPack);
+    }
+    ContentFormat cf =
+        new ContentFormat(
+            options.hash(),
+            options.encryption(),
+            RepositoryFormat.random(32),
+            RepositoryFormat.random(32),
+            2,
+            maxPack,
+            2,
+            EpochParameters.defaults(),
+            true,
+            null,
+            options.splitter());
+    RepositoryFormat rf = RepositoryFormat.create(cf, password, BUILD_VERSION);
+    storage.put(RepositoryFormat.BLOBCFG_BLOB_ID, rf.encryptBlobCfg());
+    storage.put(RepositoryFormat.FORMAT_BLOB_ID, rf.rawBlob());
+    LOG.info(
+        "event=repository_created storage=\"{}\" hash={} encryption={}",
+        storage,
+        cf.hash(),
+        cf.encryption());
+    return connect(storage, rf, null);
+  }
+
+  private static void checkSupported(String hash, String encryption) throws RepositoryException {
+    if (!Hashing.SUPPORTED.contains(hash)) {
+      throw new RepositoryException("unsupported hash algorithm: " + hash);
+    }
+    if (!Encryption.SUPPORTED.contains(encryption)) {
+      throw new RepositoryException("unsupported encryption algorithm: " + encryption);
+    }
+  }
+
+  /**
+   * Opens an existing repository. Nothing is written.
+   *
+   * @param cacheDir where index blobs are cached (per repository); null for no cache
+   * @throws RepositoryException "invalid repository password", "no repository at …", or an
+   *     unsupported format version or algorithm
+   */
+  public static Repository open(BlobStorage storage, String password, Path cacheDir)
+      throws IOException {
+    byte[] raw;
+    try {
+      raw = storage.get(RepositoryFormat.FORMAT_BLOB_ID, 0, -1);
+    } catch (BlobNotFoundException e) {
+      throw new RepositoryException(
+          "no repository at " + storage + ": kopia.repository not found", e);
+    }
+    RepositoryFormat rf;
+    try {
+      rf = RepositoryFormat.open(raw, password == null ? "" : password);
+    } catch (FormatException e) {
+      throw new RepositoryException(e.getMessage(), e);
+    }
+    ContentFormat cf = rf.format();
+    if (cf.version() != 1 && cf.version() != 2) {
+      throw new RepositoryException(
+          "unsupported repository format version "
+              + cf.version()
+              + " (this agent reads versions 1 and 2, written by Kopia up to v0.10)");
+    }
+    if (cf.upgradeLock() != null && !cf.upgradeLock().isNull()) {
+      throw new RepositoryException(
+          "repository is locked for a format upgrade; finish or roll back the upgrade with Kopia first");
+    }
+    if (cf.effectiveIndexVersion() != 1 && cf.effectiveIndexVersion() != 2) {
+      throw new RepositoryException("unsupported index version " + cf.indexVersion());
+    }
+    checkSupported(cf.hash(), cf.encryption());
+    try {
+      byte[] blobCfg = storage.get(RepositoryFormat.BLOBCFG_BLOB_ID, 0, -1);
+      String mode = rf.retentionMode(blobCfg);
+      if (!mode.isEmpty()) {
+        throw new RepositoryException(
+            "repository uses object-lock retention ("
+                + mode
+                + "), which this agent does not support");
+      }
+    } catch (BlobNotFoundException e) {
+      // 0.9 repositories have no blobcfg: no retention
+    } catch (FormatException e) {
+      throw new RepositoryException(e.getMessage(), e);
+    }
+    return connect(storage, rf, cacheDir);
+  }
+
+  private static Repository connect(BlobStorage storage, RepositoryFormat rf, Path cacheDir)
+      throws IOException {
+    ContentFormat cf = rf.format();
+    HashFunction hash = Hashing.create(cf.hash(), cf.secretOrEmpty());
+    ContentEncryptor enc = Encryption.create(cf.encryption(), cf.masterKey());
+    boolean epoch = cf.epochParameters() != null && cf.epochParameters().enabled();
+    // one subdirectory per repository, so a shared cache dir never mixes two repositories' indexes
+    Path cache =
+        cacheDir == null
+            ? null
+            : cacheDir.resolve(HexFormat.of().formatHex(rf.blob().uniqueId()).substring(0, 16));
+    KopiaContentStore store =
+        KopiaContentStore.open(
+            storage,
+            hash,
+            enc,
+            RepositoryOptions.settings(
+                cf.version(), cf.effectiveIndexVersion(), cf.effectiveMaxPackSize(), epoch, cache));
+    return new Repository(storage, rf, store);
+  }
+
+  public ContentStore contents() {
+    return contents;
+  }
+
+  /** Re-reads indexes written by other clients since open. */
+  public void refresh() throws IOException {
+    contents.refresh();
+  }
+
+  public String splitter() {
+    return format.format().effectiveSplitter();
+  }
+
+  public String hashAlgorithm() {
+    return format.format().hash();
+  }
+
+  public String encryptionAlgorithm() {
+    return format.format().encryption();
+  }
+
+  public int formatVersion() {
+    return format.format().version();
+  }
+
+  public BlobStorage storage() {
+    return storage;
+  }
+
+  /** Hex of kopia.repository's uniqueID: stable for the repository's life. */
+  public String uniqueIdHex() {
+    return HexFormat.of().formatHex(format.blob().uniqueId());
+  }
+
+  @Override
+  public void close() throws IOException {
+    contents.close();
+  }
+}

@@ -375,12 +375,31 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     sessionMarkerBlobId = e.blobId();
   }
 
-  private static String hostname() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
+  /** Looked up once: InetAddress.getLocalHost can take seconds when DNS is slow. */
+  private static final class Host {
+    static final String NAME = lookup();
+
+    private static String lookup() {
+      for (String env : List.of("COMPUTERNAME", "HOSTNAME")) {
+        String v = System.getenv(env);
+        if (v != null && !v.isBlank()) {
+          return v;
+        }
+      }
+      try {
+        Path etc = Path.of("/etc/hostname");
+        if (Files.isReadable(etc)) {
+          return Files.readString(etc).trim();
+        }
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        return "unknown";
+      }
     }
+  }
+
+  private static String hostname() {
+    return Host.NAME;
   }
 
   private static String jsonEscape(String s) {

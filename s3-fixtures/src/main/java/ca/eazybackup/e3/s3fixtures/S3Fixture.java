@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.s3fixtures;
 
 import java.net.URI;
+import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -32,8 +33,36 @@ public interface S3Fixture extends AutoCloseable {
   @Override
   void close();
 
-  /** Starts (or connects to) the configured S3 server. */
+  /**
+   * Starts (or connects to) the configured S3 server.
+   *
+   * @throws S3FixtureUnavailableException when the chosen kind cannot run here (no Docker, ...)
+   * @throws S3FixtureException when it should run but failed to start
+   */
   static S3Fixture start() {
     return S3Fixtures.start();
+  }
+
+  /** Starts one kind regardless of the configuration: s3proxy, minio, ceph or external. */
+  static S3Fixture start(String kind) {
+    return S3Fixtures.start(kind);
+  }
+
+  /**
+   * Like {@link #start()}, but a fixture that cannot run on this machine aborts the calling JUnit
+   * test or Cucumber scenario (reported as skipped, with the one-line reason) instead of failing.
+   */
+  static S3Fixture startOrSkip() {
+    return startOrSkip(S3Fixtures.configuredKind());
+  }
+
+  /** Like {@link #start(String)}, skipping the calling test when that kind cannot run here. */
+  static S3Fixture startOrSkip(String kind) {
+    try {
+      return S3Fixtures.start(kind);
+    } catch (S3FixtureUnavailableException e) {
+      Assumptions.abort("S3 fixture '" + kind + "' unavailable: " + e.getMessage());
+      throw e; // not reached: abort always throws
+    }
   }
 }

@@ -1,10 +1,55 @@
 package ca.eazybackup.e3.s3fixtures;
 
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /** Chooses the fixture implementation from the environment and system properties. */
 final class S3Fixtures {
+  private static final Logger log = LoggerFactory.getLogger(S3Fixtures.class);
+
+  static final String PROPERTY = "s3.fixture";
+  static final String ENV = "S3_FIXTURE";
+
   private S3Fixtures() {}
 
   static S3Fixture start() {
-    throw new UnsupportedOperationException("filled in by the s3-fixtures implementation");
+    return start(configuredKind());
+  }
+
+  /**
+   * {@code S3_ENDPOINT} set → external; else {@code -Ds3.fixture}, else {@code $S3_FIXTURE}, else
+   * s3proxy.
+   */
+  static String configuredKind() {
+    if (ExternalFixture.configured(System.getenv())) {
+      return "external";
+    }
+    String kind = System.getProperty(PROPERTY);
+    if (kind == null || kind.isBlank()) {
+      kind = System.getenv(ENV);
+    }
+    return kind == null || kind.isBlank() ? "s3proxy" : kind.trim().toLowerCase(Locale.ROOT);
+  }
+
+  static S3Fixture start(String kind) {
+    log.debug("event=fixture_start kind={}", kind);
+    switch (kind) {
+      case "s3proxy":
+        return S3ProxyFixture.start();
+      case "external":
+        return ExternalFixture.fromEnvironment(System.getenv());
+      case "minio":
+        return MinioFixture.start();
+      case "ceph":
+        return CephFixture.start();
+      default:
+        throw new S3FixtureException(
+            "unknown S3 fixture '"
+                + kind
+                + "': use -D"
+                + PROPERTY
+                + "=s3proxy|minio|ceph|external (or set S3_ENDPOINT)");
+    }
   }
 }

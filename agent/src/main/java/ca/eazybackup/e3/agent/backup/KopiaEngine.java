@@ -227,14 +227,14 @@ public final class KopiaEngine implements Engine {
                 || job.encryptionMode().equalsIgnoreCase("default")
             ? d.encryption()
             : job.encryptionMode();
-    Repository.create(
+    Repository created =
+        Repository.create(
             storage,
             job.repositoryPassword(),
             new RepositoryOptions(
-                d.hash(), encryption, d.splitter(), d.maxPackSize(), d.defaultCompressor()))
-        .close();
+                d.hash(), encryption, d.splitter(), d.maxPackSize(), d.defaultCompressor()));
     ctx.progress().event("KOPIA_REPO_CREATED", EventLevel.INFO, "repository created", Map.of());
-    return Repository.open(storage, job.repositoryPassword(), cache);
+    return created;
   }
 
   static SourceInfo sourceOf(RunAssignment job) {

@@ -108,6 +108,7 @@ public final class Maintenance {
         expired++;
       }
     }
+    store.flush();
     snapshots.manifests().compactIfNeeded();
     store.flush();
     if (mode == MaintenanceMode.QUICK) {

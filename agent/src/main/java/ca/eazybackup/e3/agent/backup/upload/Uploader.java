@@ -685,6 +685,9 @@ public final class Uploader implements AutoCloseable {
     for (String cp : checkpointIds) {
       snapshots.delete(cp);
     }
+    // Compaction deletes manifest contents; deleting one written in the same unflushed session
+    // leaves the content store an empty pack index, so flush first.
+    store.flush();
     snapshots.manifests().compactIfNeeded();
     store.flush();
     LOG.info(

@@ -1,6 +1,9 @@
 package ca.eazybackup.e3.agent.cli;
 
 import ca.eazybackup.e3.agent.logging.LoggingSetup;
+import ca.eazybackup.e3.agent.runner.NativeHost;
+import ca.eazybackup.e3.shims.WindowsHost;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,9 +29,33 @@ public final class AgentMain implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the CLI and returns its exit code (tests call this instead of main). */
+  /** Runs the CLI and returns its exit code. */
   public static int execute(String... args) {
-    return new CommandLine(new AgentMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return execute(NativeHost::currentOrNative, args);
+  }
+
+  /** Runs the CLI on the given Windows host (tests pass a simulated one). */
+  static int execute(Supplier<WindowsHost> host, String... args) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            K made = defaults.create(cls);
+            if (made instanceof NeedsHost n) {
+              n.host(host);
+            }
+            return made;
+          }
+        };
+    return new CommandLine(new AgentMain(), factory)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args);
+  }
+
+  /** Subcommands that talk to Windows. */
+  interface NeedsHost {
+    void host(Supplier<WindowsHost> host);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package ca.eazybackup.e3.agent.cli;
 
 import ca.eazybackup.e3.agent.runner.NativeHost;
+import ca.eazybackup.e3.shims.WindowsHost;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -9,12 +11,18 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "doctor",
     description = "Check config, addon, S3, elevation and the WebClient service.")
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand implements Callable<Integer>, AgentMain.NeedsHost {
+  private Supplier<WindowsHost> host = NativeHost::currentOrNative;
+
+  @Override
+  public void host(Supplier<WindowsHost> host) {
+    this.host = host;
+  }
 
   @Mixin ConfigOption config = new ConfigOption();
 
   @Override
   public Integer call() {
-    return new Doctor(System.out, NativeHost.currentOrNative()).check(config.path());
+    return new Doctor(System.out, host.get()).check(config.path());
   }
 }

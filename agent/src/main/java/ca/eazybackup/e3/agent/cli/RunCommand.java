@@ -10,8 +10,10 @@ import ca.eazybackup.e3.agent.runner.EngineRegistry;
 import ca.eazybackup.e3.agent.runner.NativeHost;
 import ca.eazybackup.e3.agent.runner.RuntimeSettings;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.shims.WindowsHost;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -19,8 +21,15 @@ import picocli.CommandLine.Mixin;
 
 /** Runs the agent in the foreground until SIGTERM/Ctrl-C (also what the service runs). */
 @Command(name = "run", description = "Run the agent in the foreground until stopped.")
-final class RunCommand implements Callable<Integer> {
-  static final int EXIT_CONFIG = 2;
+final class RunCommand implements Callable<Integer>, AgentMain.NeedsHost {
+  private Supplier<WindowsHost> host = NativeHost::currentOrNative;
+
+  @Override
+  public void host(Supplier<WindowsHost> host) {
+    this.host = host;
+  }
+
+  static final int EXIT_CONFIG = 3;
 
   @Mixin ConfigOption config = new ConfigOption();
 
@@ -45,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
             RuntimeSettings.from(cfg),
             new AgentApiClient(cfg.apiBaseUrl(), cfg.agentId(), cfg.agentToken()),
             EngineRegistry.defaults(),
-            NativeHost.currentOrNative(),
+            host.get(),
             s3,
             Clock.systemUTC());
     Thread hook =

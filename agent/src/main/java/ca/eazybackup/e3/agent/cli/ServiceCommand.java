@@ -3,7 +3,9 @@ package ca.eazybackup.e3.agent.cli;
 import ca.eazybackup.e3.agent.runner.NativeHost;
 import ca.eazybackup.e3.agent.service.AgentService;
 import ca.eazybackup.e3.shims.ShimException;
+import ca.eazybackup.e3.shims.WindowsHost;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -12,7 +14,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "service",
     description = "Manage the Windows service: install | uninstall | start | stop | status.")
-final class ServiceCommand implements Callable<Integer> {
+final class ServiceCommand implements Callable<Integer>, AgentMain.NeedsHost {
+  private Supplier<WindowsHost> host = NativeHost::currentOrNative;
+
+  @Override
+  public void host(Supplier<WindowsHost> host) {
+    this.host = host;
+  }
 
   enum Action {
     INSTALL,
@@ -32,7 +40,7 @@ final class ServiceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    AgentService service = new AgentService(NativeHost.currentOrNative().serviceControl());
+    AgentService service = new AgentService(host.get().serviceControl());
     try {
       String result =
           switch (action) {

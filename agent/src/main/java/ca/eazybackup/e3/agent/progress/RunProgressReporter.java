@@ -4,6 +4,7 @@ import ca.eazybackup.e3.agent.api.AgentApiClient;
 import ca.eazybackup.e3.agent.api.RunEvent;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
+import ca.eazybackup.e3.agent.logging.Redactor;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,8 +140,16 @@ public final class RunProgressReporter implements ProgressReporter {
     event(EventCodes.FILE_SKIPPED, EventLevel.WARN, "Skipped " + path + ": " + reason, params);
   }
 
+  /**
+   * Events and error summaries are shown to users in the addon: the known secrets (job keys, share
+   * passwords) are masked here too, in case an engine put one into a message.
+   */
   @Override
   public void event(String code, EventLevel level, String message, Map<String, Object> params) {
+    Map<String, Object> safeParams = new LinkedHashMap<>();
+    if (params != null) {
+      params.forEach((k, v) -> safeParams.put(k, v instanceof String str ? redact(str) : v));
+    }
     RunEvent e =
         new RunEvent(
             seq.next(),
@@ -148,9 +157,13 @@ public final class RunProgressReporter implements ProgressReporter {
             typeOf(code),
             level.name().toLowerCase(Locale.ROOT),
             code,
-            message,
-            params == null ? Map.of() : new LinkedHashMap<>(params));
+            redact(message),
+            safeParams);
     sink.event(runId, e);
+  }
+
+  private static String redact(String text) {
+    return Redactor.global().redact(text);
   }
 
   @Override
@@ -259,7 +272,7 @@ public final class RunProgressReporter implements ProgressReporter {
       body.put("progress_pct", 100.0);
     }
     if (status != RunStatus.SUCCESS && message != null) {
-      body.put("error_summary", message);
+      body.put("error_summary", redact(message));
     }
     if (outcome.manifestId() != null) {
       body.put("manifest_id", outcome.manifestId());

@@ -233,6 +233,13 @@ public final class AgentRuntime implements AutoCloseable {
         pause(settings.pollInterval());
         continue;
       }
+      if (active.containsKey(run.runId())) {
+        // Our own run handed back while it still runs here (the addon missed heartbeats during
+        // an outage): it is alive, so there is nothing to reclaim.
+        log.warn("poll.reclaim_of_live_run run_id={}", run.runId());
+        pause(settings.pollInterval());
+        continue;
+      }
       runBackup(run);
     }
   }

@@ -398,6 +398,53 @@ class AgentRuntimeTest {
     assertThat(engine.maintenance).hasSize(1);
   }
 
+  @Test
+  void sharePasswordNeverReachesLogsEventsOrTheErrorSummary() throws Exception {
+    String password = "Sh4re-Pa55word-xyz";
+    String unc = "\\\\fileserver\\docs\\alice";
+    host.map(unc, source);
+    org.slf4j.Logger engineLog = org.slf4j.LoggerFactory.getLogger("careless-engine");
+    ScriptedEngine engine =
+        new ScriptedEngine("sync")
+            .onBackup(
+                (job, ctx) -> {
+                  String pw = job.networkCredentials().password();
+                  engineLog.info("connecting to share with {}", pw);
+                  ctx.progress()
+                      .event("SYNC_DEBUG", EventLevel.INFO, "used " + pw, Map.of("pw", pw));
+                  throw new java.io.IOException("logon failed for password " + pw);
+                });
+    ca.eazybackup.e3.agent.logging.LoggingSetup.toFiles(dir.resolve("logs"), dir.resolve("runs"));
+    try {
+      start(RuntimeHarness.settings(), engine);
+      ObjectNode run = FakeAddon.run(140, "sync", unc);
+      run.putObject("network_credentials")
+          .put("username", "alice")
+          .put("password", password)
+          .put("domain", "CORP");
+      addon.queueRun(run);
+
+      awaitFinal(addon, 140);
+      runtime.stop();
+    } finally {
+      ca.eazybackup.e3.agent.logging.LoggingSetup.toConsole();
+    }
+
+    assertThat(addon.finalStatus(140)).isEqualTo("failed");
+    assertThat(addon.finalUpdate(140).toString()).doesNotContain(password).contains("logon failed");
+    assertThat(addon.events(140).toString()).doesNotContain(password).contains("SYNC_DEBUG");
+    assertThat(engine.backups.get(0).sources()).containsExactly(source.toString());
+    try (var files = Files.walk(dir)) {
+      List<Path> logs = files.filter(p -> p.toString().endsWith(".log")).toList();
+      assertThat(logs).isNotEmpty();
+      for (Path log : logs) {
+        assertThat(Files.readString(log)).as(log.toString()).doesNotContain(password);
+      }
+      assertThat(Files.readString(dir.resolve("runs/run_140.log")))
+          .contains("connecting to share with ***");
+    }
+  }
+
   private ScriptedEngine blockingEngine(boolean cooperative) {
     return new ScriptedEngine("sync")
         .onBackup(

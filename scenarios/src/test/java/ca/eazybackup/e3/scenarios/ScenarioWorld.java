@@ -44,6 +44,8 @@ public final class ScenarioWorld {
   long runId;
   JsonNode lastRun;
   final List<Long> runIds = new ArrayList<>();
+  String shareUser;
+  String sharePassword;
 
   public ScenarioWorld() {
     try {
@@ -53,7 +55,7 @@ public final class ScenarioWorld {
     }
     tenant = env.newTenant("client-" + uid + "@example.com");
     account = tenant.newAgent("host-" + uid);
-    agentEnv.put("E3_SIMHOST_ROOT", dir.resolve("windows-host").toString());
+    agentEnv.put("E3_SIMHOST_ROOT", windowsHostRoot().toString());
     agentEnv.put("E3_SIMHOST_JOURNAL", journal().toString());
   }
 
@@ -63,6 +65,19 @@ public final class ScenarioWorld {
 
   AddonClient api() {
     return tenant.api();
+  }
+
+  /** The addon URL agents of this scenario are configured with (a relay may stand between). */
+  String agentApiBaseUrl;
+
+  /** The agent's home folder (config, runs, logs). */
+  Path agentHome;
+
+  /** Things to undo after the scenario (relays, changed addon settings), last first. */
+  final java.util.Deque<Runnable> cleanups = new java.util.ArrayDeque<>();
+
+  Path windowsHostRoot() {
+    return dir.resolve("windows-host");
   }
 
   /** Starts the agent process (fast polling so scenarios take seconds). */
@@ -115,6 +130,9 @@ public final class ScenarioWorld {
   void close() {
     if (agent != null) {
       agent.stop(Duration.ofSeconds(10));
+    }
+    while (!cleanups.isEmpty()) {
+      cleanups.pop().run();
     }
   }
 }

@@ -124,19 +124,23 @@ public final class SimEnvironment implements AutoCloseable {
         AgentAccount account,
         double pollIntervalSecs,
         Map<String, String> environment) {
-      return agentProcess(agentJar, home, account, pollIntervalSecs, 60, environment);
+      return agentProcess(agentJar, home, account, pollIntervalSecs, 60, environment, null);
     }
 
-    /** As above, with the heartbeat interval of runs (seconds). */
+    /**
+     * As above, with the heartbeat interval of runs (seconds) and the addon URL the agent uses
+     * (null: the addon itself; else e.g. a relay that injects outages).
+     */
     public AgentProcess agentProcess(
         Path agentJar,
         Path home,
         AgentAccount account,
         double pollIntervalSecs,
         double heartbeatSecs,
-        Map<String, String> environment) {
+        Map<String, String> environment,
+        String apiBaseUrl) {
       Map<String, String> conf = new LinkedHashMap<>();
-      conf.put("ApiBaseURL", addon.baseUrl());
+      conf.put("ApiBaseURL", apiBaseUrl == null ? addon.baseUrl() : apiBaseUrl);
       conf.put("AgentID", Long.toString(account.agentId()));
       conf.put("AgentToken", account.token());
       conf.put("PollIntervalSecs", String.format(Locale.ROOT, "%s", pollIntervalSecs));

@@ -1,3 +1,4 @@
+@skeleton
 Feature: A local-agent sync job backs up a folder
   The walking skeleton: the fake addon hands a run to a real agent process, the agent syncs the
   job's folder to a real S3 server and reports progress and a final status back.

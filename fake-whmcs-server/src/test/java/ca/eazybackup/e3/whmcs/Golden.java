@@ -22,7 +22,12 @@ final class Golden {
   /** Objects whose content is the caller's own JSON, stored as given: only their type counts. */
   private static final Set<String> FREE_FORM =
       Set.of(
-          "params", "progress_json", "stats_json", "schedule_json", "retention_json", "policy_json",
+          "params",
+          "progress_json",
+          "stats_json",
+          "schedule_json",
+          "retention_json",
+          "policy_json",
           "details");
 
   private Golden() {}

@@ -1,6 +1,8 @@
 package ca.eazybackup.e3.s3fixtures;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ final class S3ProxyFixture extends AbstractS3Fixture {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final int PORT_ATTEMPTS = 3;
+  private static final String TEMP_PREFIX = "e3-s3proxy-";
 
   private final Process process;
   private final Path dir;
@@ -56,7 +59,8 @@ final class S3ProxyFixture extends AbstractS3Fixture {
   static S3ProxyFixture start() {
     Path jar = S3ProxyJar.locate();
     long t0 = System.nanoTime();
-    Path dir = TempDirs.create("e3-s3proxy-");
+    Path dir = TempDirs.create(TEMP_PREFIX);
+    TempDirs.sweepOrphans(TEMP_PREFIX);
     SecureRandom random = new SecureRandom();
     String accessKey = "e3test" + hex(random, 7);
     String secretKey = hex(random, 20);
@@ -67,7 +71,7 @@ final class S3ProxyFixture extends AbstractS3Fixture {
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         Path props = writeProperties(dir, endpoint, accessKey, secretKey, data);
         Path logFile = dir.resolve("s3proxy.log");
-        Process process = launch(jar, props, logFile);
+        Process process = launch(jar, launcherDir(dir), props, logFile);
         Runnable unhook =
             Processes.onJvmExit(
                 "s3proxy-stop-" + process.pid(),
@@ -132,7 +136,25 @@ final class S3ProxyFixture extends AbstractS3Fixture {
     return file;
   }
 
-  private static Process launch(Path jar, Path props, Path logFile) throws IOException {
+  /** Copies {@link S3ProxyLauncher}'s class file, alone, into {@code dir/launcher}. */
+  private static Path launcherDir(Path dir) throws IOException {
+    Path classDir = dir.resolve("launcher");
+    String name = S3ProxyLauncher.class.getName().replace('.', '/') + ".class";
+    Path target = classDir.resolve(name);
+    if (!Files.exists(target)) {
+      Files.createDirectories(target.getParent());
+      try (InputStream in = S3ProxyLauncher.class.getClassLoader().getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IOException("class file " + name + " not found on our classpath");
+        }
+        Files.copy(in, target);
+      }
+    }
+    return classDir;
+  }
+
+  private static Process launch(Path jar, Path launcher, Path props, Path logFile)
+      throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     String heap = System.getProperty("e3.s3proxy.xmx", "1g");
     ProcessBuilder builder =
@@ -143,9 +165,10 @@ final class S3ProxyFixture extends AbstractS3Fixture {
                     "-XX:+UseParallelGC",
                     "-Dfile.encoding=UTF-8",
                     "-Dsun.jnu.encoding=UTF-8",
+                    "-De3.s3proxy.orphanCleanup=" + launcher.getParent(),
                     "-cp",
-                    jar.toString(),
-                    "org.gaul.s3proxy.Main",
+                    launcher + File.pathSeparator + jar,
+                    S3ProxyLauncher.class.getName(),
                     "--properties",
                     props.toString()))
             .redirectErrorStream(true)
@@ -153,9 +176,8 @@ final class S3ProxyFixture extends AbstractS3Fixture {
     // Non-ASCII object names must map to UTF-8 file names in the filesystem backend.
     builder.environment().putIfAbsent("LC_ALL", "C.UTF-8");
     builder.environment().put("LOG_LEVEL", System.getProperty("e3.s3proxy.logLevel", "info"));
-    Process process = builder.start();
-    process.getOutputStream().close();
-    return process;
+    // stdin stays an open pipe: the launcher exits when it closes, i.e. when we die
+    return builder.start();
   }
 
   private static void awaitReady(

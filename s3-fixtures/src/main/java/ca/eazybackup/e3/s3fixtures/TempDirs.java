@@ -16,14 +16,48 @@ final class TempDirs {
 
   private TempDirs() {}
 
+  private static final String OWNER_FILE = "owner.pid";
+
+  /** A new directory with an {@code owner.pid} file naming this JVM, for {@link #sweepOrphans}. */
   static Path create(String prefix) {
     try {
-      String base = System.getProperty("e3.s3fixture.tmpdir");
-      return base == null
-          ? Files.createTempDirectory(prefix)
-          : Files.createTempDirectory(Files.createDirectories(Path.of(base)), prefix);
+      Path dir = Files.createTempDirectory(base(), prefix);
+      Files.writeString(dir.resolve(OWNER_FILE), String.valueOf(ProcessHandle.current().pid()));
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory " + prefix, e);
+    }
+  }
+
+  private static Path base() throws IOException {
+    String base = System.getProperty("e3.s3fixture.tmpdir", System.getProperty("java.io.tmpdir"));
+    return Files.createDirectories(Path.of(base));
+  }
+
+  /**
+   * Deletes directories {@code prefix*} left by JVMs that died without cleaning up (their {@code
+   * owner.pid} names no live process). Directories of live JVMs are never touched.
+   */
+  static void sweepOrphans(String prefix) {
+    try (var dirs = Files.newDirectoryStream(base(), prefix + "*")) {
+      for (Path dir : dirs) {
+        Path owner = dir.resolve(OWNER_FILE);
+        if (!Files.isRegularFile(owner)) {
+          continue;
+        }
+        try {
+          long pid = Long.parseLong(Files.readString(owner).trim());
+          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+        } catch (NumberFormatException | IOException e) {
+          continue;
+        }
+        log.info("event=orphan_tempdir_removed dir={}", dir);
+        deleteQuietly(dir);
+      }
+    } catch (IOException e) {
+      log.debug("event=orphan_sweep_failed error={}", e.toString());
     }
   }
 

@@ -89,7 +89,8 @@ class FilesystemBrowserTest {
     assertThat(result.get("truncated").asBoolean()).isTrue();
     assertThat(result.get("entries")).hasSize(1000);
     List<String> names = names(result);
-    assertThat(names.subList(0, 300)).allMatch(n -> n.toLowerCase().startsWith("dir-"));
+    assertThat(names.subList(0, 300))
+        .allMatch(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("dir-"));
     assertThat(names.subList(0, 300)).isSortedAccordingTo(String.CASE_INSENSITIVE_ORDER);
     assertThat(names.get(0)).isEqualTo("Dir-0000");
     assertThat(names.get(1)).isEqualTo("dir-0001");

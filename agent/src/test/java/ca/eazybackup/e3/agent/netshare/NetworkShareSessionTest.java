@@ -115,7 +115,11 @@ class NetworkShareSessionTest {
   @Test
   void logsOnToEachDistinctShareBeforeTheRunAndOffAfterIt() throws Exception {
     List<String> sources =
-        List.of(DOCS + "\\Finance", DOCS.toUpperCase() + "\\Other", PHOTOS + "\\2024", "C:\\Users");
+        List.of(
+            DOCS + "\\Finance",
+            DOCS.toUpperCase(java.util.Locale.ROOT) + "\\Other",
+            PHOTOS + "\\2024",
+            "C:\\Users");
     try (NetworkShareSession session =
         NetworkShareSession.open(
             host.networkShares(), sources, creds("CORP\\alice", PASSWORD, null), progress)) {

@@ -16,9 +16,11 @@ import org.flywaydb.core.Flyway;
  */
 public final class Db implements AutoCloseable {
   private final HikariDataSource pool;
+  private final boolean inMemoryH2;
 
-  private Db(HikariDataSource pool) {
+  private Db(HikariDataSource pool, boolean inMemoryH2) {
     this.pool = pool;
+    this.inMemoryH2 = inMemoryH2;
   }
 
   /** Opens the pool and migrates the schema to the newest version. */
@@ -41,7 +43,7 @@ public final class Db implements AutoCloseable {
       ds.close();
       throw e;
     }
-    return new Db(ds);
+    return new Db(ds, jdbcUrl.startsWith("jdbc:h2:mem:"));
   }
 
   public <T> T tx(Function<Sql, T> work) {
@@ -89,6 +91,15 @@ public final class Db implements AutoCloseable {
 
   @Override
   public void close() {
+    if (inMemoryH2) {
+      // DB_CLOSE_DELAY=-1 keeps the database past its last connection; free it with the server.
+      try (Connection c = pool.getConnection();
+          var st = c.createStatement()) {
+        st.execute("SHUTDOWN");
+      } catch (SQLException e) {
+        // already gone
+      }
+    }
     pool.close();
   }
 }

@@ -34,6 +34,11 @@ public final class AddonClient {
     return baseUrl;
   }
 
+  /** The client session token this client sends, or null for sim control. */
+  public String clientSession() {
+    return clientSession;
+  }
+
   /** POSTs {@code body} as JSON to {@code <base>/<path>}; throws unless status is "success". */
   public JsonNode post(String path, Object body) {
     Response r = call("POST", path, body);

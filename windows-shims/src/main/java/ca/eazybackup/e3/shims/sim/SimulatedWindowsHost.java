@@ -294,6 +294,25 @@ public final class SimulatedWindowsHost implements WindowsHost {
     journal.ok("host.restart");
   }
 
+  /**
+   * Reads a journal file written by any number of processes, oldest first, for a scenario to assert
+   * on (e.g. {@code share.connect} before the run, {@code share.disconnect} after it).
+   */
+  public static List<Map<String, Object>> readJournal(Path file) throws IOException {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return lines;
+    }
+    for (String line : Files.readAllLines(file)) {
+      if (!line.isBlank()) {
+        lines.add(
+            SimStore.JSON.readValue(
+                line, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+      }
+    }
+    return lines;
+  }
+
   /** This process's journal entries, oldest first (the file has every process's). */
   public List<Map<String, Object>> journalEntries() {
     return journal.entries();

@@ -163,6 +163,9 @@ class SimulatedWindowsHostTest {
     assertThat(text).doesNotContain(PASSWORD).doesNotContain("hunter2-wrong");
     assertThat(Files.readString(root.resolve("state.json"))).doesNotContain(PASSWORD);
     assertThat(host.journalEntries()).hasSize(3);
+    assertThat(SimulatedWindowsHost.readJournal(journal))
+        .extracting(l -> l.get("op") + " " + l.get("result"))
+        .containsExactly("share.connect error", "share.connect ok", "share.disconnect ok");
   }
 
   @Test
@@ -386,5 +389,44 @@ class SimulatedWindowsHostTest {
     assertThat(host.services().state("WebClient")).isEqualTo(ServiceState.STOPPED);
     assertThat(host.serviceControl().state("e3-backup-agent")).isEqualTo(ServiceState.RUNNING);
     assertThat(host.explorerView().needsRefresh()).containsExactly('Z');
+  }
+
+  @Test
+  void anAgentInAnotherProcessConfiguredByEnvironmentSharesTheMachineAndTheJournal()
+      throws Exception {
+    ProcessBuilder child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SimHostChild.class.getName(),
+                SHARE,
+                "alice",
+                "CORP")
+            .redirectErrorStream(true);
+    child.environment().put("E3_SIMHOST_ROOT", root.toString());
+    child.environment().put("E3_SIMHOST_JOURNAL", journal.toString());
+    Process process = child.start();
+    try (var stdin = process.getOutputStream()) {
+      stdin.write((PASSWORD + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String output =
+        new String(
+            process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+
+    // Same user, same (standard) logon session: this process sees the child's connection.
+    assertThat(host.resolve(SHARE + "\\Reports"))
+        .isEqualTo(root.resolve("shares/fileserver/documents/Reports"));
+    host.networkShares().disconnect(SHARE);
+
+    List<JsonNode> lines = journalLines();
+    assertThat(lines)
+        .extracting(l -> l.get("op").asText())
+        .containsExactly("share.connect", "share.disconnect");
+    assertThat(lines.get(0).get("pid").asLong()).isEqualTo(process.pid());
+    assertThat(lines.get(1).get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(Files.readString(journal)).doesNotContain(PASSWORD);
   }
 }

@@ -48,7 +48,7 @@ public final class ThrottlingBlobStorage implements BlobStorage {
       long waitNanos;
       synchronized (this) {
         long now = clock.getAsLong();
-        tokens = Math.min(rate, tokens + (now - last) * (double) rate / 1e9);
+        tokens = Math.min(rate, tokens + (double) (now - last) * rate / 1e9);
         last = now;
         tokens -= n; // may go negative: the debt is paid by waiting
         waitNanos = tokens >= 0 ? 0 : (long) (-tokens * 1e9 / rate);

@@ -38,18 +38,22 @@ final class EpochIndexSet {
     Map<Long, List<BlobMetadata>> ranges = new HashMap<>(); // key: a<<32|b
     for (BlobMetadata m : xBlobs) {
       String id = m.blobId();
-      Matcher x;
-      if ((x = MARKER.matcher(id)).matches()) {
-        writeEpoch = Math.max(writeEpoch, Integer.parseInt(x.group(1)));
-      } else if ((x = UNCOMPACTED.matcher(id)).matches()) {
-        uncompacted.computeIfAbsent(Integer.parseInt(x.group(1)), k -> new ArrayList<>()).add(m);
-      } else if ((x = SINGLE.matcher(id)).matches()) {
-        single.computeIfAbsent(Integer.parseInt(x.group(1)), k -> new ArrayList<>()).add(m);
-      } else if ((x = RANGE.matcher(id)).matches()) {
-        long key = (Long.parseLong(x.group(1)) << 32) | Long.parseLong(x.group(2));
+      Matcher marker = MARKER.matcher(id);
+      Matcher un = UNCOMPACTED.matcher(id);
+      Matcher single1 = SINGLE.matcher(id);
+      Matcher range = RANGE.matcher(id);
+      Matcher wm = WATERMARK.matcher(id);
+      if (marker.matches()) {
+        writeEpoch = Math.max(writeEpoch, Integer.parseInt(marker.group(1)));
+      } else if (un.matches()) {
+        uncompacted.computeIfAbsent(Integer.parseInt(un.group(1)), k -> new ArrayList<>()).add(m);
+      } else if (single1.matches()) {
+        single.computeIfAbsent(Integer.parseInt(single1.group(1)), k -> new ArrayList<>()).add(m);
+      } else if (range.matches()) {
+        long key = (Long.parseLong(range.group(1)) << 32) | Long.parseLong(range.group(2));
         ranges.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
-      } else if ((x = WATERMARK.matcher(id)).matches()) {
-        watermark = Math.max(watermark, Long.parseLong(x.group(1)));
+      } else if (wm.matches()) {
+        watermark = Math.max(watermark, Long.parseLong(wm.group(1)));
       }
     }
     List<BlobMetadata> result = new ArrayList<>();

@@ -92,7 +92,7 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
   private final boolean readOnly;
 
   /** One open pack per prefix; its monitor guards the pack and its item list. */
-  private final class PackWriter {
+  private static final class PackWriter {
     final String blobPrefix;
     PackBuilder pack;
     List<ContentInfo> items = new ArrayList<>();
@@ -161,14 +161,36 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     } else {
       active = legacyIndexSet();
     }
-    for (BlobMetadata m : active) {
-      if (!committed.has(m.blobId())) {
-        committed.add(
-            m.blobId(),
-            PackIndexes.open(namedBlobs.decrypt(m.blobId(), readIndexBlob(m.blobId()))));
+    List<BlobMetadata> missing = active.stream().filter(m -> !committed.has(m.blobId())).toList();
+    if (missing.size() <= 1) {
+      for (BlobMetadata m : missing) {
+        committed.add(m.blobId(), loadIndex(m.blobId()));
+      }
+    } else {
+      // index blobs are small and many: fetch them in parallel, add them in listing order
+      ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, missing.size()));
+      try {
+        List<Future<PackIndex>> loads = new ArrayList<>();
+        for (BlobMetadata m : missing) {
+          loads.add(pool.submit(() -> loadIndex(m.blobId())));
+        }
+        for (int i = 0; i < missing.size(); i++) {
+          committed.add(missing.get(i).blobId(), loads.get(i).get());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted loading indexes");
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      } finally {
+        pool.shutdownNow();
       }
     }
     LOG.debug("event=indexes_loaded count={} writeEpoch={}", committed.indexCount(), writeEpoch);
+  }
+
+  private PackIndex loadIndex(String blobId) throws IOException {
+    return PackIndexes.open(namedBlobs.decrypt(blobId, readIndexBlob(blobId)));
   }
 
   /** Format v1 (kopia repo/content/index_blob_manager_v0.go): all n blobs minus superseded ones. */
@@ -375,12 +397,31 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     sessionMarkerBlobId = e.blobId();
   }
 
-  private static String hostname() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
+  /** Looked up once: InetAddress.getLocalHost can take seconds when DNS is slow. */
+  private static final class Host {
+    static final String NAME = lookup();
+
+    private static String lookup() {
+      for (String env : List.of("COMPUTERNAME", "HOSTNAME")) {
+        String v = System.getenv(env);
+        if (v != null && !v.isBlank()) {
+          return v;
+        }
+      }
+      try {
+        Path etc = Path.of("/etc/hostname");
+        if (Files.isReadable(etc)) {
+          return Files.readString(etc).trim();
+        }
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        return "unknown";
+      }
     }
+  }
+
+  private static String hostname() {
+    return Host.NAME;
   }
 
   private static String jsonEscape(String s) {

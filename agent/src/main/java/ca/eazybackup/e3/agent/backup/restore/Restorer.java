@@ -103,6 +103,18 @@ public final class Restorer implements AutoCloseable {
         files.get(), bytes.get(), dirs.get(), skipped.get(), deleted.get(), symlinks.get());
   }
 
+  /** The entry {@code name} directly inside directory {@code dir}, or null. */
+  public DirEntry child(DirEntry dir, String name) throws IOException {
+    try (DirectoryReader r = DirectoryReader.open(objects, dir.obj())) {
+      for (DirEntry e = r.next(); e != null; e = r.next()) {
+        if (e.name().equals(name)) {
+          return e;
+        }
+      }
+    }
+    return null;
+  }
+
   /** Which snapshot paths are wanted: a path selects itself and everything below it. */
   record Selection(List<String> paths) {
     static Selection of(List<String> raw) {

@@ -82,6 +82,7 @@ public final class Uploader implements AutoCloseable {
   private final Deque<Frame> stack = new ArrayDeque<>();
   private final List<String> checkpointIds = new ArrayList<>();
   private boolean cancelCheckpointSaved;
+  private Map<String, String> tags = Map.of();
   private SourceInfo source;
   private OffsetDateTime startTime;
   private long nextCheckpoint;
@@ -144,6 +145,14 @@ public final class Uploader implements AutoCloseable {
    */
   public UploadResult upload(SourceInfo source, List<Root> roots, DirEntry previousRoot)
       throws IOException, RunCancelledException {
+    return upload(source, roots, previousRoot, Map.of());
+  }
+
+  /** As {@link #upload(SourceInfo, List, DirEntry)}, with Kopia tags on the manifests. */
+  public UploadResult upload(
+      SourceInfo source, List<Root> roots, DirEntry previousRoot, Map<String, String> tags)
+      throws IOException, RunCancelledException {
+    this.tags = Map.copyOf(tags);
     if (roots.isEmpty()) {
       throw new IllegalArgumentException("nothing to back up: no source folders");
     }
@@ -662,7 +671,7 @@ public final class Uploader implements AutoCloseable {
         stats,
         incomplete,
         root,
-        Map.of(),
+        tags,
         List.of());
   }
 
@@ -676,6 +685,9 @@ public final class Uploader implements AutoCloseable {
     for (String cp : checkpointIds) {
       snapshots.delete(cp);
     }
+    // Compaction deletes manifest contents; deleting one written in the same unflushed session
+    // leaves the content store an empty pack index, so flush first.
+    store.flush();
     snapshots.manifests().compactIfNeeded();
     store.flush();
     LOG.info(

@@ -36,6 +36,9 @@ public final class TestTree {
   private static final long MTIME_SPREAD = 365L * 24 * 3600;
   private static final int MODIFY_BYTES = 4096;
 
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(TreeManifest::newSha256);
+
   private TestTree() {}
 
   /**
@@ -48,7 +51,11 @@ public final class TestTree {
     List<TreeSpec.PlannedFile> plan = spec.plan(seed);
     byte[][] digests = new byte[plan.size()][];
     Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
-    ForkJoinPool pool = new ForkJoinPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    // File creation waits on the file system more than on the CPU: use more threads than cores.
+    ForkJoinPool pool =
+        new ForkJoinPool(
+            Integer.getInteger(
+                "e3.tree.threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     try {
       pool.submit(
               () ->
@@ -165,7 +172,8 @@ public final class TestTree {
   private static byte[] write(Path root, TreeSpec.PlannedFile f, Set<Path> madeDirs) {
     Path file = root.resolve(f.path());
     Path dir = file.getParent();
-    MessageDigest md = TreeManifest.newSha256();
+    MessageDigest md = SHA256.get();
+    md.reset();
     try {
       if (!madeDirs.contains(dir)) {
         Files.createDirectories(dir); // safe when another thread creates it at the same time

@@ -55,6 +55,45 @@ public record RunAssignment(
     return sourcePath == null || sourcePath.isBlank() ? List.of() : List.of(sourcePath);
   }
 
+  /**
+   * The same job with other sources: the runner hands engines the local paths that {@code
+   * WindowsHost.resolve} made of the addon's paths.
+   */
+  public RunAssignment withSources(List<String> sources) {
+    return new RunAssignment(
+        runId,
+        jobId,
+        jobName,
+        runType,
+        engine,
+        sourceType,
+        sources.isEmpty() ? sourcePath : sources.get(0),
+        sources,
+        destType,
+        destBucket,
+        destPrefix,
+        destLocalPath,
+        destEndpoint,
+        destRegion,
+        destAccessKey,
+        destSecretKey,
+        bucketAutoCreate,
+        localIncludeGlob,
+        localExcludeGlob,
+        bandwidthLimitKbps,
+        localBandwidthLimitKbps,
+        parallelism,
+        encryptionMode,
+        compression,
+        repositoryPassword,
+        schedule,
+        retention,
+        policy,
+        networkCredentials,
+        reclaimed,
+        lastProgress);
+  }
+
   /** Never prints the keys or the repository password. */
   @Override
   public String toString() {

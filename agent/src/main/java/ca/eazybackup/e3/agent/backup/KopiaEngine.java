@@ -1,26 +1,474 @@
 package ca.eazybackup.e3.agent.backup;
 
 import ca.eazybackup.e3.agent.api.RunAssignment;
+import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.RetryingBlobStorage;
+import ca.eazybackup.e3.agent.backup.compression.Compressors;
+import ca.eazybackup.e3.agent.backup.maintenance.Maintenance;
+import ca.eazybackup.e3.agent.backup.maintenance.MaintenanceReport;
+import ca.eazybackup.e3.agent.backup.object.ObjectManager;
+import ca.eazybackup.e3.agent.backup.repo.Repository;
+import ca.eazybackup.e3.agent.backup.repo.RepositoryException;
+import ca.eazybackup.e3.agent.backup.repo.RepositoryOptions;
+import ca.eazybackup.e3.agent.backup.restore.OverwriteMode;
+import ca.eazybackup.e3.agent.backup.restore.RestoreResult;
+import ca.eazybackup.e3.agent.backup.restore.Restorer;
+import ca.eazybackup.e3.agent.backup.retention.RetentionPolicy;
+import ca.eazybackup.e3.agent.backup.snapshot.DirEntry;
+import ca.eazybackup.e3.agent.backup.snapshot.ManifestStore;
+import ca.eazybackup.e3.agent.backup.snapshot.SnapshotManager;
+import ca.eazybackup.e3.agent.backup.snapshot.SnapshotManifest;
+import ca.eazybackup.e3.agent.backup.snapshot.SourceInfo;
+import ca.eazybackup.e3.agent.backup.upload.UploadOptions;
+import ca.eazybackup.e3.agent.backup.upload.UploadResult;
+import ca.eazybackup.e3.agent.backup.upload.Uploader;
 import ca.eazybackup.e3.agent.engine.Engine;
+import ca.eazybackup.e3.agent.engine.MaintenanceMode;
 import ca.eazybackup.e3.agent.engine.RestoreRequest;
+import ca.eazybackup.e3.agent.engine.RunCancelledException;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.agent.engine.RunStatus;
+import ca.eazybackup.e3.agent.progress.EventLevel;
+import ca.eazybackup.e3.agent.progress.ProgressReporter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The Kopia-format backup engine (placeholder until the engine lands). */
+/**
+ * The Kopia-format backup engine ({@code engine: kopia}).
+ *
+ * <p>Snapshot source identity: host = this machine's name, user = the OS user running the agent,
+ * path = the job's source folder. A job with several sources is one snapshot of a virtual root
+ * whose entries are the sources (named by their last path segment, made unique), with source path =
+ * the sources joined by {@code ";"}; each source's original path is kept as the tag {@code
+ * tag:e3-source:<name>}, so the one manifest id on the run restores everything, to the original
+ * places or under a target folder.
+ */
 public final class KopiaEngine implements Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(KopiaEngine.class);
+  static final String SOURCE_TAG = "tag:e3-source:";
+
+  /** Opens the job's blob storage; S3 in production, a folder for {@code dest_type: local}. */
+  @FunctionalInterface
+  public interface StorageOpener {
+    BlobStorage open(RunAssignment job, RunContext ctx) throws IOException;
+  }
+
+  private final StorageOpener opener;
+  private final Duration checkpointInterval;
+
+  public KopiaEngine() {
+    this(KopiaEngine::defaultStorage, Duration.ofMinutes(20));
+  }
+
+  public KopiaEngine(StorageOpener opener, Duration checkpointInterval) {
+    this.opener = opener;
+    this.checkpointInterval = checkpointInterval;
+  }
 
   @Override
   public String name() {
     return "kopia";
   }
 
+  static BlobStorage defaultStorage(RunAssignment job, RunContext ctx) throws IOException {
+    String type = job.destType() == null ? "s3" : job.destType().toLowerCase(Locale.ROOT);
+    if (type.equals("local")) {
+      if (job.destLocalPath() == null || job.destLocalPath().isBlank()) {
+        throw new RepositoryException("dest_type is local but dest_local_path is empty");
+      }
+      Path root = Path.of(job.destLocalPath());
+      if (job.destPrefix() != null && !job.destPrefix().isBlank()) {
+        root = root.resolve(job.destPrefix());
+      }
+      Files.createDirectories(root);
+      return new RetryingBlobStorage(
+          FilesystemBlobStorage.open(root), RetryingBlobStorage.Policy.defaults());
+    }
+    return S3Storage.open(job, ctx);
+  }
+
+  // ---- backup ---------------------------------------------------------------------------
+
   @Override
   public RunOutcome backup(RunAssignment job, RunContext ctx) {
-    return RunOutcome.failed("the kopia engine is not available in this build yet");
+    ProgressReporter progress = ctx.progress();
+    List<String> sources = job.sources();
+    if (sources.isEmpty()) {
+      return RunOutcome.failed("the job has no source folder to back up");
+    }
+    if (job.repositoryPassword() == null || job.repositoryPassword().isEmpty()) {
+      return RunOutcome.failed("the job has no repository password (repository_password)");
+    }
+    String compressor;
+    try {
+      compressor = compressor(job.compression());
+    } catch (IllegalArgumentException e) {
+      return RunOutcome.failed(e.getMessage());
+    }
+    try (BlobStorage storage = opener.open(job, ctx);
+        Repository repo = openOrCreate(storage, job, ctx, true)) {
+      event(
+          progress,
+          "KOPIA_REPO_CONNECTED",
+          EventLevel.INFO,
+          "repository connected",
+          Map.of("repository", repo.uniqueIdHex().substring(0, 16)));
+      ObjectManager objects = new ObjectManager(repo.contents(), repo.splitter());
+      SnapshotManager snapshots =
+          new SnapshotManager(new ManifestStore(repo.contents(), ctx.clock()));
+      SourceInfo source = sourceOf(job);
+      List<Uploader.Root> roots = roots(sources);
+      DirEntry previous = previousRoot(snapshots, source);
+      event(
+          progress,
+          "KOPIA_SNAPSHOT_STARTING",
+          EventLevel.INFO,
+          previous == null
+              ? "first snapshot of " + source.path()
+              : "incremental snapshot of " + source.path(),
+          Map.of("incremental", previous != null));
+      int parallelism = job.parallelism() > 0 ? job.parallelism() : 4;
+      UploadOptions options =
+          new UploadOptions(
+              parallelism,
+              Math.max(0, job.bandwidthLimitKbps()) * 1024L,
+              compressor,
+              checkpointInterval,
+              50_000,
+              ctx.workDir().resolve("kopia-spill"));
+      UploadResult result;
+      try (Uploader uploader =
+          new Uploader(objects, snapshots, options, progress, ctx.cancellation(), ctx.clock())) {
+        result = uploader.upload(source, roots, previous, tags(roots));
+      }
+      SnapshotManifest m = result.manifest();
+      Map<String, Object> stats = new LinkedHashMap<>();
+      stats.put("files", m.stats().fileCount());
+      stats.put("dirs", m.stats().dirCount());
+      stats.put("bytes", m.stats().totalSize());
+      stats.put("cached_files", m.stats().cachedFiles());
+      stats.put("hashed_files", m.stats().nonCachedFiles());
+      stats.put("hashed_bytes", result.bytesHashed());
+      stats.put("errors", m.stats().errorCount());
+      stats.put("dedup_reused_bytes", m.stats().totalSize() - result.bytesHashed());
+      event(
+          progress,
+          "KOPIA_SNAPSHOT_SAVED",
+          EventLevel.INFO,
+          "snapshot " + result.manifestId() + " saved",
+          Map.of("manifest_id", result.manifestId()));
+      RunStatus status = m.stats().errorCount() > 0 ? RunStatus.WARNING : RunStatus.SUCCESS;
+      String message =
+          status == RunStatus.WARNING
+              ? m.stats().errorCount() + " entries could not be read; snapshot saved without them"
+              : "snapshot saved";
+      return new RunOutcome(status, message, stats, result.manifestId());
+    } catch (RunCancelledException e) {
+      return RunOutcome.cancelled(
+          "backup cancelled: "
+              + e.getMessage()
+              + " (a checkpoint was saved so the next run resumes)");
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=kopia_backup_failed job={} error={}", job.jobId(), e.toString());
+      event(progress, "KOPIA_BACKUP_FAILED", EventLevel.ERROR, message(e), Map.of());
+      return RunOutcome.failed(message(e));
+    }
   }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  static String compressor(String name) {
+    if (name == null
+        || name.isBlank()
+        || name.equalsIgnoreCase("auto")
+        || name.equalsIgnoreCase("default")) {
+      return "zstd";
+    }
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    if (n.equals("none") || n.equals("off") || n.equals("false")) {
+      return Compressors.NONE;
+    }
+    if (!Compressors.knownNames().contains(n)) {
+      throw new IllegalArgumentException(
+          "unsupported compression '" + name + "': use one of " + Compressors.knownNames());
+    }
+    return n;
+  }
+
+  private Repository openOrCreate(
+      BlobStorage storage, RunAssignment job, RunContext ctx, boolean mayCreate)
+      throws IOException {
+    Path cache = ctx.jobCacheDir() == null ? null : ctx.jobCacheDir().resolve("kopia-cache");
+    if (Repository.exists(storage)) {
+      return Repository.open(storage, job.repositoryPassword(), cache);
+    }
+    if (!mayCreate) {
+      throw new RepositoryException(
+          "no Kopia repository at the job's destination: run a backup first");
+    }
+    RepositoryOptions d = RepositoryOptions.defaults();
+    String encryption =
+        job.encryptionMode() == null
+                || job.encryptionMode().isBlank()
+                || job.encryptionMode().equalsIgnoreCase("default")
+            ? d.encryption()
+            : job.encryptionMode();
+    Repository created =
+        Repository.create(
+            storage,
+            job.repositoryPassword(),
+            new RepositoryOptions(
+                d.hash(), encryption, d.splitter(), d.maxPackSize(), d.defaultCompressor()));
+    ctx.progress().event("KOPIA_REPO_CREATED", EventLevel.INFO, "repository created", Map.of());
+    return created;
+  }
+
+  static SourceInfo sourceOf(RunAssignment job) {
+    String host = hostname();
+    String user = System.getProperty("user.name", "agent");
+    List<String> sources = job.sources();
+    String path = sources.size() == 1 ? sources.get(0) : String.join(";", sources);
+    return new SourceInfo(host, user == null || user.isBlank() ? "agent" : user, path);
+  }
+
+  static String hostname() {
+    String env = System.getenv("COMPUTERNAME");
+    if (env != null && !env.isBlank()) {
+      return env.toLowerCase(Locale.ROOT);
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** The sources as roots; under a virtual root each gets its last path segment as name. */
+  static List<Uploader.Root> roots(List<String> sources) {
+    List<Uploader.Root> roots = new ArrayList<>();
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (String s : sources) {
+      Path p = Path.of(s);
+      String base = p.getFileName() == null ? p.toString() : p.getFileName().toString();
+      base = base.replaceAll("[\\\\/:]", "_");
+      if (base.isBlank() || base.equals("_")) {
+        base = "root";
+      }
+      String name = base;
+      for (int i = 2; !used.add(name); i++) {
+        name = base + "-" + i;
+      }
+      roots.add(new Uploader.Root(name, p));
+    }
+    return roots;
+  }
+
+  private static Map<String, String> tags(List<Uploader.Root> roots) {
+    if (roots.size() < 2) {
+      return Map.of();
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (Uploader.Root r : roots) {
+      tags.put(SOURCE_TAG + r.name(), r.path().toString());
+    }
+    return tags;
+  }
+
+  /** The latest snapshot of the source, complete or a checkpoint: its entries are reusable. */
+  private static DirEntry previousRoot(SnapshotManager snapshots, SourceInfo source)
+      throws IOException {
+    List<SnapshotManifest> all = snapshots.list(source);
+    return all.isEmpty() ? null : all.get(all.size() - 1).rootEntry();
+  }
+
+  private static void event(
+      ProgressReporter p,
+      String code,
+      EventLevel level,
+      String message,
+      Map<String, Object> params) {
+    try {
+      p.event(code, level, message, params);
+    } catch (RuntimeException e) {
+      LOG.debug("event=progress_event_failed code={} error={}", code, e.toString());
+    }
+  }
+
+  // ---- restore --------------------------------------------------------------------------
 
   @Override
   public RunOutcome restore(RunAssignment job, RestoreRequest request, RunContext ctx) {
-    return RunOutcome.failed("kopia restore is not available in this build yet");
+    ProgressReporter progress = ctx.progress();
+    event(
+        progress,
+        "RESTORE_STARTING",
+        EventLevel.INFO,
+        "restore starting",
+        Map.of("manifest_id", String.valueOf(request.manifestId())));
+    if (request.manifestId() == null || request.manifestId().isBlank()) {
+      return restoreFailed(progress, "the restore names no snapshot (manifest_id)");
+    }
+    OverwriteMode mode;
+    try {
+      mode = OverwriteMode.parse(request.overwrite());
+    } catch (IllegalArgumentException e) {
+      return restoreFailed(progress, e.getMessage());
+    }
+    try (BlobStorage storage = opener.open(job, ctx);
+        Repository repo = openOrCreate(storage, job, ctx, false)) {
+      event(
+          progress,
+          "KOPIA_RESTORE_REPO_CONNECTED",
+          EventLevel.INFO,
+          "repository connected",
+          Map.of());
+      ObjectManager objects = new ObjectManager(repo.contents(), repo.splitter());
+      SnapshotManager snapshots =
+          new SnapshotManager(new ManifestStore(repo.contents(), ctx.clock()));
+      SnapshotManifest m = snapshots.load(request.manifestId()).orElse(null);
+      if (m == null) {
+        return restoreFailed(
+            progress, "snapshot " + request.manifestId() + " not found in the repository");
+      }
+      DirEntry root = m.rootEntry();
+      progress.scanFound(
+          root.summary() == null ? 0 : root.summary().files(),
+          root.summary() == null ? 0 : root.summary().size());
+      progress.scanFinished();
+      int parallelism = job.parallelism() > 0 ? job.parallelism() : 4;
+      RestoreResult total;
+      try (Restorer restorer =
+          new Restorer(objects, progress, ctx.cancellation(), parallelism, 64L << 20)) {
+        event(
+            progress,
+            "KOPIA_RESTORE_STARTED",
+            EventLevel.INFO,
+            "restoring snapshot " + m.id(),
+            Map.of());
+        total = restoreInto(restorer, m, request, mode);
+      }
+      Map<String, Object> stats = new LinkedHashMap<>();
+      stats.put("files", total.files());
+      stats.put("bytes", total.bytes());
+      stats.put("dirs", total.dirs());
+      stats.put("skipped_existing", total.skippedExisting());
+      stats.put("deleted_extra", total.deletedExtra());
+      event(
+          progress,
+          "RESTORE_COMPLETED",
+          EventLevel.INFO,
+          "restored " + total.files() + " files",
+          Map.copyOf(stats));
+      return new RunOutcome(RunStatus.SUCCESS, "restore completed", stats, m.id());
+    } catch (RunCancelledException e) {
+      event(progress, "RESTORE_FAILED", EventLevel.WARN, "restore cancelled", Map.of());
+      return RunOutcome.cancelled("restore cancelled: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=kopia_restore_failed job={} error={}", job.jobId(), e.toString());
+      return restoreFailed(progress, message(e));
+    }
+  }
+
+  private RestoreResult restoreInto(
+      Restorer restorer, SnapshotManifest m, RestoreRequest request, OverwriteMode mode)
+      throws IOException, RunCancelledException {
+    boolean toOriginal = request.targetPath() == null || request.targetPath().isBlank();
+    Map<String, String> sourceTags = new LinkedHashMap<>();
+    m.tags()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(SOURCE_TAG)) {
+                sourceTags.put(k.substring(SOURCE_TAG.length()), v);
+              }
+            });
+    if (!toOriginal || sourceTags.isEmpty()) {
+      Path target = toOriginal ? Path.of(m.source().path()) : Path.of(request.targetPath());
+      return restorer.restore(m.rootEntry(), target, request.paths(), mode, request.deleteExtra());
+    }
+    // Virtual root restored in place: each source back to its own folder.
+    RestoreResult last = new RestoreResult(0, 0, 0, 0, 0, 0);
+    long files = 0;
+    long bytes = 0;
+    long dirs = 0;
+    long skipped = 0;
+    long deleted = 0;
+    long links = 0;
+    for (Map.Entry<String, String> s : sourceTags.entrySet()) {
+      List<String> sub = new ArrayList<>();
+      boolean selected = request.paths().isEmpty();
+      for (String p : request.paths()) {
+        String clean = p.replace('\\', '/').replaceAll("^/+", "");
+        if (clean.equals(s.getKey())) {
+          selected = true;
+        } else if (clean.startsWith(s.getKey() + "/")) {
+          selected = true;
+          sub.add(clean.substring(s.getKey().length() + 1));
+        }
+      }
+      if (!selected) {
+        continue;
+      }
+      DirEntry child = childOf(restorer, m, s.getKey());
+      if (child == null) {
+        continue;
+      }
+      last = restorer.restore(child, Path.of(s.getValue()), sub, mode, request.deleteExtra());
+      files = last.files();
+      bytes = last.bytes();
+      dirs = last.dirs();
+      skipped = last.skippedExisting();
+      deleted = last.deletedExtra();
+      links = last.symlinks();
+    }
+    return new RestoreResult(files, bytes, dirs, skipped, deleted, links);
+  }
+
+  private DirEntry childOf(Restorer restorer, SnapshotManifest m, String name) throws IOException {
+    return restorer.child(m.rootEntry(), name);
+  }
+
+  private static RunOutcome restoreFailed(ProgressReporter progress, String message) {
+    event(progress, "RESTORE_FAILED", EventLevel.ERROR, message, Map.of());
+    return RunOutcome.failed(message);
+  }
+
+  // ---- maintenance ----------------------------------------------------------------------
+
+  @Override
+  public RunOutcome maintain(RunAssignment job, MaintenanceMode mode, RunContext ctx) {
+    ProgressReporter progress = ctx.progress();
+    try (BlobStorage storage = opener.open(job, ctx);
+        Repository repo = openOrCreate(storage, job, ctx, false)) {
+      RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
+      Maintenance maintenance =
+          new Maintenance(repo, ctx.clock(), ctx.jobCacheDir(), ctx.cancellation());
+      MaintenanceReport report = maintenance.run(mode, policy, sourceOf(job));
+      event(
+          progress,
+          "KOPIA_MAINTENANCE_COMPLETED",
+          EventLevel.INFO,
+          report.summary(),
+          report.stats());
+      return new RunOutcome(RunStatus.SUCCESS, report.summary(), report.stats(), null);
+    } catch (RunCancelledException e) {
+      return RunOutcome.cancelled("maintenance cancelled: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=kopia_maintenance_failed job={} error={}", job.jobId(), e.toString());
+      return RunOutcome.failed(message(e));
+    }
   }
 }

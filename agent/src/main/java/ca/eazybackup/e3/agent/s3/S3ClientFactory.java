@@ -2,37 +2,87 @@ package ca.eazybackup.e3.agent.s3;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * The one place the agent builds S3 clients (DESIGN §7). Every client is path-style, computes
  * request checksums and validates response checksums only when the operation requires it (SDK 2.30+
- * defaults send CRC32 trailers with aws-chunked bodies, which Ceph RGW rejects), retries throttling
- * and resets with backoff, and cuts a stuck attempt so it can be retried.
+ * defaults send CRC32 trailers with aws-chunked bodies, which Ceph RGW rejects), and is built to
+ * survive a busy or flaky server:
+ *
+ * <ul>
+ *   <li>503 SlowDown / throttling and connection resets are retried with jittered exponential
+ *       backoff (base 250 ms, capped at 20 s) for up to {@link #DEFAULT_MAX_ATTEMPTS} attempts,
+ *       which is a retry window of a few minutes (restic#4018 gave up too early). The SDK's retry
+ *       "circuit breaker" is off, so a burst of throttling on many parallel transfers cannot
+ *       disable retries for the whole run.
+ *   <li>A stuck attempt is cut: the socket read timeout catches a stalled stream, the per-attempt
+ *       timeout catches anything else (a slow-drip response), and both are retried.
+ *   <li>{@code Expect: 100-continue} is not sent: it costs one round trip per PUT, which dominates
+ *       for small objects.
+ * </ul>
  */
 public final class S3ClientFactory implements AutoCloseable {
+  /** Attempts per request (first try included): ~4 minutes of backoff in the worst case. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 15;
+
   private final Map<S3Target, S3Client> clients = new ConcurrentHashMap<>();
   private final Duration attemptTimeout;
   private final int maxConnections;
+  private final List<ExecutionInterceptor> interceptors;
+  private final int maxAttempts;
+  private final Duration socketTimeout;
 
   public S3ClientFactory() {
-    this(Duration.ofMinutes(2), 64);
+    this(Duration.ofMinutes(5), 64);
   }
 
   public S3ClientFactory(Duration attemptTimeout, int maxConnections) {
+    this(attemptTimeout, maxConnections, List.of());
+  }
+
+  /**
+   * A factory whose clients also run {@code interceptors} (request counting in tests and the perf
+   * harness, fault injection).
+   */
+  public S3ClientFactory(
+      Duration attemptTimeout, int maxConnections, List<ExecutionInterceptor> interceptors) {
+    this(
+        attemptTimeout, maxConnections, interceptors, DEFAULT_MAX_ATTEMPTS, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Full control, for tests that provoke stuck requests and need short timeouts.
+   *
+   * @param socketTimeout longest silence on a connection before the attempt is cut and retried
+   */
+  public S3ClientFactory(
+      Duration attemptTimeout,
+      int maxConnections,
+      List<ExecutionInterceptor> interceptors,
+      int maxAttempts,
+      Duration socketTimeout) {
     this.attemptTimeout = attemptTimeout;
     this.maxConnections = maxConnections;
+    this.interceptors = List.copyOf(interceptors);
+    this.maxAttempts = maxAttempts;
+    this.socketTimeout = socketTimeout;
   }
 
   /** A shared client for {@code target}; built once, closed with the factory. */
@@ -40,7 +90,27 @@ public final class S3ClientFactory implements AutoCloseable {
     return clients.computeIfAbsent(target, this::build);
   }
 
+  /** The retry policy every client of this factory uses (exposed for the engines' own loops). */
+  RetryStrategy retryStrategy() {
+    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(maxAttempts)
+        .circuitBreakerEnabled(false)
+        .backoffStrategy(
+            BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(20)))
+        .throttlingBackoffStrategy(
+            BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(20)))
+        // A cut attempt (stuck request) is worth another try, like a reset connection.
+        .retryOnException(e -> e instanceof ApiCallAttemptTimeoutException)
+        .build();
+  }
+
   private S3Client build(S3Target target) {
+    ClientOverrideConfiguration.Builder override =
+        ClientOverrideConfiguration.builder()
+            .retryStrategy(retryStrategy())
+            .apiCallAttemptTimeout(attemptTimeout)
+            .addExecutionInterceptor(new NoExpectContinue());
+    interceptors.forEach(override::addExecutionInterceptor);
     return S3Client.builder()
         .endpointOverride(URI.create(target.endpoint()))
         .region(Region.of(target.region()))
@@ -54,16 +124,14 @@ public final class S3ClientFactory implements AutoCloseable {
                 .build())
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .overrideConfiguration(
-            ClientOverrideConfiguration.builder()
-                .retryStrategy(RetryMode.STANDARD)
-                .apiCallAttemptTimeout(attemptTimeout)
-                .build())
+        .overrideConfiguration(override.build())
         .httpClientBuilder(
             ApacheHttpClient.builder()
                 .maxConnections(maxConnections)
                 .connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(60))
+                .connectionAcquisitionTimeout(Duration.ofMinutes(2))
+                .socketTimeout(socketTimeout)
+                .expectContinueEnabled(false)
                 .tcpKeepAlive(true))
         .build();
   }

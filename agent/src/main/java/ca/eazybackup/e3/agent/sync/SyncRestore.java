@@ -1,0 +1,405 @@
+package ca.eazybackup.e3.agent.sync;
+
+import ca.eazybackup.e3.agent.engine.RestoreRequest;
+import ca.eazybackup.e3.agent.engine.RunContext;
+import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.agent.engine.RunStatus;
+import ca.eazybackup.e3.agent.progress.EventLevel;
+import ca.eazybackup.e3.agent.progress.ProgressReporter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+
+/**
+ * Restore of a sync job: downloads the prefix (or the selected paths under it) into a target folder
+ * — or back to the sources when no target is given — in parallel. Each file is written to a
+ * temporary name next to its target, checked (MD5 against a plain ETag, rclone's {@code md5chksum},
+ * or our multipart ETag; the size at least), given the mtime from the object's metadata, and only
+ * then moved into place, so a failed or cancelled restore leaves no torn file. Existing files are
+ * handled by {@link OverwriteRule}.
+ */
+final class SyncRestore {
+  private static final Logger log = LoggerFactory.getLogger(SyncRestore.class);
+
+  private final SyncSettings settings;
+  private final RestoreRequest request;
+  private final RunContext ctx;
+  private final ProgressReporter progress;
+  private final S3Client s3;
+  private final Transfers transfers;
+  private final OverwriteRule rule;
+  private final List<SourceRoot> roots;
+  private final Path target;
+  private final Semaphore inFlight;
+  private final Path statePath;
+
+  private final AtomicLong restored = new AtomicLong();
+  private final AtomicLong bytesRestored = new AtomicLong();
+  private final AtomicLong keptExisting = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong sizeOnlyVerified = new AtomicLong();
+  private final AtomicReference<String> firstError = new AtomicReference<>();
+
+  SyncRestore(SyncSettings settings, RestoreRequest request, RunContext ctx) {
+    this.settings = settings;
+    this.request = request;
+    this.ctx = ctx;
+    this.progress = ctx.progress();
+    this.s3 = ctx.s3().client(settings.target());
+    this.transfers = new Transfers(settings, ctx.cancellation(), FileOpener.DEFAULT, "restore");
+    this.rule = OverwriteRule.parse(request.overwrite());
+    this.roots =
+        settings.sources().isEmpty()
+            ? List.of()
+            : SourceRoot.layout(settings.sources(), settings.prefix());
+    String t = request.targetPath();
+    this.target = t == null || t.isBlank() ? null : Path.of(t);
+    if (target == null && roots.isEmpty()) {
+      throw new SyncException("the restore names no target folder and the job has no source path");
+    }
+    this.inFlight = new Semaphore(settings.parallelism() * 4);
+    this.statePath =
+        StateCache.fileFor(
+            ctx.jobCacheDir(), settings.target().endpoint(), settings.bucket(), settings.prefix());
+  }
+
+  RunOutcome execute() throws Exception {
+    ctx.cancellation().onCancel(transfers::stopNow);
+    if (request.deleteExtra()) {
+      progress.event(
+          "SYNC_RESTORE_DELETE_EXTRA_IGNORED",
+          EventLevel.WARN,
+          "delete_extra is not supported for sync restores; extra files were left in place",
+          Map.of());
+    }
+    progress.scanStarted();
+    try (StateCache.Reader cache = new StateCache.Reader(statePath)) {
+      for (ListPrefix prefix : listPrefixes()) {
+        RemoteListing listing = new RemoteListing(s3, settings.bucket(), prefix.prefix());
+        while (listing.hasNext() && !ctx.cancellation().isCancelled()) {
+          RemoteObject o = listing.next();
+          if (!prefix.covers(o.key())) {
+            continue;
+          }
+          progress.scanFound(1, o.size());
+          StateCache.Entry known = cache.find(o.key());
+          Long cachedMtime =
+              known != null && known.size() == o.size() && known.etag().equals(o.etag())
+                  ? known.mtimeNanos()
+                  : null;
+          inFlight.acquire();
+          try {
+            transfers.files.execute(
+                () -> {
+                  try {
+                    restoreOne(o, cachedMtime);
+                  } finally {
+                    inFlight.release();
+                  }
+                });
+          } catch (java.util.concurrent.RejectedExecutionException cancelled) {
+            inFlight.release();
+          }
+        }
+      }
+    } finally {
+      progress.scanFinished();
+      transfers.drain();
+    }
+    return outcome();
+  }
+
+  private record ListPrefix(String prefix, String exact) {
+    boolean covers(String key) {
+      return exact == null || key.equals(exact) || key.startsWith(exact + "/");
+    }
+  }
+
+  private List<ListPrefix> listPrefixes() {
+    if (request.paths().isEmpty()) {
+      return List.of(new ListPrefix(settings.prefix(), null));
+    }
+    List<ListPrefix> out = new ArrayList<>();
+    for (String p : request.paths()) {
+      String norm = SyncSettings.normalizePrefix(p);
+      if (norm.isEmpty()) {
+        return List.of(new ListPrefix(settings.prefix(), null));
+      }
+      String exact = settings.prefix() + norm.substring(0, norm.length() - 1);
+      out.add(new ListPrefix(exact, exact));
+    }
+    return out;
+  }
+
+  /** Where {@code key} goes, or null when it cannot go anywhere safe. */
+  Path targetFor(String key) {
+    String rel = key.substring(settings.prefix().length());
+    for (String part : rel.split("/", -1)) {
+      if (part.isEmpty()
+          || part.equals(".")
+          || part.equals("..")
+          || part.contains("\\")
+          || part.contains(":")) {
+        return null;
+      }
+    }
+    if (target != null) {
+      return target.resolve(rel).normalize();
+    }
+    SourceRoot root = null;
+    for (SourceRoot r : roots) {
+      if (key.startsWith(r.keyPrefix())
+          && (root == null || r.keyPrefix().length() > root.keyPrefix().length())) {
+        root = r;
+      }
+    }
+    if (root == null) {
+      return null;
+    }
+    String under = key.substring(root.keyPrefix().length());
+    if (!Files.isDirectory(root.path()) && under.equals(SourceRoot.folderName(root.path()))) {
+      return root.path();
+    }
+    return root.path().resolve(under).normalize();
+  }
+
+  private void restoreOne(RemoteObject o, Long cachedMtime) {
+    Path dest = targetFor(o.key());
+    if (dest == null) {
+      skip(o.key(), "its key is not a safe relative path under the target");
+      return;
+    }
+    progress.itemStarted(dest.toString());
+    try {
+      BasicFileAttributes existing = attributesOrNull(dest);
+      if (existing != null) {
+        Long remoteMtime = cachedMtime;
+        if (remoteMtime == null && rule.needsRemoteMtime()) {
+          remoteMtime =
+              MtimeMetadata.parse(
+                  s3.headObject(
+                          HeadObjectRequest.builder()
+                              .bucket(settings.bucket())
+                              .key(o.key())
+                              .build())
+                      .metadata());
+        }
+        if (keepExisting(existing, o, remoteMtime)) {
+          keptExisting.incrementAndGet();
+          progress.bytesDone(o.size());
+          progress.itemDone(dest.toString());
+          return;
+        }
+        if (rule == OverwriteRule.RENAME) {
+          dest = renamed(dest);
+        }
+      }
+      download(o, dest);
+    } catch (IOException | SdkException e) {
+      if (ctx.cancellation().isCancelled()) {
+        return;
+      }
+      fail(o.key(), dest, e);
+    }
+  }
+
+  private boolean keepExisting(BasicFileAttributes existing, RemoteObject o, Long remoteMtime) {
+    long localMtime = LocalWalk.nanos(existing);
+    return switch (rule) {
+      case ALWAYS, RENAME -> false;
+      case SKIP -> true;
+      case IF_NEWER -> remoteMtime == null ? false : remoteMtime <= localMtime;
+      case IF_CHANGED ->
+          remoteMtime != null
+              && existing.size() == o.size()
+              && Math.abs(remoteMtime - localMtime) < 1_000;
+    };
+  }
+
+  private void download(RemoteObject o, Path dest) throws IOException {
+    Files.createDirectories(dest.getParent());
+    for (int attempt = 1; ; attempt++) {
+      Path temp =
+          dest.resolveSibling(
+              "." + dest.getFileName() + ".e3part-" + Long.toHexString(System.nanoTime()));
+      try {
+        downloadOnce(o, dest, temp);
+        return;
+      } catch (VerifyException | SdkException e) {
+        Files.deleteIfExists(temp);
+        if (attempt >= settings.fileAttempts()
+            || ctx.cancellation().isCancelled()
+            || e instanceof AbortedException) {
+          throw e instanceof VerifyException v ? v : new IOException(e.getMessage(), e);
+        }
+        log.info(
+            "event=sync_restore_retry key={} attempt={} reason={}", o.key(), attempt, e.toString());
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+    }
+  }
+
+  private void downloadOnce(RemoteObject o, Path dest, Path temp) throws IOException {
+    Md5.Running sums = new Md5.Running(settings.partSizeFor(o.size()));
+    long written = 0;
+    GetObjectResponse meta;
+    try (ResponseInputStream<GetObjectResponse> body =
+            s3.getObject(
+                GetObjectRequest.builder().bucket(settings.bucket()).key(o.key()).build());
+        InputStream in = transfers.meterNetwork(body);
+        OutputStream out = Files.newOutputStream(temp)) {
+      meta = body.response();
+      byte[] buf = new byte[1 << 16];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        out.write(buf, 0, n);
+        sums.update(buf, 0, n);
+        written += n;
+        progress.bytesDone(n);
+      }
+    } catch (InterruptedIOException e) {
+      throw e;
+    }
+    long expectedSize = meta.contentLength() == null ? o.size() : meta.contentLength();
+    if (written != expectedSize) {
+      throw new VerifyException(o.key() + ": got " + written + " bytes, expected " + expectedSize);
+    }
+    verify(o.key(), RemoteObject.unquote(meta.eTag()), meta.metadata(), sums.finish());
+    Long mtime = MtimeMetadata.parse(meta.metadata());
+    FileTime time =
+        mtime != null
+            ? FileTime.from(mtime, TimeUnit.NANOSECONDS)
+            : FileTime.from(meta.lastModified() != null ? meta.lastModified() : o.lastModified());
+    Files.setLastModifiedTime(temp, time);
+    Files.move(temp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    restored.incrementAndGet();
+    bytesRestored.addAndGet(written);
+    progress.itemDone(dest.toString());
+  }
+
+  private void verify(String key, String etag, Map<String, String> metadata, Md5.Sums sums)
+      throws VerifyException {
+    if (RemoteObject.isMd5Hex(etag)) {
+      if (!etag.equalsIgnoreCase(sums.md5Hex())) {
+        throw new VerifyException(key + ": MD5 " + sums.md5Hex() + " does not match ETag " + etag);
+      }
+      return;
+    }
+    String b64 = metadata == null ? null : metadata.get(MtimeMetadata.MD5_KEY);
+    if (b64 != null) {
+      String md5 = HexFormat.of().formatHex(Base64.getDecoder().decode(b64));
+      if (!md5.equalsIgnoreCase(sums.md5Hex())) {
+        throw new VerifyException(
+            key + ": MD5 " + sums.md5Hex() + " does not match md5chksum " + md5);
+      }
+      return;
+    }
+    if (!etag.equalsIgnoreCase(sums.multipartEtag())) {
+      // Uploaded with another part size (e.g. by rclone): only the size could be checked.
+      sizeOnlyVerified.incrementAndGet();
+    }
+  }
+
+  private static Path renamed(Path dest) {
+    String name = dest.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    for (int n = 1; ; n++) {
+      Path candidate =
+          dest.resolveSibling(stem + (n == 1 ? " (restored)" : " (restored " + n + ")") + ext);
+      if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+        return candidate;
+      }
+    }
+  }
+
+  private static BasicFileAttributes attributesOrNull(Path p) {
+    try {
+      return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void skip(String key, String reason) {
+    skipped.incrementAndGet();
+    progress.itemSkipped(key, reason);
+    progress.event(
+        "SYNC_RESTORE_SKIPPED",
+        EventLevel.WARN,
+        "Skipped " + key + ": " + reason,
+        Map.of("key", key));
+  }
+
+  private void fail(String key, Path dest, Exception e) {
+    failed.incrementAndGet();
+    String message = "Restore of " + key + " to " + dest + " failed: " + e.getMessage();
+    firstError.compareAndSet(null, message);
+    progress.event("SYNC_RESTORE_FAILED", EventLevel.ERROR, message, Map.of("key", key));
+    log.warn("event=sync_restore_failed key={} dest={} reason={}", key, dest, e.toString());
+  }
+
+  private RunOutcome outcome() {
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("files_restored", restored.get());
+    stats.put("bytes_restored", bytesRestored.get());
+    stats.put("files_kept_existing", keptExisting.get());
+    stats.put("files_skipped", skipped.get());
+    stats.put("files_failed", failed.get());
+    stats.put("files_verified_by_size_only", sizeOnlyVerified.get());
+    String summary =
+        String.format(
+            "%d files restored (%d bytes), %d existing kept, %d skipped, %d failed",
+            restored.get(), bytesRestored.get(), keptExisting.get(), skipped.get(), failed.get());
+    log.info("event=sync_restore_finished {}", stats);
+    if (ctx.cancellation().isCancelled()) {
+      return new RunOutcome(RunStatus.CANCELLED, "Cancelled; " + summary, stats, null);
+    }
+    if (failed.get() > 0) {
+      return new RunOutcome(RunStatus.FAILED, firstError.get() + " (" + summary + ")", stats, null);
+    }
+    if (skipped.get() > 0) {
+      return new RunOutcome(RunStatus.WARNING, summary, stats, null);
+    }
+    return new RunOutcome(RunStatus.SUCCESS, summary, stats, null);
+  }
+
+  /** Downloaded bytes do not match what S3 says the object is. */
+  static final class VerifyException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    VerifyException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package ca.eazybackup.e3.agent.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.eazybackup.e3.agent.api.RunAssignment;
+import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
+import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
+import ca.eazybackup.e3.agent.backup.testing.RecordingProgress;
+import ca.eazybackup.e3.agent.backup.testing.Trees;
+import ca.eazybackup.e3.agent.engine.Cancellation;
+import ca.eazybackup.e3.agent.engine.MaintenanceMode;
+import ca.eazybackup.e3.agent.engine.RestoreRequest;
+import ca.eazybackup.e3.agent.engine.RunContext;
+import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.agent.engine.RunStatus;
+import ca.eazybackup.e3.agent.progress.ProgressReporter;
+import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KopiaEngineTest {
+  @TempDir Path tmp;
+  private final KopiaEngine engine = new KopiaEngine();
+
+  static final class Ctx implements RunContext {
+    final RecordingProgress progress = new RecordingProgress();
+    final Cancellation cancellation = new Cancellation();
+    final Path work;
+    final Path cache;
+    Clock clock = Clock.systemDefaultZone();
+
+    Ctx(Path base) {
+      this.work = base.resolve("work");
+      this.cache = base.resolve("cache");
+    }
+
+    @Override
+    public long runId() {
+      return 1;
+    }
+
+    @Override
+    public ProgressReporter progress() {
+      return progress;
+    }
+
+    @Override
+    public Cancellation cancellation() {
+      return cancellation;
+    }
+
+    @Override
+    public Path workDir() {
+      return work;
+    }
+
+    @Override
+    public Path jobCacheDir() {
+      return cache;
+    }
+
+    @Override
+    public S3ClientFactory s3() {
+      return new S3ClientFactory();
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+  }
+
+  static RunAssignment job(List<String> sources, Path dest, String password, String retentionJson)
+      throws IOException {
+    return new RunAssignment(
+        1L,
+        7,
+        "job",
+        "backup",
+        "kopia",
+        "local_agent",
+        sources.get(0),
+        sources,
+        "local",
+        null,
+        "repo",
+        dest.toString(),
+        null,
+        null,
+        null,
+        null,
+        false,
+        "",
+        "",
+        0,
+        0,
+        2,
+        "",
+        "zstd",
+        password,
+        null,
+        retentionJson == null ? null : new ObjectMapper().readTree(retentionJson),
+        null,
+        null,
+        false,
+        null);
+  }
+
+  private Ctx ctx() {
+    return new Ctx(tmp.resolve("ctx-" + System.nanoTime()));
+  }
+
+  @Test
+  void firstIncrementalAndRestoreOfTheSnapshotFromTwoRunsAgo() throws Exception {
+    Path src = tmp.resolve("src");
+    Trees.sample(src, 300_000);
+    RunAssignment job = job(List.of(src.toString()), tmp.resolve("dest"), "pw-1", null);
+    RunOutcome first = engine.backup(job, ctx());
+    assertThat(first.status()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(first.manifestId()).hasSize(32);
+    assertThat(first.stats()).containsEntry("files", 35L);
+    Map<String, String> state1 = Trees.describe(src);
+
+    Trees.file(src.resolve("a.txt"), "alpha v2".getBytes(), Instant.parse("2025-02-02T00:00:00Z"));
+    Ctx c2 = ctx();
+    RunOutcome second = engine.backup(job, c2);
+    assertThat(second.stats()).containsEntry("hashed_files", 1L).containsEntry("cached_files", 34L);
+    assertThat(c2.progress.events).contains("KOPIA_REPO_CONNECTED", "KOPIA_SNAPSHOT_SAVED");
+
+    Files.delete(src.resolve("docs/readme.md"));
+    RunOutcome third = engine.backup(job, ctx());
+    assertThat(third.status()).isEqualTo(RunStatus.SUCCESS);
+
+    Path out = tmp.resolve("restore-old");
+    Ctx rc = ctx();
+    RunOutcome restored =
+        engine.restore(
+            job,
+            new RestoreRequest(first.manifestId(), out.toString(), List.of(), "always", false),
+            rc);
+    assertThat(restored.status()).as(restored.message()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(Trees.describe(out)).isEqualTo(state1);
+    assertThat(rc.progress.events).contains("RESTORE_STARTING", "RESTORE_COMPLETED");
+
+    Path partial = tmp.resolve("restore-part");
+    engine.restore(
+        job,
+        new RestoreRequest(
+            second.manifestId(), partial.toString(), List.of("docs/deep"), "always", false),
+        ctx());
+    assertThat(Trees.describe(partial).keySet())
+        .containsExactly(
+            "/", "docs/", "docs/deep/", "docs/deep/x/", "docs/deep/x/y/", "docs/deep/x/y/z.dat");
+  }
+
+  @Test
+  void wrongPasswordIsAClearErrorAndWritesNothing() throws Exception {
+    Path src = tmp.resolve("src");
+    Trees.sample(src, 1000);
+    Path dest = tmp.resolve("dest");
+    engine.backup(job(List.of(src.toString()), dest, "right", null), ctx());
+    List<String> before = blobs(dest);
+    RunOutcome wrong = engine.backup(job(List.of(src.toString()), dest, "wrong", null), ctx());
+    assertThat(wrong.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(wrong.message()).containsIgnoringCase("password");
+    assertThat(blobs(dest)).isEqualTo(before);
+  }
+
+  @Test
+  void severalSourcesAreOneSnapshotThatRestoresEverything() throws Exception {
+    Path a = tmp.resolve("one/data");
+    Path b = tmp.resolve("two/data");
+    Trees.file(a.resolve("x.txt"), "x".getBytes(), Instant.parse("2024-01-01T00:00:00Z"));
+    Trees.file(b.resolve("y/z.txt"), "z".getBytes(), Instant.parse("2024-01-01T00:00:00Z"));
+    RunAssignment job = job(List.of(a.toString(), b.toString()), tmp.resolve("dest"), "pw", null);
+    RunOutcome r = engine.backup(job, ctx());
+    assertThat(r.status()).isEqualTo(RunStatus.SUCCESS);
+    Path out = tmp.resolve("out");
+    engine.restore(
+        job, new RestoreRequest(r.manifestId(), out.toString(), List.of(), "always", false), ctx());
+    assertThat(Files.readString(out.resolve("data/x.txt"))).isEqualTo("x");
+    assertThat(Files.readString(out.resolve("data-2/y/z.txt"))).isEqualTo("z");
+    // in place: each source back to its own folder
+    Files.delete(a.resolve("x.txt"));
+    Files.delete(b.resolve("y/z.txt"));
+    RunOutcome inPlace =
+        engine.restore(
+            job, new RestoreRequest(r.manifestId(), "", List.of(), "if-changed", false), ctx());
+    assertThat(inPlace.status()).as(inPlace.message()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(Files.readString(a.resolve("x.txt"))).isEqualTo("x");
+    assertThat(Files.readString(b.resolve("y/z.txt"))).isEqualTo("z");
+  }
+
+  @Test
+  void corruptedPackFailsTheRestoreNamingTheFileAndWritesNoWrongBytes() throws Exception {
+    Path src = tmp.resolve("src");
+    Trees.file(
+        src.resolve("important.bin"),
+        Trees.random(200_000, 5),
+        Instant.parse("2024-01-01T00:00:00Z"));
+    Path dest = tmp.resolve("dest");
+    RunAssignment job = job(List.of(src.toString()), dest, "pw", null);
+    RunOutcome r = engine.backup(job, ctx());
+    try (Stream<Path> s = Files.walk(dest)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        if (dest.resolve("repo").relativize(p).toString().startsWith("p")) {
+          byte[] d = Files.readAllBytes(p);
+          for (int i = 100; i < d.length - 100; i += 1000) {
+            d[i] ^= 0x5a;
+          }
+          Files.write(p, d);
+        }
+      }
+    }
+    Path out = tmp.resolve("out");
+    RunOutcome restored =
+        engine.restore(
+            job,
+            new RestoreRequest(r.manifestId(), out.toString(), List.of(), "always", false),
+            ctx());
+    assertThat(restored.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(restored.message()).contains("important.bin");
+    assertThat(out.resolve("important.bin")).doesNotExist();
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void maintenanceAppliesRetentionAndCollectsUnreachableContents() throws Exception {
+    Path src = tmp.resolve("src");
+    Trees.file(
+        src.resolve("f.bin"), Trees.random(100_000, 1), Instant.parse("2024-01-01T00:00:00Z"));
+    RunAssignment job =
+        job(List.of(src.toString()), tmp.resolve("dest"), "pw", "{\"keep_latest\":1}");
+    engine.backup(job, ctx());
+    Trees.file(
+        src.resolve("f.bin"), Trees.random(100_000, 2), Instant.parse("2024-01-02T00:00:00Z"));
+    RunOutcome last = engine.backup(job, ctx());
+    Ctx later = ctx();
+    later.clock = Clock.offset(Clock.systemDefaultZone(), Duration.ofDays(2));
+    RunOutcome m = engine.maintain(job, MaintenanceMode.FULL, later);
+    assertThat(m.status()).as(m.message()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(m.stats()).containsEntry("snapshots_expired", 1);
+    assertThat((Long) m.stats().get("contents_marked_deleted")).isPositive();
+    Path out = tmp.resolve("out");
+    RunOutcome restored =
+        engine.restore(
+            job,
+            new RestoreRequest(last.manifestId(), out.toString(), List.of(), "always", false),
+            ctx());
+    assertThat(restored.status()).as(restored.message()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(Files.readAllBytes(out.resolve("f.bin"))).isEqualTo(Trees.random(100_000, 2));
+  }
+
+  static List<String> blobs(Path dest) throws IOException {
+    List<String> out = new ArrayList<>();
+    try (BlobStorage s = FilesystemBlobStorage.open(dest.resolve("repo"))) {
+      s.list("", (BlobMetadata b) -> out.add(b.blobId() + ":" + b.length()));
+    }
+    out.sort(null);
+    return out;
+  }
+}

@@ -1,0 +1,204 @@
+package ca.eazybackup.e3.agent.runner;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ca.eazybackup.e3.agent.api.AgentApiClient;
+import ca.eazybackup.e3.agent.api.ApiException;
+import ca.eazybackup.e3.agent.api.RunEvent;
+import ca.eazybackup.e3.agent.api.UpdateRunResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class OutboxTest {
+  private static WireMockServer wm;
+  private Outbox outbox;
+  private final List<Long> rejected = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startWireMock() {
+    wm = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    wm.start();
+  }
+
+  @AfterAll
+  static void stopWireMock() {
+    wm.stop();
+  }
+
+  @BeforeEach
+  void setUp() {
+    wm.resetAll();
+    AgentApiClient api =
+        new AgentApiClient(
+            URI.create("http://127.0.0.1:" + wm.port() + "/api/"),
+            7,
+            "t0ken-xyz",
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10));
+    outbox =
+        new Outbox(
+            api,
+            new Outbox.Listener() {
+              @Override
+              public void onUpdateAnswer(long runId, UpdateRunResponse response) {}
+
+              @Override
+              public void onRunRejected(long runId, ApiException error) {
+                rejected.add(runId);
+              }
+            },
+            Duration.ofMillis(10),
+            Duration.ofMillis(50));
+  }
+
+  @AfterEach
+  void tearDown() {
+    outbox.close();
+  }
+
+  @Test
+  void retriesThroughResetsAndServerErrorsThenDeliversEverythingInOrder() {
+    String sc = "flaky";
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .inScenario(sc)
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER))
+            .willSetStateTo("500"));
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .inScenario(sc)
+            .whenScenarioStateIs("500")
+            .willReturn(aResponse().withStatus(500))
+            .willSetStateTo("ok"));
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .inScenario(sc)
+            .whenScenarioStateIs("ok")
+            .willReturn(
+                aResponse().withBody("{\"status\":\"success\",\"run_status\":\"running\"}")));
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_push_events.php"))
+            .willReturn(aResponse().withBody("{\"status\":\"success\",\"accepted\":1}")));
+
+    outbox.update(1, update(1, "running", 10), false);
+    outbox.event(1, event(1));
+    outbox.event(1, event(2));
+    outbox.update(1, update(1, "success", 20), true);
+
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    List<JsonNode> bodies =
+        wm.getAllServeEvents().stream()
+            .sorted(
+                (a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate()))
+            .filter(e -> e.getResponse().getStatus() == 200)
+            .filter(e -> e.getResponseDefinition().getFault() == null)
+            .map(e -> read(e.getRequest().getBodyAsString()))
+            .toList();
+    assertThat(bodies).hasSize(3);
+    assertThat(bodies.get(0).path("files_done").asLong()).isEqualTo(10);
+    assertThat(bodies.get(1).path("events")).hasSize(2);
+    assertThat(bodies.get(2).path("status").asText()).isEqualTo("success");
+  }
+
+  @Test
+  void updatesWaitingTogetherAreMergedLaterFieldsWinningButFinalStaysSeparate() {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .willReturn(aResponse().withBody("{\"status\":\"success\"}")));
+    // Hold the first delivery back with a 503 so the rest queue up behind it.
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .inScenario("hold")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(503))
+            .willSetStateTo("open"));
+    for (int i = 1; i <= 5; i++) {
+      outbox.update(3, update(3, "running", i), false);
+    }
+    outbox.update(3, update(3, "success", 5), true);
+
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    List<JsonNode> delivered =
+        wm.getAllServeEvents().stream()
+            .filter(e -> e.getResponse().getStatus() == 200)
+            .sorted(
+                (a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate()))
+            .map(e -> read(e.getRequest().getBodyAsString()))
+            .toList();
+    assertThat(delivered.get(delivered.size() - 1).path("status").asText()).isEqualTo("success");
+    assertThat(delivered.get(delivered.size() - 2).path("files_done").asLong()).isEqualTo(5);
+    assertThat(delivered.size()).isLessThan(6);
+  }
+
+  @Test
+  void conflictOnAnUpdateDropsItAndTellsTheRunner() {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .willReturn(
+                aResponse()
+                    .withStatus(409)
+                    .withBody("{\"status\":\"fail\",\"message\":\"run 4 is already finished\"}")));
+
+    outbox.update(4, update(4, "running", 1), false);
+
+    await().until(() -> rejected.contains(4L));
+    assertThat(outbox.flush(Duration.ofSeconds(5))).isTrue();
+    wm.verify(1, postRequestedFor(urlEqualTo("/api/agent_update_run.php")));
+  }
+
+  @Test
+  void completingACommandTwiceCountsAsDone() {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_complete_command.php"))
+            .willReturn(
+                aResponse()
+                    .withStatus(409)
+                    .withBody("{\"status\":\"fail\",\"message\":\"already completed\"}")));
+
+    outbox.call("complete", api -> api.completeCommand(9, true, "ok"));
+
+    assertThat(outbox.flush(Duration.ofSeconds(5))).isTrue();
+    wm.verify(1, postRequestedFor(urlEqualTo("/api/agent_complete_command.php")));
+  }
+
+  private static ObjectNode update(long runId, String status, long filesDone) {
+    ObjectNode b = AgentApiClient.JSON.createObjectNode();
+    b.put("run_id", runId);
+    b.put("status", status);
+    b.put("files_done", filesDone);
+    return b;
+  }
+
+  private static RunEvent event(long seq) {
+    return new RunEvent(seq, Instant.now(), "info", "info", "SYNC_STAGE", "e" + seq, Map.of());
+  }
+
+  private static JsonNode read(String s) {
+    try {
+      return AgentApiClient.JSON.readTree(s);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

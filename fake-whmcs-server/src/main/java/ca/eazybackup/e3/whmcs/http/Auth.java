@@ -1,0 +1,87 @@
+package ca.eazybackup.e3.whmcs.http;
+
+import ca.eazybackup.e3.whmcs.db.Db;
+import ca.eazybackup.e3.whmcs.db.Row;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Who is calling. Agents: {@code X-Agent-ID} + {@code X-Agent-Token}. Clients: {@code
+ * X-Client-Session} (stands in for the WHMCS session cookie). Admins: {@code X-Admin-Token}.
+ */
+public final class Auth {
+  private static final Duration LAST_SEEN_RESOLUTION = Duration.ofSeconds(10);
+  private final Db db;
+  private final Clock clock;
+  private final String adminToken;
+
+  public Auth(Db db, Clock clock, String adminToken) {
+    this.db = db;
+    this.clock = clock;
+    this.adminToken = adminToken;
+  }
+
+  /** The authenticated agent. */
+  public record Agent(long agentId, long clientId) {}
+
+  public Agent agent(String idHeader, String tokenHeader) {
+    if (idHeader == null || tokenHeader == null || tokenHeader.isEmpty()) {
+      throw invalidAgent();
+    }
+    long id;
+    try {
+      id = Long.parseLong(idHeader.trim());
+    } catch (NumberFormatException e) {
+      throw invalidAgent();
+    }
+    Optional<Row> row =
+        db.one(
+            "SELECT id, client_id, agent_token, status, last_seen_at FROM s3_cloudbackup_agents"
+                + " WHERE id = ?",
+            id);
+    if (row.isEmpty()
+        || !"active".equals(row.get().str("status"))
+        || !constantTimeEquals(row.get().str("agent_token"), tokenHeader)) {
+      throw invalidAgent();
+    }
+    Instant now = clock.instant();
+    Instant lastSeen = row.get().time("last_seen_at");
+    // Write last_seen_at at most every few seconds: thousands of agents poll every 5 s.
+    if (lastSeen == null
+        || lastSeen.isBefore(now.minus(LAST_SEEN_RESOLUTION))
+        || lastSeen.isAfter(now)) {
+      db.update("UPDATE s3_cloudbackup_agents SET last_seen_at = ? WHERE id = ?", now, id);
+    }
+    return new Agent(id, row.get().lng("client_id"));
+  }
+
+  public long client(String sessionHeader) {
+    if (sessionHeader == null || sessionHeader.isBlank()) {
+      throw ApiException.unauthorized("not logged in: send the X-Client-Session header");
+    }
+    return db.one("SELECT client_id FROM sim_client_sessions WHERE token = ?", sessionHeader.trim())
+        .map(r -> r.lng("client_id"))
+        .orElseThrow(() -> ApiException.unauthorized("client session is not valid"));
+  }
+
+  public void admin(String tokenHeader) {
+    if (tokenHeader == null || !constantTimeEquals(adminToken, tokenHeader)) {
+      throw ApiException.unauthorized("invalid admin token");
+    }
+  }
+
+  private static ApiException invalidAgent() {
+    return ApiException.unauthorized("invalid agent credentials");
+  }
+
+  private static boolean constantTimeEquals(String a, String b) {
+    return a != null
+        && b != null
+        && MessageDigest.isEqual(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}

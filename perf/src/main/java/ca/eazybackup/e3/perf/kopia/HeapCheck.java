@@ -1,0 +1,77 @@
+package ca.eazybackup.e3.perf.kopia;
+
+import ca.eazybackup.e3.agent.api.RunAssignment;
+import ca.eazybackup.e3.agent.backup.KopiaEngine;
+import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.s3fixtures.TestTree;
+import ca.eazybackup.e3.s3fixtures.TreeSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Backs up a generated tree of N tiny files (default 1,000,000) to a local-folder repository and
+ * reports peak heap; run with -Xmx512m to prove the bound. Usage: {@code HeapCheck <workdir> [n]}.
+ */
+public final class HeapCheck {
+  private HeapCheck() {}
+
+  public static void main(String[] args) throws Exception {
+    Path work = Path.of(args.length > 0 ? args[0] : "target/heap-check");
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+    Path src = work.resolve("tree-" + n);
+    if (!Files.exists(src.resolve(".generated"))) {
+      long t0 = System.nanoTime();
+      TestTree.generate(TreeSpec.manySmallFiles(n), 1, src);
+      Files.writeString(src.resolve(".generated"), "x");
+      System.out.printf("generated %d files in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+    }
+    Path dest = work.resolve("repo-" + n);
+    KopiaBench.deleteTree(dest);
+    RunAssignment job =
+        new RunAssignment(
+            1L,
+            1,
+            "heap",
+            "backup",
+            "kopia",
+            "local_agent",
+            src.toString(),
+            List.of(src.toString()),
+            "local",
+            null,
+            "repo",
+            dest.toString(),
+            null,
+            null,
+            null,
+            null,
+            false,
+            "",
+            "",
+            0,
+            0,
+            4,
+            "",
+            "zstd",
+            "heap-check-password",
+            null,
+            null,
+            null,
+            null,
+            false,
+            null);
+    KopiaEngine engine = new KopiaEngine();
+    long t0 = System.nanoTime();
+    RunOutcome first = engine.backup(job, KopiaBench.ctx(work));
+    double s1 = (System.nanoTime() - t0) / 1e9;
+    long t1 = System.nanoTime();
+    RunOutcome second = engine.backup(job, KopiaBench.ctx(work));
+    double s2 = (System.nanoTime() - t1) / 1e9;
+    System.out.printf("first backup: %s in %.1f s (%s)%n", first.status(), s1, first.stats());
+    System.out.printf("no-change backup: %s in %.1f s (%s)%n", second.status(), s2, second.stats());
+    System.out.printf(
+        "max heap %d MiB, peak heap used %d MiB, VmHWM %s%n",
+        Runtime.getRuntime().maxMemory() >> 20, KopiaBench.peakHeap() >> 20, KopiaBench.vmHwm());
+  }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Sync engine vs rclone against ONE local S3 server, same dataset, same run (issue 5).
+# Usage (from the repo root): perf/sync-bench.sh
+#   REPS=n            repetitions of each timed step (median is reported; default 1)
+#   PARALLELISM=n     our parallelism (default: the engine's default, 8)
+#   BENCH_DIR=path    work folder (default: a fresh mktemp -d, removed at the end unless KEEP=1)
+# Prints one table: seconds, MB/s (10^6 B/s of the dataset bytes), peak RSS, and ours/rclone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=${REPS:-1}
+PARALLELISM=${PARALLELISM:-0}
+WORK=${BENCH_DIR:-$(mktemp -d /tmp/e3-sync-bench.XXXXXX)}
+mkdir -p "$WORK"
+unset AWS_CA_BUNDLE # rclone 1.60 fails with LoadCustomCABundleError when it is set
+
+if ! command -v rclone >/dev/null; then
+  echo "installing Debian's rclone" >&2
+  apt-get install -y rclone >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y rclone >/dev/null; }
+fi
+echo "rclone: $(rclone version | head -1)" >&2
+
+echo "building agent + perf" >&2
+./mvnw -B -o -q -pl perf -am package -DskipTests -Dspotless.check.skip=true >/dev/null
+./mvnw -B -o -q -pl perf dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 || true
+if [[ ! -s "$WORK/cp.txt" ]]; then
+  ./mvnw -B -o -q -pl perf -am dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+fi
+CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(cat "$WORK/cp.txt")"
+
+cat > "$WORK/logback.xml" <<'XML'
+<configuration>
+  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
+    <target>System.err</target>
+    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n</pattern></encoder>
+  </appender>
+  <root level="WARN"><appender-ref ref="ERR"/></root>
+</configuration>
+XML
+JAVA=(java -Xmx1g -XX:+UseParallelGC -Dlogback.configurationFile="$WORK/logback.xml" -cp "$CP" ca.eazybackup.e3.perf.sync.SyncBench)
+
+SERVER_PID=
+cleanup() {
+  [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  [[ "${KEEP:-0}" == 1 || -n "${BENCH_DIR:-}" ]] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "starting the S3 server" >&2
+"${JAVA[@]}" server "$WORK/s3.properties" > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 240); do [[ -f "$WORK/s3.properties" ]] && break; sleep 0.5; done
+[[ -f "$WORK/s3.properties" ]] || { cat "$WORK/server.log"; echo "S3 server did not start" >&2; exit 1; }
+prop() { grep "^$1=" "$WORK/s3.properties" | cut -d= -f2- | sed 's/\\:/:/g'; }
+export RCLONE_CONFIG_S3_TYPE=s3 RCLONE_CONFIG_S3_PROVIDER=Minio RCLONE_CONFIG_S3_FORCE_PATH_STYLE=true
+export RCLONE_CONFIG_S3_ENDPOINT="$(prop endpoint)" RCLONE_CONFIG_S3_REGION="$(prop region)"
+export RCLONE_CONFIG_S3_ACCESS_KEY_ID="$(prop accessKey)" RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="$(prop secretKey)"
+echo "S3: $(prop kind) at $(prop endpoint)" >&2
+
+echo "generating the peer-baseline dataset" >&2
+"${JAVA[@]}" dataset "$WORK/data" >&2
+BYTES=$(du -sb --apparent-size "$WORK/data" | cut -f1)
+FILES=$(find "$WORK/data" -type f | wc -l)
+echo "dataset: $FILES files, $BYTES bytes" >&2
+
+# timed NAME CMD...: appends "NAME seconds maxrss_kib" to results; fails loudly
+timed() {
+  local name=$1; shift
+  /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" > "$WORK/$name.log" 2>&1 || {
+    echo "step $name failed:" >&2; tail -20 "$WORK/$name.log" >&2; exit 1; }
+  echo "$name $(cat "$WORK/time.out")" >> "$WORK/results"
+}
+
+: > "$WORK/results"
+for rep in $(seq 1 "$REPS"); do
+  echo "rep $rep/$REPS: first sync" >&2
+  # fresh buckets and cache per repetition, so every rep is a real first run
+  timed rclone_first rclone sync "$WORK/data" "s3:rclone-$rep" --transfers 4 --checkers 8
+  timed ours_first "${JAVA[@]}" sync "$WORK/s3.properties" "ours-$rep" "$WORK/data" "$WORK/cache-$rep" "$PARALLELISM"
+  echo "rep $rep/$REPS: no-change re-sync" >&2
+  timed rclone_nochange rclone sync "$WORK/data" "s3:rclone-$rep" --transfers 4 --checkers 8
+  timed ours_nochange "${JAVA[@]}" sync "$WORK/s3.properties" "ours-$rep" "$WORK/data" "$WORK/cache-$rep" "$PARALLELISM"
+  grep -q 'bytes_uploaded=0' "$WORK/ours_nochange.log" || { echo "no-change run uploaded data:" >&2; cat "$WORK/ours_nochange.log" >&2; exit 1; }
+  echo "rep $rep/$REPS: restore (download)" >&2
+  rm -rf "$WORK/down-rclone" "$WORK/down-ours"
+  timed rclone_restore rclone copy "s3:rclone-$rep" "$WORK/down-rclone" --transfers 4 --checkers 8
+  timed ours_restore "${JAVA[@]}" restore "$WORK/s3.properties" "ours-$rep" "$WORK/down-ours" "$WORK/cache-$rep" "$PARALLELISM"
+  diff -r -q "$WORK/data" "$WORK/down-ours" >&2 || { echo "our restore differs from the source" >&2; exit 1; }
+done
+
+python3 - "$WORK/results" "$BYTES" "$FILES" <<'PY'
+import sys, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    name, secs, rss = line.split()
+    rows.setdefault(name, []).append((float(secs), int(rss)))
+nbytes, nfiles = int(sys.argv[2]), int(sys.argv[3])
+def med(name):
+    xs = rows[name]
+    return statistics.median(s for s, _ in xs), max(r for _, r in xs) / 1024
+print(f"dataset: {nfiles} files, {nbytes/1e6:.1f} MB; median of {len(rows['ours_first'])} run(s)")
+print(f"| step | ours s | rclone s | ours MB/s | rclone MB/s | ours/rclone throughput | ours RSS MiB | rclone RSS MiB | target |")
+print("|---|---|---|---|---|---|---|---|---|")
+for step, label, target in [("first", "first sync", ">= 1.0"), ("nochange", "no-change re-sync", ">= 1.0 (time <= rclone)"), ("restore", "restore / download", ">= 1.0")]:
+    o, orss = med("ours_" + step); r, rrss = med("rclone_" + step)
+    ratio = r / o
+    ok = "met" if ratio >= 1.0 else "MISSED"
+    print(f"| {label} | {o:.2f} | {r:.2f} | {nbytes/1e6/o:.0f} | {nbytes/1e6/r:.0f} | {ratio:.2f}x | {orss:.0f} | {rrss:.0f} | {target}: {ok} |")
+PY

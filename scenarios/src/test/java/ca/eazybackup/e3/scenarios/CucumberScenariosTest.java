@@ -1,0 +1,77 @@
+package ca.eazybackup.e3.scenarios;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.cucumber.core.cli.Main;
+import io.cucumber.plugin.event.Status;
+import io.cucumber.plugin.event.TestCaseFinished;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Runs every feature under {@code scenarios/features} and reports each scenario as one JUnit test.
+ * (Surefire does not count tests of Cucumber's own JUnit Platform engine, so a failing scenario
+ * would not fail the build; this way it does.)
+ *
+ * <p>{@code -Dcucumber.filter.tags=@s3compat} selects scenarios by tag.
+ */
+class CucumberScenariosTest {
+
+  @TestFactory
+  Stream<DynamicTest> scenarios() {
+    List<String> args = new ArrayList<>();
+    args.add("--glue");
+    args.add(CucumberScenariosTest.class.getPackageName());
+    for (String plugin :
+        List.of(
+            "pretty",
+            "summary",
+            "html:target/cucumber-report.html",
+            ScenarioResults.class.getName())) {
+      args.add("--plugin");
+      args.add(plugin);
+    }
+    String tags = System.getProperty("cucumber.filter.tags", "");
+    if (!tags.isBlank()) {
+      args.add("--tags");
+      args.add(tags);
+    }
+    args.add(
+        Path.of(System.getProperty("e3.features.dir", "features")).toAbsolutePath().toString());
+    ScenarioResults.FINISHED.clear();
+    Main.run(args.toArray(String[]::new), Thread.currentThread().getContextClassLoader());
+    SharedSystem.close();
+    List<TestCaseFinished> finished;
+    synchronized (ScenarioResults.FINISHED) {
+      finished = List.copyOf(ScenarioResults.FINISHED);
+    }
+    if (finished.isEmpty()) {
+      return Stream.of(
+          DynamicTest.dynamicTest(
+              "scenarios were selected", () -> fail("no scenario matched tags '" + tags + "'")));
+    }
+    return finished.stream()
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    featureName(e) + ": " + e.getTestCase().getName(),
+                    () -> {
+                      Status status = e.getResult().getStatus();
+                      if (status != Status.PASSED) {
+                        Throwable error = e.getResult().getError();
+                        throw new AssertionError(
+                            "scenario " + status + (error == null ? "" : ": " + error.getMessage()),
+                            error);
+                      }
+                    }));
+  }
+
+  private static String featureName(TestCaseFinished e) {
+    String uri = e.getTestCase().getUri().toString();
+    return uri.substring(uri.lastIndexOf('/') + 1) + ":" + e.getTestCase().getLocation().getLine();
+  }
+}

@@ -1,0 +1,198 @@
+package ca.eazybackup.e3.shims.jna;
+
+import ca.eazybackup.e3.shims.ServiceControl;
+import ca.eazybackup.e3.shims.ServiceState;
+import ca.eazybackup.e3.shims.Services;
+import ca.eazybackup.e3.shims.ShimException;
+import ca.eazybackup.e3.shims.Win32Error;
+import com.sun.jna.platform.win32.Advapi32;
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.Winsvc;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The Service Control Manager through Advapi32: the agent's own service and WebClient. */
+final class JnaServiceManager implements ServiceControl {
+  private static final int SC_MANAGER_CONNECT = 0x0001;
+  private static final int SC_MANAGER_CREATE_SERVICE = 0x0002;
+  private static final int SERVICE_QUERY_STATUS = 0x0004;
+  private static final int SERVICE_START = 0x0010;
+  private static final int SERVICE_STOP = 0x0020;
+  private static final int DELETE = 0x00010000;
+  private static final int SERVICE_ALL_ACCESS = 0xF01FF;
+  private static final int SERVICE_WIN32_OWN_PROCESS = 0x10;
+  private static final int SERVICE_AUTO_START = 0x2;
+  private static final int SERVICE_ERROR_NORMAL = 0x1;
+  private static final int SERVICE_CONTROL_STOP = 0x1;
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static final Advapi32 API = Advapi32.INSTANCE;
+
+  Services services() {
+    return new Services() {
+      @Override
+      public ServiceState state(String serviceName) throws ShimException {
+        return JnaServiceManager.this.state(serviceName);
+      }
+
+      @Override
+      public void start(String serviceName) throws ShimException {
+        try {
+          JnaServiceManager.this.start(serviceName);
+        } catch (ShimException e) {
+          if (e.errorCode() != Win32Error.ERROR_SERVICE_ALREADY_RUNNING.code()) {
+            throw e;
+          }
+        }
+      }
+    };
+  }
+
+  @Override
+  public void install(String name, String displayName, List<String> commandLine)
+      throws ShimException {
+    Winsvc.SC_HANDLE scm = openScm(SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE, name);
+    try {
+      Winsvc.SC_HANDLE service =
+          API.CreateService(
+              scm,
+              name,
+              displayName,
+              SERVICE_ALL_ACCESS,
+              SERVICE_WIN32_OWN_PROCESS,
+              SERVICE_AUTO_START,
+              SERVICE_ERROR_NORMAL,
+              WindowsValues.commandLine(commandLine),
+              null,
+              null,
+              null,
+              null,
+              null);
+      if (service == null) {
+        throw lastError("CreateService(" + name + ")");
+      }
+      API.CloseServiceHandle(service);
+    } finally {
+      API.CloseServiceHandle(scm);
+    }
+  }
+
+  @Override
+  public void uninstall(String name) throws ShimException {
+    withService(
+        name,
+        DELETE,
+        service -> {
+          if (!API.DeleteService(service)) {
+            throw lastError("DeleteService(" + name + ")");
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void start(String name) throws ShimException {
+    withService(
+        name,
+        SERVICE_START | SERVICE_QUERY_STATUS,
+        service -> {
+          if (!API.StartService(service, 0, null)) {
+            throw lastError("StartService(" + name + ")");
+          }
+          awaitState(service, name, 4);
+          return null;
+        });
+  }
+
+  @Override
+  public void stop(String name) throws ShimException {
+    withService(
+        name,
+        SERVICE_STOP | SERVICE_QUERY_STATUS,
+        service -> {
+          Winsvc.SERVICE_STATUS status = new Winsvc.SERVICE_STATUS();
+          if (!API.ControlService(service, SERVICE_CONTROL_STOP, status)) {
+            throw lastError("ControlService(" + name + ", SERVICE_CONTROL_STOP)");
+          }
+          awaitState(service, name, 1);
+          return null;
+        });
+  }
+
+  @Override
+  public ServiceState state(String name) throws ShimException {
+    try {
+      return withService(name, SERVICE_QUERY_STATUS, service -> currentState(service, name));
+    } catch (ShimException e) {
+      if (e.errorCode() == Win32Error.ERROR_SERVICE_DOES_NOT_EXIST.code()) {
+        return ServiceState.NOT_INSTALLED;
+      }
+      throw e;
+    }
+  }
+
+  private interface ServiceCall<T> {
+    T run(Winsvc.SC_HANDLE service) throws ShimException;
+  }
+
+  private static <T> T withService(String name, int access, ServiceCall<T> call)
+      throws ShimException {
+    Winsvc.SC_HANDLE scm = openScm(SC_MANAGER_CONNECT, name);
+    try {
+      Winsvc.SC_HANDLE service = API.OpenService(scm, name, access);
+      if (service == null) {
+        throw lastError("OpenService(" + name + ")");
+      }
+      try {
+        return call.run(service);
+      } finally {
+        API.CloseServiceHandle(service);
+      }
+    } finally {
+      API.CloseServiceHandle(scm);
+    }
+  }
+
+  private static Winsvc.SC_HANDLE openScm(int access, String forService) throws ShimException {
+    Winsvc.SC_HANDLE scm = API.OpenSCManager(null, null, access);
+    if (scm == null) {
+      throw lastError("OpenSCManager(for " + forService + ")");
+    }
+    return scm;
+  }
+
+  private static ServiceState currentState(Winsvc.SC_HANDLE service, String name)
+      throws ShimException {
+    Winsvc.SERVICE_STATUS status = new Winsvc.SERVICE_STATUS();
+    if (!API.QueryServiceStatus(service, status)) {
+      throw lastError("QueryServiceStatus(" + name + ")");
+    }
+    return WindowsValues.serviceState(status.dwCurrentState);
+  }
+
+  /** Polls the SCM until the service reaches {@code wanted} (SERVICE_RUNNING/STOPPED). */
+  private static void awaitState(Winsvc.SC_HANDLE service, String name, int wanted)
+      throws ShimException {
+    Instant deadline = Instant.now().plus(WAIT);
+    ServiceState target = WindowsValues.serviceState(wanted);
+    while (currentState(service, name) != target) {
+      if (Instant.now().isAfter(deadline)) {
+        throw ShimException.win32(
+            "waiting for " + name + " to be " + target,
+            Win32Error.ERROR_SERVICE_REQUEST_TIMEOUT,
+            null);
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ShimException("interrupted while waiting for " + name, e);
+      }
+    }
+  }
+
+  private static ShimException lastError(String call) {
+    return ShimException.win32(call, Kernel32.INSTANCE.GetLastError(), null);
+  }
+}

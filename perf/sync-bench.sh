@@ -37,7 +37,7 @@ cat > "$WORK/logback.xml" <<'XML'
   <root level="WARN"><appender-ref ref="ERR"/></root>
 </configuration>
 XML
-JAVA=(java -Xmx1g -XX:+UseParallelGC -Dlogback.configurationFile="$WORK/logback.xml" -cp "$CP" ca.eazybackup.e3.perf.sync.SyncBench)
+JAVA=(java -Xmx512m -XX:+UseParallelGC -Dlogback.configurationFile="$WORK/logback.xml" -cp "$CP" ca.eazybackup.e3.perf.sync.SyncBench)
 
 SERVER_PID=
 cleanup() {
@@ -59,7 +59,7 @@ echo "S3: $(prop kind) at $(prop endpoint)" >&2
 
 echo "generating the peer-baseline dataset" >&2
 "${JAVA[@]}" dataset "$WORK/data" >&2
-BYTES=$(du -sb --apparent-size "$WORK/data" | cut -f1)
+BYTES=$(find "$WORK/data" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 FILES=$(find "$WORK/data" -type f | wc -l)
 echo "dataset: $FILES files, $BYTES bytes" >&2
 

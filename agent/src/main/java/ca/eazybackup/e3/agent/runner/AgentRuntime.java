@@ -263,21 +263,21 @@ public final class AgentRuntime implements AutoCloseable {
         "Backup starting (" + run.engine() + ")",
         params,
         run.reclaimed(),
-        () -> {
+        toClose -> {
           if (engine.isEmpty()) {
-            return RunOutcome.failed(
-                "unknown engine '"
-                    + run.engine()
-                    + "': this agent supports "
-                    + engines.names()
-                    + "; update the agent or change the job's engine");
+            return () ->
+                RunOutcome.failed(
+                    "unknown engine '"
+                        + run.engine()
+                        + "': this agent supports "
+                        + engines.names()
+                        + "; update the agent or change the job's engine");
           }
-          try (NetworkShareSession shares =
+          toClose.add(
               NetworkShareSession.open(
-                  host.networkShares(), run.sources(), run.networkCredentials(), ar.progress())) {
-            RunAssignment local = run.withSources(resolveAll(run.sources()));
-            return engine.get().backup(local, ar);
-          }
+                  host.networkShares(), run.sources(), run.networkCredentials(), ar.progress()));
+          RunAssignment local = run.withSources(resolveAll(run.sources()));
+          return () -> engine.get().backup(local, ar);
         });
   }
 
@@ -296,38 +296,50 @@ public final class AgentRuntime implements AutoCloseable {
         "Restore starting (" + job.engine() + ")",
         params,
         false,
-        () -> {
+        toClose -> {
           if (engine.isEmpty()) {
-            return RunOutcome.failed(
-                "unknown engine '" + job.engine() + "': this agent supports " + engines.names());
+            return () ->
+                RunOutcome.failed(
+                    "unknown engine '"
+                        + job.engine()
+                        + "': this agent supports "
+                        + engines.names());
           }
           List<String> paths = new ArrayList<>(job.sources());
           if (request.targetPath() != null && !request.targetPath().isBlank()) {
             paths.add(request.targetPath());
           }
-          try (NetworkShareSession shares =
+          toClose.add(
               NetworkShareSession.open(
-                  host.networkShares(), paths, job.networkCredentials(), ar.progress())) {
-            String target =
-                request.targetPath() == null || request.targetPath().isBlank()
-                    ? request.targetPath()
-                    : host.resolve(request.targetPath()).toString();
-            var localRequest =
-                new ca.eazybackup.e3.agent.engine.RestoreRequest(
-                    request.manifestId(),
-                    target,
-                    request.paths(),
-                    request.overwrite(),
-                    request.deleteExtra());
-            return engine
-                .get()
-                .restore(job.withSources(resolveAll(job.sources())), localRequest, ar);
-          }
+                  host.networkShares(), paths, job.networkCredentials(), ar.progress()));
+          String target =
+              request.targetPath() == null || request.targetPath().isBlank()
+                  ? request.targetPath()
+                  : host.resolve(request.targetPath()).toString();
+          var localRequest =
+              new ca.eazybackup.e3.agent.engine.RestoreRequest(
+                  request.manifestId(),
+                  target,
+                  request.paths(),
+                  request.overwrite(),
+                  request.deleteExtra());
+          RunAssignment localJob = job.withSources(resolveAll(job.sources()));
+          return () -> engine.get().restore(localJob, localRequest, ar);
         });
   }
 
+  /** The engine's part of a run, executed on an engine thread. */
   interface EngineCall {
     RunOutcome run() throws Exception;
+  }
+
+  /**
+   * What runs on the runtime's thread before the engine: log on to shares (added to {@code
+   * toClose}, closed after the engine returned or was abandoned, before the final status) and
+   * resolve paths.
+   */
+  interface Preparation {
+    EngineCall prepare(List<AutoCloseable> toClose) throws Exception;
   }
 
   private ActiveRun newRun(
@@ -360,7 +372,7 @@ public final class AgentRuntime implements AutoCloseable {
       String startMessage,
       Map<String, Object> startParams,
       boolean reclaimed,
-      EngineCall call) {
+      Preparation preparation) {
     long runId = ar.runId();
     String previousMdc = MDC.get("run_id");
     MDC.put("run_id", Long.toString(runId));
@@ -391,7 +403,14 @@ public final class AgentRuntime implements AutoCloseable {
                 Map.of("run_id", runId));
       }
       prepareDirs(ar);
-      outcome = awaitEngine(ar, submit(ar, call));
+      List<AutoCloseable> toClose = new ArrayList<>();
+      try {
+        outcome = awaitEngine(ar, submit(ar, preparation.prepare(toClose)));
+      } catch (Exception e) {
+        outcome = failure(ar, e);
+      } finally {
+        closeAll(runId, toClose);
+      }
     } catch (RuntimeException | Error e) {
       log.error("run.runtime_bug run_id={} error={}", runId, e.toString(), e);
       outcome = RunOutcome.failed("agent error: " + describe(e));
@@ -416,6 +435,16 @@ public final class AgentRuntime implements AutoCloseable {
       }
     }
     return outcome;
+  }
+
+  private static void closeAll(long runId, List<AutoCloseable> resources) {
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("run.close_failed run_id={} error={}", runId, e.toString());
+      }
+    }
   }
 
   private Future<RunOutcome> submit(ActiveRun ar, EngineCall call) {

@@ -187,9 +187,23 @@ final class StateCache {
       }
     }
 
+    /** Drops the new file and keeps the old one (the run never got to compare anything). */
+    synchronized void abandon() {
+      failed = true;
+      try {
+        out.close();
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        log.debug("event=sync_state_abandon_failed file={}", temp);
+      }
+    }
+
     /** Publishes the file written so far (entries not yet settled are left out). */
     @Override
     public synchronized void close() throws IOException {
+      if (failed && !Files.exists(temp)) {
+        return;
+      }
       try {
         out.writeBoolean(false);
         out.close();

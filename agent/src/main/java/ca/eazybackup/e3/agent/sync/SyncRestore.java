@@ -102,7 +102,10 @@ final class SyncRestore {
     progress.scanStarted();
     try (StateCache.Reader cache = new StateCache.Reader(statePath)) {
       for (ListPrefix prefix : listPrefixes()) {
-        RemoteListing listing = new RemoteListing(s3, settings.bucket(), prefix.prefix());
+        java.util.Iterator<RemoteObject> listing =
+            settings.fastList()
+                ? new RemoteListing(s3, settings.bucket(), prefix.prefix())
+                : new DirectoryListing(s3, settings.bucket(), prefix.prefix(), transfers.listers);
         while (listing.hasNext() && !ctx.cancellation().isCancelled()) {
           RemoteObject o = listing.next();
           if (!prefix.covers(o.key())) {

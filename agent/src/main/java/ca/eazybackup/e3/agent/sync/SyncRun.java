@@ -94,8 +94,13 @@ final class SyncRun {
               transfers.stopNow();
               uploader.abortAll();
             });
-    Buckets.ensure(s3, settings);
-    checkSourcesExist();
+    try {
+      Buckets.ensure(s3, settings);
+      checkSourcesExist();
+    } catch (RuntimeException e) {
+      stateWriter.abandon();
+      throw e;
+    }
     Thread prescan = PreScan.start(roots, settings.filter(), progress, transfers.cancelled);
     boolean completed = false;
     try (StateCache.Reader cache = new StateCache.Reader(statePath)) {
@@ -131,7 +136,10 @@ final class SyncRun {
 
   private void merge(StateCache.Reader cache) throws InterruptedException {
     LocalWalk local = new LocalWalk(roots, settings.filter(), new WalkProblems());
-    RemoteListing remote = new RemoteListing(s3, settings.bucket(), settings.prefix());
+    java.util.Iterator<RemoteObject> remote =
+        settings.fastList()
+            ? new RemoteListing(s3, settings.bucket(), settings.prefix())
+            : new DirectoryListing(s3, settings.bucket(), settings.prefix(), transfers.listers);
     LocalFile l = local.hasNext() ? local.next() : null;
     RemoteObject r = remote.hasNext() ? remote.next() : null;
     String lastRemote = null;

@@ -19,6 +19,9 @@ import java.util.List;
  *   <tr><td>multipart_cutoff_mib</td><td>16</td><td>files larger than this use multipart</td></tr>
  *   <tr><td>multipart_part_size_mib</td><td>8</td><td>part size, at least 5; grown so that no
  *       object needs more than 10,000 parts</td></tr>
+ *   <tr><td>fast_list</td><td>false</td><td>list the destination flat, 1,000 keys a request
+ *       (rclone --fast-list); default lists one folder per request, which file-backed servers
+ *       answer much faster</td></tr>
  *   <tr><td>file_retries</td><td>3</td><td>attempts per file (on top of the S3 client's own
  *       request retries)</td></tr>
  * </table>
@@ -37,7 +40,8 @@ record SyncSettings(
     int parallelism,
     long uploadBytesPerSec,
     long localReadBytesPerSec,
-    int fileAttempts) {
+    int fileAttempts,
+    boolean fastList) {
 
   static final long MIB = 1024L * 1024L;
   static final long MIN_PART_SIZE = 5 * MIB;
@@ -68,7 +72,8 @@ record SyncSettings(
         parallelism,
         Math.max(0, job.bandwidthLimitKbps()) * 1024L,
         Math.max(0, job.localBandwidthLimitKbps()) * 1024L,
-        (int) Math.max(1, Math.min(10, longValue(policy, "file_retries", 3))));
+        (int) Math.max(1, Math.min(10, longValue(policy, "file_retries", 3))),
+        bool(policy, "fast_list"));
   }
 
   /** {@code a/b/} for {@code /a//b}, empty for no prefix. */

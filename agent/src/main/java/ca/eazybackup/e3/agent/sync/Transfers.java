@@ -23,6 +23,7 @@ final class Transfers {
   final FileOpener opener;
   final ExecutorService files;
   final ExecutorService parts;
+  final ExecutorService listers;
 
   Transfers(SyncSettings settings, Cancellation cancellation, FileOpener opener, String name) {
     this(
@@ -48,6 +49,7 @@ final class Transfers {
     this.opener = opener;
     this.files = pool(parallelism, name + "-file");
     this.parts = pool(parallelism, name + "-part");
+    this.listers = pool(4, name + "-list");
   }
 
   private static ExecutorService pool(int threads, String name) {
@@ -79,6 +81,7 @@ final class Transfers {
   void stopNow() {
     files.shutdownNow();
     parts.shutdownNow();
+    listers.shutdownNow();
   }
 
   /** Waits for every queued task to finish; false if cancelled first. */
@@ -95,6 +98,7 @@ final class Transfers {
         stopNow();
       }
     }
+    listers.shutdownNow(); // the listing is consumed by now; nothing useful is left there
     return !cancelled.getAsBoolean();
   }
 }

@@ -116,6 +116,7 @@ class SyncBasicsTest {
         4,
         0,
         0,
-        3);
+        3,
+        false);
   }
 }

@@ -60,7 +60,7 @@ public final class Db implements AutoCloseable {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new DbException("transaction failed: " + e.getMessage(), e);
+      throw new DbException("transaction failed (SQLState " + e.getSQLState() + ")", e);
     }
   }
 
@@ -69,7 +69,7 @@ public final class Db implements AutoCloseable {
     try (Connection c = pool.getConnection()) {
       return work.apply(new Sql(c));
     } catch (SQLException e) {
-      throw new DbException("database unavailable: " + e.getMessage(), e);
+      throw new DbException("database unavailable (SQLState " + e.getSQLState() + ")", e);
     }
   }
 

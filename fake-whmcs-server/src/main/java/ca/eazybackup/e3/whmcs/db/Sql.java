@@ -55,7 +55,7 @@ public final class Sql {
         return rows;
       }
     } catch (SQLException e) {
-      throw new DbException("query failed: " + e.getMessage(), e);
+      throw new DbException("query failed (SQLState " + e.getSQLState() + ")", e);
     }
   }
 
@@ -73,7 +73,7 @@ public final class Sql {
       bind(ps, args);
       return ps.executeUpdate();
     } catch (SQLException e) {
-      throw new DbException("update failed: " + e.getMessage(), e);
+      throw new DbException("update failed (SQLState " + e.getSQLState() + ")", e);
     }
   }
 
@@ -88,7 +88,7 @@ public final class Sql {
       if ("23000".equals(e.getSQLState()) || "23505".equals(e.getSQLState())) {
         return false;
       }
-      throw new DbException("insert failed: " + e.getMessage(), e);
+      throw new DbException("insert failed (SQLState " + e.getSQLState() + ")", e);
     }
   }
 
@@ -104,7 +104,7 @@ public final class Sql {
         return keys.getLong(1);
       }
     } catch (SQLException e) {
-      throw new DbException("insert failed: " + e.getMessage(), e);
+      throw new DbException("insert failed (SQLState " + e.getSQLState() + ")", e);
     }
   }
 

@@ -303,7 +303,7 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     }
     byte[] payload = null;
     int compression = Compressors.NONE_ID;
-    Compressor c = settings.indexVersion() >= 2 ? Compressors.byName(compressor) : null;
+    Compressor c = settings.indexVersion() >= 2 ? compressorFor(compressor) : null;
     if (c != null) {
       byte[] z = c.compress(data, offset, length);
       if (z.length < length) {
@@ -351,6 +351,27 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
       flushLock.readLock().unlock();
     }
     return id;
+  }
+
+  private static final java.util.Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The compressor to write with. Kopia names we cannot run (s2, lz4) fall back to zstd, which
+   * every Kopia client reads, instead of failing the backup; unknown names are an error.
+   */
+  private static Compressor compressorFor(String name) throws IOException {
+    try {
+      return Compressors.byName(name);
+    } catch (ca.eazybackup.e3.agent.backup.compression.UnsupportedCompressorException e) {
+      if (!Compressors.knownNames().contains(name)) {
+        throw e;
+      }
+      if (WARNED.add(name)) {
+        LOG.warn(
+            "event=compressor_fallback requested={} used=zstd reason=\"{}\"", name, e.getMessage());
+      }
+      return Compressors.byName("zstd");
+    }
   }
 
   static byte[] ivOf(ContentId id) {

@@ -57,6 +57,20 @@ class HashingTest {
         .isEqualTo("48a8997da407876b3d79c0d92325ad3b89cbb754d86ab71aee047ad345fd2c49");
   }
 
+  // vectors: BLAKE3 official test_vectors.json keyed_hash (key "whats the Elvish word for friend");
+  // kopia repo/hashing/blake3_hashes.go uses a 32-byte secret directly as the BLAKE3 key
+  @Test
+  void blake3KeyedMatchesOfficialVectors() {
+    byte[] key = "whats the Elvish word for friend".getBytes(StandardCharsets.US_ASCII);
+    HashFunction f = Hashing.create("BLAKE3-256", key);
+    assertThat(HEX.formatHex(f.hash(new byte[0])))
+        .isEqualTo("92b2b75604ed3c761f9d6f62392c8a9227ad0ea3f09573e783f1498a4ed60d26");
+    assertThat(HEX.formatHex(f.hash(new byte[] {0})))
+        .isEqualTo("6d7878dfff2f485635d39013278ae14f1454b8c0a3a2d34bc1ab38228a80c95b");
+    assertThat(HEX.formatHex(Hashing.create("BLAKE3-256-128", key).hash(new byte[0])))
+        .isEqualTo("92b2b75604ed3c761f9d6f62392c8a92");
+  }
+
   @Test
   void everySupportedAlgorithmHasItsDeclaredSizeAndIsDeterministic() {
     for (String name : Hashing.SUPPORTED) {

@@ -280,6 +280,27 @@ class RepositoryTest {
   }
 
   @Test
+  void compressorsWeCannotRunFallBackToZstdAndUnknownOnesAreRejected() throws Exception {
+    FilesystemBlobStorage st = FilesystemBlobStorage.open(dir);
+    byte[] text =
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            .repeat(100)
+            .getBytes(StandardCharsets.US_ASCII);
+    try (Repository r = Repository.create(st, PASSWORD, RepositoryOptions.defaults())) {
+      ContentId id = r.contents().write(text, 0, text.length, "", "s2-default");
+      List<ContentInfo> infos = new ArrayList<>();
+      r.contents().list("", infos::add);
+      assertThat(infos)
+          .singleElement()
+          .extracting(ContentInfo::compressionHeaderId)
+          .isEqualTo(0x1100);
+      assertThat(r.contents().read(id)).isEqualTo(text);
+      assertThatThrownBy(() -> r.contents().write(new byte[] {9}, 0, 1, "", "brotli"))
+          .hasMessageContaining("unknown compressor: brotli");
+    }
+  }
+
+  @Test
   void deletedContentDisappearsAfterFlushAndReopen() throws Exception {
     FilesystemBlobStorage st = FilesystemBlobStorage.open(dir);
     ContentId keep;

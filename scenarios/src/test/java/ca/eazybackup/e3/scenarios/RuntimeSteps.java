@@ -34,7 +34,7 @@ public final class RuntimeSteps {
     this.backup = backup;
   }
 
-  @Given("a slow sync job for that folder limited to {int} KiB/s")
+  @Given("a slow sync job for that folder limited to {int} KiB\\/s")
   public void slowJob(int kibPerSec) {
     backup.aJobWith(
         "sync", "slow", "slow", Map.of("bandwidth_limit_kbps", kibPerSec, "parallelism", 2));

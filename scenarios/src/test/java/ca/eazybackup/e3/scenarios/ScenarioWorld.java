@@ -85,7 +85,13 @@ public final class ScenarioWorld {
     if (agent == null) {
       agent =
           tenant.agentProcess(
-              SharedSystem.agentJar(), dir.resolve("agent"), account, 0.5, agentEnv);
+              SharedSystem.agentJar(),
+              agentHome == null ? dir.resolve("agent") : agentHome,
+              account,
+              0.5,
+              SharedSystem.HEARTBEAT.toSeconds(),
+              agentEnv,
+              agentApiBaseUrl);
     }
     return agent.start();
   }

@@ -349,7 +349,8 @@ public final class KopiaEngine implements Engine {
           root.summary() == null ? 0 : root.summary().files(),
           root.summary() == null ? 0 : root.summary().size());
       progress.scanFinished();
-      int parallelism = job.parallelism() > 0 ? job.parallelism() : 4;
+      // Restore is bound by per-content GET latency, not CPU: at least Kopia's default of 8.
+      int parallelism = Math.max(8, job.parallelism());
       RestoreResult total;
       try (Restorer restorer =
           new Restorer(objects, progress, ctx.cancellation(), parallelism, 64L << 20)) {

@@ -16,6 +16,9 @@ public final class RecordingProgress implements ProgressReporter {
   public final AtomicLong scanFiles = new AtomicLong();
   public final List<String> events = new CopyOnWriteArrayList<>();
 
+  /** Called with the running count after each finished item (tests cancel from here). */
+  public volatile java.util.function.LongConsumer onItemDone = n -> {};
+
   @Override
   public void scanStarted() {}
 
@@ -37,7 +40,7 @@ public final class RecordingProgress implements ProgressReporter {
 
   @Override
   public void itemDone(String path) {
-    filesDone.incrementAndGet();
+    onItemDone.accept(filesDone.incrementAndGet());
   }
 
   @Override

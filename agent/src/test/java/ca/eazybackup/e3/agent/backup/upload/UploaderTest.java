@@ -114,11 +114,12 @@ class UploaderTest {
     TestRepo repo = repo(src);
     Cancellation cancel = new Cancellation();
     repo.parallelism = 1;
-    RecordingCancel trigger = new RecordingCancel(cancel, 20);
-    trigger.progress = repo.progress;
-    Thread watcher = new Thread(trigger);
-    watcher.setDaemon(true);
-    watcher.start();
+    repo.progress.onItemDone =
+        n -> {
+          if (n == 20) {
+            cancel.cancel("test cancel");
+          }
+        };
     assertThatThrownBy(() -> repo.backup(src, cancel)).isInstanceOf(RunCancelledException.class);
     List<SnapshotManifest> snaps = repo.snapshots().list(repo.source);
     assertThat(snaps).hasSize(1);
@@ -130,27 +131,6 @@ class UploaderTest {
     Path out = tmp.resolve("out");
     repo.restore(next.manifestId(), out, List.of(), OverwriteMode.ALWAYS, false);
     assertThat(Trees.describe(out)).isEqualTo(Trees.describe(src));
-  }
-
-  /** Cancels once the uploader has finished {@code after} files. */
-  static final class RecordingCancel implements Runnable {
-    final Cancellation cancel;
-    final int after;
-    volatile ca.eazybackup.e3.agent.backup.testing.RecordingProgress progress;
-
-    RecordingCancel(Cancellation cancel, int after) {
-      this.cancel = cancel;
-      this.after = after;
-    }
-
-    @Override
-    public void run() {
-      org.awaitility.Awaitility.await()
-          .pollInterval(Duration.ofMillis(1))
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> progress != null && progress.filesDone.get() >= after);
-      cancel.cancel("test cancel");
-    }
   }
 
   @Test

@@ -96,7 +96,9 @@ public final class KopiaSteps {
   public void restoreEnds(String status, int seconds) {
     JsonNode run = w.awaitRun(w.jobId, restoreRunId, Duration.ofSeconds(seconds));
     assertThat(run.path("status").asText())
-        .as("restore run %d (error: %s)%s", restoreRunId, run.path("error_summary").asText(), w.diagnostics())
+        .as(
+            "restore run %d (error: %s)%s",
+            restoreRunId, run.path("error_summary").asText(), w.diagnostics())
         .isEqualTo(status);
   }
 
@@ -110,6 +112,6 @@ public final class KopiaSteps {
   @Then("the run's error mentions {string}")
   public void errorMentions(String word) {
     assertThat(w.lastRun.path("error_summary").asText().toLowerCase(java.util.Locale.ROOT))
-        .contains(word);
+        .contains(word.toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -28,6 +28,7 @@ public final class RuntimeSteps {
   private final BackupSteps backup;
   private Relay addonRelay;
   private JsonNode listing;
+  private ca.eazybackup.e3.whmcs.sim.AgentProcess secondAgent;
 
   public RuntimeSteps(ScenarioWorld w, BackupSteps backup) {
     this.w = w;
@@ -121,6 +122,34 @@ public final class RuntimeSteps {
     }
     assertThat(seqs).as("event sequence numbers").isEqualTo(expected);
     assertThat(last).isEqualTo(lastCode);
+  }
+
+  @Given("a second agent of the same client is running")
+  public void secondAgent() {
+    var other = w.tenant.newAgent("other-" + w.uid);
+    secondAgent =
+        w.tenant.agentProcess(
+            SharedSystem.agentJar(),
+            w.dir.resolve("agent-second"),
+            other,
+            0.5,
+            SharedSystem.HEARTBEAT.toSeconds(),
+            w.agentEnv,
+            null);
+    secondAgent.start();
+    w.cleanups.push(() -> secondAgent.stop(Duration.ofSeconds(10)));
+  }
+
+  @When("the agent process is killed")
+  public void kill() {
+    w.agent.kill();
+  }
+
+  @Then("the run was never handed to the second agent")
+  public void neverHandedOver() {
+    assertThat(RunWatcher.run(w.api(), w.jobId, w.runId).path("agent_id").asLong())
+        .isEqualTo(w.account.agentId());
+    assertThat(secondAgent.console()).doesNotContain("run.claimed run_id=" + w.runId + " ");
   }
 
   @When("the agent process is killed and started again")

@@ -15,7 +15,9 @@ final class SharedSystem {
   // a loaded 2-core CI machine, and far below the production 180 s / 720 s.
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
   static final Duration RECLAIM_GRACE = Duration.ofSeconds(10);
-  static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(30);
+  // Longer than the 30 s addon outage scenario plus the agent's retry backoff, so only a truly
+  // silent agent trips it; the S3 stall scenario stalls longer than this.
+  static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(60);
   private static SimEnvironment env;
 
   private SharedSystem() {}

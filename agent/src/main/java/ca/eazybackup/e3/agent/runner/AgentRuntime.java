@@ -240,6 +240,13 @@ public final class AgentRuntime implements AutoCloseable {
         pause(settings.pollInterval());
         continue;
       }
+      if (outbox.terminalPending(run.runId())) {
+        // Finished here during an outage; its final status is still on its way. Running it
+        // again would repeat the work; the queued status settles it.
+        log.warn("poll.reclaim_of_finished_run run_id={}", run.runId());
+        pause(settings.pollInterval());
+        continue;
+      }
       runBackup(run);
     }
   }

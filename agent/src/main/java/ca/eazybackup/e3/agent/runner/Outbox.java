@@ -67,6 +67,10 @@ final class Outbox implements ReportSink, AutoCloseable {
   private volatile boolean closed;
   private boolean inFlight;
 
+  /** Runs whose final status is queued or being sent (see {@link #terminalPending}). */
+  private final java.util.Set<Long> terminalUndelivered =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   Outbox(AgentApiClient api, Listener listener, Duration backoffBase, Duration backoffCap) {
     this.api = api;
     this.listener = listener;
@@ -79,7 +83,19 @@ final class Outbox implements ReportSink, AutoCloseable {
 
   @Override
   public void update(long runId, ObjectNode body, boolean terminal) {
+    if (terminal) {
+      terminalUndelivered.add(runId);
+    }
     offer(new Update(runId, body, terminal));
+  }
+
+  /**
+   * True while the final status of {@code runId} has not reached the addon yet. The addon still
+   * sees such a run in progress and may hand it back as "reclaimed" after an outage; running it
+   * again would do the work twice.
+   */
+  boolean terminalPending(long runId) {
+    return terminalUndelivered.contains(runId);
   }
 
   @Override
@@ -165,6 +181,9 @@ final class Outbox implements ReportSink, AutoCloseable {
         lock.unlock();
       }
       if (done) {
+        if (batch.items.get(0) instanceof Update u && u.terminal()) {
+          terminalUndelivered.remove(u.runId());
+        }
         backoff.reset();
       } else {
         Duration wait = backoff.next();

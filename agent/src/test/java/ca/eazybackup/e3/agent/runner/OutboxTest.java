@@ -122,6 +122,27 @@ class OutboxTest {
   }
 
   @Test
+  void aFinalStatusCountsAsPendingUntilTheAddonHasIt() {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+    outbox.update(7, update(7, "success", 3), true);
+    assertThat(outbox.terminalPending(7)).isTrue();
+    assertThat(outbox.terminalPending(8)).isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> wm.getAllServeEvents().size() >= 2);
+    assertThat(outbox.terminalPending(7)).as("still undelivered while the addon is down").isTrue();
+
+    wm.resetAll();
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .willReturn(
+                aResponse().withBody("{\"status\":\"success\",\"run_status\":\"success\"}")));
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    assertThat(outbox.terminalPending(7)).isFalse();
+  }
+
+  @Test
   void updatesWaitingTogetherAreMergedLaterFieldsWinningButFinalStaysSeparate() {
     wm.stubFor(
         post(urlEqualTo("/api/agent_update_run.php"))

@@ -51,12 +51,7 @@ final class SimServiceControl implements ServiceControl {
         "DeleteService(" + name + ")",
         new Object[] {"name", name},
         (state, existing, call) -> {
-          if (existing == null) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DOES_NOT_EXIST, null);
-          }
-          if (existing.markedForDelete()) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_MARKED_FOR_DELETE, null);
-          }
+          requireLive(existing, call);
           if (existing.state().equals(ServiceState.STOPPED.name())) {
             state.services.remove(SimState.lower(name));
           } else {
@@ -72,12 +67,7 @@ final class SimServiceControl implements ServiceControl {
         "StartService(" + name + ")",
         new Object[] {"name", name},
         (state, existing, call) -> {
-          if (existing == null) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DOES_NOT_EXIST, null);
-          }
-          if (existing.markedForDelete()) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_MARKED_FOR_DELETE, null);
-          }
+          requireLive(existing, call);
           if (existing.state().equals(ServiceState.RUNNING.name())) {
             throw ShimException.win32(call, Win32Error.ERROR_SERVICE_ALREADY_RUNNING, null);
           }
@@ -140,6 +130,16 @@ final class SimServiceControl implements ServiceControl {
       Win32Error error = e.error();
       host.journal().failed(op, error == null ? "UNKNOWN" : error.name(), e.errorCode(), fields);
       throw e;
+    }
+  }
+
+  /** The SCM's answer for a service that is gone or about to be. */
+  private static void requireLive(SimState.Service existing, String call) throws ShimException {
+    if (existing == null) {
+      throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DOES_NOT_EXIST, null);
+    }
+    if (existing.markedForDelete()) {
+      throw ShimException.win32(call, Win32Error.ERROR_SERVICE_MARKED_FOR_DELETE, null);
     }
   }
 }

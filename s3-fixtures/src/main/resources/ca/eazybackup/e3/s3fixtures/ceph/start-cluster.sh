@@ -81,8 +81,10 @@ ms mon client mode = crc
 rgw data = $CEPH_DIR/rgw
 rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw thread pool size = 32
-rgw dns name = 127.0.0.1
 rgw enable usage log = false
+# No "rgw dns name", as in a stock install: RGW then reads the bucket from the path only, and a
+# virtual-hosted request (Host: bucket.name) lists the account's buckets instead (the seed's empty
+# listing, reproduced in scenarios/features/s3_compatibility.feature).
 CONF
 
 log "mon mkfs + start"

@@ -245,7 +245,23 @@ public record TreeSpec(String name, List<FileGroup> groups) {
     return new TreeSpec("many-small-files-" + n, groups);
   }
 
-  /** A preset by name: small, demo, peer-baseline, many-small-files:N (for the command line). */
+  /**
+   * For S3-compatibility scenarios: a flat folder of 2,500 small files (more than one 1,000-key
+   * listing page), a 24 MiB file (above the sync engine's 16 MiB multipart cutoff, so three parts)
+   * and awkward names; about 30 MB.
+   */
+  public static TreeSpec compat() {
+    List<FileGroup> groups = new ArrayList<>(awkwardNames(4 * KIB));
+    groups.add(FileGroup.numbered("flat", "item-%04d.txt", 2500, 16, 2 * KIB, Content.TEXT));
+    groups.add(FileGroup.named("large", List.of("volume.vhdx"), 24 * MIB, 24 * MIB, Content.MIXED));
+    groups.add(FileGroup.numbered("nested/a/b/c", "leaf-%d.bin", 5, KIB, 64 * KIB, Content.RANDOM));
+    return new TreeSpec("compat", groups);
+  }
+
+  /**
+   * A preset by name: small, demo, compat, peer-baseline, many-small-files:N (for the command
+   * line).
+   */
   public static TreeSpec named(String name) {
     if (name.startsWith("many-small-files:")) {
       return manySmallFiles(Integer.parseInt(name.substring("many-small-files:".length())));
@@ -255,6 +271,8 @@ public record TreeSpec(String name, List<FileGroup> groups) {
         return small();
       case "demo":
         return demo();
+      case "compat":
+        return compat();
       case "peer-baseline":
         return peerBaseline();
       default:

@@ -54,6 +54,7 @@ public final class SimRoutes {
     api.sim("create_bucket", this::createBucket);
     api.sim("settings", this::settings);
     api.sim("outbox", this::outbox);
+    api.sim("command", this::command);
     api.sim("run_watchdog", (p, x) -> ok("failed_run_ids", watchdog.sweep()));
     api.sim(
         "run_scheduler",
@@ -154,6 +155,24 @@ public final class SimRoutes {
       }
     }
     return ok("settings", settings.agentS3());
+  }
+
+  /** One command's state, as the admin's command log shows it (maintenance has no run). */
+  private Map<String, Object> command(Params p, Context ctx) {
+    long id = p.id("command_id");
+    var c =
+        db.one("SELECT * FROM s3_cloudbackup_run_commands WHERE id = ?", id)
+            .orElseThrow(() -> new ApiException(404, "command " + id + " not found", "command_id"));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command_id", id);
+    m.put("type", c.str("type"));
+    m.put("status", c.str("status"));
+    m.put("result_message", c.str("result_message"));
+    m.put("agent_id", c.lng("agent_id"));
+    m.put("run_id", c.lng("run_id"));
+    m.put("created_at", c.time("created_at"));
+    m.put("completed_at", c.time("completed_at"));
+    return ok("command", m);
   }
 
   private Map<String, Object> outbox(Params p, Context ctx) {

@@ -21,10 +21,10 @@ fi
 echo "rclone: $(rclone version | head -1)" >&2
 
 echo "building agent + perf" >&2
-./mvnw -B -o -q -pl perf -am package -DskipTests -Dspotless.check.skip=true >/dev/null
-./mvnw -B -o -q -pl perf dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 || true
+./mvnw -B -q -pl perf -am package -DskipTests -Dspotless.check.skip=true >/dev/null
+./mvnw -B -q -pl perf dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 || true
 if [[ ! -s "$WORK/cp.txt" ]]; then
-  ./mvnw -B -o -q -pl perf -am dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+  ./mvnw -B -q -pl perf -am dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 fi
 CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(cat "$WORK/cp.txt")"
 

@@ -260,8 +260,10 @@ final class SyncRestore {
 
   private void download(RemoteObject o, Path dest) throws IOException {
     Path parent = dest.getParent();
-    if (madeDirs.add(parent)) {
+    if (!madeDirs.contains(parent)) {
+      // Only remembered once it exists: a parallel download of a sibling may be asking too.
       Files.createDirectories(parent);
+      madeDirs.add(parent);
     }
     long partSize = settings.partSizeFor(o.size());
     if (o.size() >= settings.multipartCutoff()) {

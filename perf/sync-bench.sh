@@ -3,6 +3,8 @@
 # Usage (from the repo root): perf/sync-bench.sh
 #   REPS=n            repetitions of each timed step (median is reported; default 1)
 #   PARALLELISM=n     our parallelism (default: the engine's default, 8)
+#   JFR=step          record a JFR CPU profile of our process for that step (first|nochange|restore)
+#                     into $WORK/ours_<step>.jfr (use with KEEP=1 or BENCH_DIR)
 #   BENCH_DIR=path    work folder (default: a fresh mktemp -d, removed at the end unless KEEP=1)
 # Prints one table: seconds, MB/s (10^6 B/s of the dataset bytes), peak RSS, and ours/rclone.
 set -euo pipefail
@@ -21,11 +23,10 @@ fi
 echo "rclone: $(rclone version | head -1)" >&2
 
 echo "building agent + perf" >&2
-./mvnw -B -o -q -pl perf -am package -DskipTests -Dspotless.check.skip=true >/dev/null
-./mvnw -B -o -q -pl perf dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null 2>&1 || true
-if [[ ! -s "$WORK/cp.txt" ]]; then
-  ./mvnw -B -o -q -pl perf -am dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-fi
+# One invocation: the classpath of perf must resolve agent and s3-fixtures from this reactor (a
+# fresh machine has none of our modules in ~/.m2). Every module writes the file; perf comes last.
+./mvnw -B -q -pl perf -am package dependency:build-classpath -DskipTests -Dspotless.check.skip=true \
+  -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; exit 1; }
 CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(cat "$WORK/cp.txt")"
 
 cat > "$WORK/logback.xml" <<'XML'
@@ -63,10 +64,18 @@ BYTES=$(find "$WORK/data" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 FILES=$(find "$WORK/data" -type f | wc -l)
 echo "dataset: $FILES files, $BYTES bytes" >&2
 
-# timed NAME CMD...: appends "NAME seconds maxrss_kib" to results; fails loudly
+# OURS: the JAVA command, with a JFR recording when JFR names step $1
+ours_cmd() {
+  OURS=("${JAVA[@]}")
+  if [[ "${JFR:-}" == "$1" ]]; then
+    OURS=(java -XX:StartFlightRecording=filename="$WORK/ours_$1.jfr",settings=profile "${JAVA[@]:1}")
+  fi
+}
+
+# timed NAME CMD...: appends "NAME seconds maxrss_kib user_s sys_s" to results; fails loudly
 timed() {
   local name=$1; shift
-  /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$@" > "$WORK/$name.log" 2>&1 || {
+  /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.out" "$@" > "$WORK/$name.log" 2>&1 || {
     echo "step $name failed:" >&2; tail -20 "$WORK/$name.log" >&2; exit 1; }
   echo "$name $(cat "$WORK/time.out")" >> "$WORK/results"
 }
@@ -76,15 +85,18 @@ for rep in $(seq 1 "$REPS"); do
   echo "rep $rep/$REPS: first sync" >&2
   # fresh buckets and cache per repetition, so every rep is a real first run
   timed rclone_first rclone sync "$WORK/data" "s3:rclone-$rep" --transfers 4 --checkers 8
-  timed ours_first "${JAVA[@]}" sync "$WORK/s3.properties" "ours-$rep" "$WORK/data" "$WORK/cache-$rep" "$PARALLELISM"
+  ours_cmd first
+  timed ours_first "${OURS[@]}" sync "$WORK/s3.properties" "ours-$rep" "$WORK/data" "$WORK/cache-$rep" "$PARALLELISM"
   echo "rep $rep/$REPS: no-change re-sync" >&2
   timed rclone_nochange rclone sync "$WORK/data" "s3:rclone-$rep" --transfers 4 --checkers 8
-  timed ours_nochange "${JAVA[@]}" sync "$WORK/s3.properties" "ours-$rep" "$WORK/data" "$WORK/cache-$rep" "$PARALLELISM"
+  ours_cmd nochange
+  timed ours_nochange "${OURS[@]}" sync "$WORK/s3.properties" "ours-$rep" "$WORK/data" "$WORK/cache-$rep" "$PARALLELISM"
   grep -q 'bytes_uploaded=0' "$WORK/ours_nochange.log" || { echo "no-change run uploaded data:" >&2; cat "$WORK/ours_nochange.log" >&2; exit 1; }
   echo "rep $rep/$REPS: restore (download)" >&2
   rm -rf "$WORK/down-rclone" "$WORK/down-ours"
   timed rclone_restore rclone copy "s3:rclone-$rep" "$WORK/down-rclone" --transfers 4 --checkers 8
-  timed ours_restore "${JAVA[@]}" restore "$WORK/s3.properties" "ours-$rep" "$WORK/down-ours" "$WORK/cache-$rep" "$PARALLELISM"
+  ours_cmd restore
+  timed ours_restore "${OURS[@]}" restore "$WORK/s3.properties" "ours-$rep" "$WORK/down-ours" "$WORK/cache-$rep" "$PARALLELISM"
   diff -r -q "$WORK/data" "$WORK/down-ours" >&2 || { echo "our restore differs from the source" >&2; exit 1; }
 done
 
@@ -92,18 +104,18 @@ python3 - "$WORK/results" "$BYTES" "$FILES" <<'PY'
 import sys, statistics
 rows = {}
 for line in open(sys.argv[1]):
-    name, secs, rss = line.split()
-    rows.setdefault(name, []).append((float(secs), int(rss)))
+    name, secs, rss, user, sys_ = line.split()
+    rows.setdefault(name, []).append((float(secs), int(rss), float(user) + float(sys_)))
 nbytes, nfiles = int(sys.argv[2]), int(sys.argv[3])
 def med(name):
     xs = rows[name]
-    return statistics.median(s for s, _ in xs), max(r for _, r in xs) / 1024
+    return statistics.median(x[0] for x in xs), max(x[1] for x in xs) / 1024, statistics.median(x[2] for x in xs)
 print(f"dataset: {nfiles} files, {nbytes/1e6:.1f} MB; median of {len(rows['ours_first'])} run(s)")
-print(f"| step | ours s | rclone s | ours MB/s | rclone MB/s | ours/rclone throughput | ours RSS MiB | rclone RSS MiB | target |")
-print("|---|---|---|---|---|---|---|---|---|")
+print(f"| step | ours s | rclone s | ours MB/s | rclone MB/s | ours/rclone throughput | ours CPU s | rclone CPU s | ours RSS MiB | rclone RSS MiB | target |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for step, label, target in [("first", "first sync", ">= 1.0"), ("nochange", "no-change re-sync", ">= 1.0 (time <= rclone)"), ("restore", "restore / download", ">= 1.0")]:
-    o, orss = med("ours_" + step); r, rrss = med("rclone_" + step)
+    o, orss, ocpu = med("ours_" + step); r, rrss, rcpu = med("rclone_" + step)
     ratio = r / o
     ok = "met" if ratio >= 1.0 else "MISSED"
-    print(f"| {label} | {o:.2f} | {r:.2f} | {nbytes/1e6/o:.0f} | {nbytes/1e6/r:.0f} | {ratio:.2f}x | {orss:.0f} | {rrss:.0f} | {target}: {ok} |")
+    print(f"| {label} | {o:.2f} | {r:.2f} | {nbytes/1e6/o:.0f} | {nbytes/1e6/r:.0f} | {ratio:.2f}x | {ocpu:.1f} | {rcpu:.1f} | {orss:.0f} | {rrss:.0f} | {target}: {ok} |")
 PY

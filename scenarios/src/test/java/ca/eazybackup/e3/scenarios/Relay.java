@@ -73,6 +73,22 @@ final class Relay implements AutoCloseable {
             .willReturn(aResponse().proxiedFrom(origin).withFixedDelay(millis)));
   }
 
+  /**
+   * Every request the relay has seen since the start or {@link #forgetRequests()}, oldest first.
+   */
+  java.util.List<com.github.tomakehurst.wiremock.verification.LoggedRequest> requests() {
+    return wm.getAllServeEvents().stream()
+        .map(com.github.tomakehurst.wiremock.stubbing.ServeEvent::getRequest)
+        .sorted(
+            java.util.Comparator.comparing(
+                com.github.tomakehurst.wiremock.verification.LoggedRequest::getLoggedDate))
+        .toList();
+  }
+
+  void forgetRequests() {
+    wm.resetRequests();
+  }
+
   @Override
   public void close() {
     wm.stop();

@@ -46,24 +46,50 @@ final class Md5 {
     return running.finish();
   }
 
-  /** Computes {@link Sums} incrementally, e.g. while a download is written to disk. */
+  /** Combines the per-part MD5s of a multipart upload into its ETag ({@code hex-N}). */
+  static String multipartEtag(java.util.List<byte[]> partMd5s) {
+    MessageDigest all = digest();
+    partMd5s.forEach(all::update);
+    return hex(all.digest()) + "-" + partMd5s.size();
+  }
+
+  /**
+   * Computes {@link Sums} incrementally, e.g. while a download is written to disk. Either sum can
+   * be switched off (it is then null): a download needs only the one its ETag can be checked
+   * against, and each MD5 costs a full pass of CPU over the bytes.
+   */
   static final class Running {
     private final long partSize;
-    private final MessageDigest whole = digest();
-    private final MessageDigest part = digest();
-    private final MessageDigest parts = digest();
+    private final MessageDigest whole;
+    private final MessageDigest part;
+    private final MessageDigest parts;
     private long inPart;
     private int count;
 
     Running(long partSize) {
+      this(partSize, true, true);
+    }
+
+    Running(long partSize, boolean wantWhole, boolean wantParts) {
       this.partSize = partSize;
+      this.whole = wantWhole ? digest() : null;
+      this.part = wantParts ? digest() : null;
+      this.parts = wantParts ? digest() : null;
     }
 
     void update(byte[] buf, int off, int len) {
+      if (part == null) {
+        if (whole != null) {
+          whole.update(buf, off, len);
+        }
+        return;
+      }
       int end = off + len;
       while (off < end) {
         int take = (int) Math.min(end - off, partSize - inPart);
-        whole.update(buf, off, take);
+        if (whole != null) {
+          whole.update(buf, off, take);
+        }
         part.update(buf, off, take);
         inPart += take;
         off += take;
@@ -76,11 +102,15 @@ final class Md5 {
     }
 
     Sums finish() {
-      if (inPart > 0 || count == 0) {
-        parts.update(part.digest());
-        count++;
+      String multipart = null;
+      if (parts != null) {
+        if (inPart > 0 || count == 0) {
+          parts.update(part.digest());
+          count++;
+        }
+        multipart = hex(parts.digest()) + "-" + count;
       }
-      return new Sums(hex(whole.digest()), hex(parts.digest()) + "-" + count);
+      return new Sums(whole == null ? null : hex(whole.digest()), multipart);
     }
   }
 }

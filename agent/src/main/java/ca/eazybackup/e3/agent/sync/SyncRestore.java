@@ -58,6 +58,8 @@ final class SyncRestore {
   private final Path target;
   private final Semaphore inFlight;
   private final Path statePath;
+  private final RangedDownload ranged;
+  private final java.util.Set<Path> madeDirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final AtomicLong restored = new AtomicLong();
   private final AtomicLong bytesRestored = new AtomicLong();
@@ -65,6 +67,11 @@ final class SyncRestore {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong sizeOnlyVerified = new AtomicLong();
+  private final AtomicLong deleted = new AtomicLong();
+
+  /** With delete_extra: every local path the listing accounts for (absolute, normalized). */
+  private final java.util.Set<Path> wanted;
+
   private final AtomicReference<String> firstError = new AtomicReference<>();
 
   SyncRestore(SyncSettings settings, RestoreRequest request, RunContext ctx) {
@@ -88,17 +95,13 @@ final class SyncRestore {
     this.statePath =
         StateCache.fileFor(
             ctx.jobCacheDir(), settings.target().endpoint(), settings.bucket(), settings.prefix());
+    this.wanted = request.deleteExtra() ? java.util.concurrent.ConcurrentHashMap.newKeySet() : null;
+    this.ranged =
+        new RangedDownload(s3, settings.bucket(), transfers, progress, settings.fileAttempts());
   }
 
   RunOutcome execute() throws Exception {
     ctx.cancellation().onCancel(transfers::stopNow);
-    if (request.deleteExtra()) {
-      progress.event(
-          "SYNC_RESTORE_DELETE_EXTRA_IGNORED",
-          EventLevel.WARN,
-          "delete_extra is not supported for sync restores; extra files were left in place",
-          Map.of());
-    }
     progress.scanStarted();
     try (StateCache.Reader cache = new StateCache.Reader(statePath)) {
       for (ListPrefix prefix : listPrefixes()) {
@@ -135,6 +138,9 @@ final class SyncRestore {
     } finally {
       progress.scanFinished();
       transfers.drain();
+    }
+    if (wanted != null) {
+      deleteExtra();
     }
     return outcome();
   }
@@ -199,6 +205,9 @@ final class SyncRestore {
       skip(o.key(), "its key is not a safe relative path under the target");
       return;
     }
+    if (wanted != null) {
+      wanted.add(dest.toAbsolutePath().normalize());
+    }
     progress.itemStarted(dest.toString());
     try {
       BasicFileAttributes existing = attributesOrNull(dest);
@@ -222,6 +231,9 @@ final class SyncRestore {
         }
         if (rule == OverwriteRule.RENAME) {
           dest = renamed(dest);
+          if (wanted != null) {
+            wanted.add(dest.toAbsolutePath().normalize());
+          }
         }
       }
       download(o, dest);
@@ -247,11 +259,19 @@ final class SyncRestore {
   }
 
   private void download(RemoteObject o, Path dest) throws IOException {
-    Files.createDirectories(dest.getParent());
+    Path parent = dest.getParent();
+    if (!madeDirs.contains(parent)) {
+      // Only remembered once it exists: a parallel download of a sibling may be asking too.
+      Files.createDirectories(parent);
+      madeDirs.add(parent);
+    }
+    long partSize = settings.partSizeFor(o.size());
+    if (o.size() >= settings.multipartCutoff()) {
+      downloadRanged(o, dest, partSize); // retries per range
+      return;
+    }
     for (int attempt = 1; ; attempt++) {
-      Path temp =
-          dest.resolveSibling(
-              "." + dest.getFileName() + ".e3part-" + Long.toHexString(System.nanoTime()));
+      Path temp = tempFor(dest);
       try {
         downloadOnce(o, dest, temp);
         return;
@@ -271,17 +291,44 @@ final class SyncRestore {
     }
   }
 
+  private static Path tempFor(Path dest) {
+    return dest.resolveSibling(
+        "." + dest.getFileName() + ".e3part-" + Long.toHexString(System.nanoTime()));
+  }
+
+  private void downloadRanged(RemoteObject o, Path dest, long partSize) throws IOException {
+    Path temp = tempFor(dest);
+    try {
+      RangedDownload.Result result = ranged.fetch(o, temp, partSize);
+      if (result.md5Hex() != null) {
+        verify(o.key(), o.etag(), result.metadata(), new Md5.Sums(result.md5Hex(), null));
+      }
+      finish(o, dest, temp, result.metadata(), null, o.size());
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(temp);
+      throw e;
+    }
+  }
+
+  private static final ThreadLocal<byte[]> BUFFERS =
+      ThreadLocal.withInitial(() -> new byte[1 << 16]);
+
   private void downloadOnce(RemoteObject o, Path dest, Path temp) throws IOException {
-    Md5.Running sums = new Md5.Running(settings.partSizeFor(o.size()));
     long written = 0;
     GetObjectResponse meta;
+    Md5.Running sums;
     try (ResponseInputStream<GetObjectResponse> body =
             s3.getObject(
                 GetObjectRequest.builder().bucket(settings.bucket()).key(o.key()).build());
         InputStream in = transfers.meterNetwork(body);
         OutputStream out = Files.newOutputStream(temp)) {
       meta = body.response();
-      byte[] buf = new byte[1 << 16];
+      // Hash only what the response's ETag or md5chksum can be checked against.
+      boolean plainMd5 =
+          RemoteObject.isMd5Hex(RemoteObject.unquote(meta.eTag()))
+              || (meta.metadata() != null && meta.metadata().containsKey(MtimeMetadata.MD5_KEY));
+      sums = new Md5.Running(settings.partSizeFor(o.size()), plainMd5, !plainMd5);
+      byte[] buf = BUFFERS.get();
       int n;
       while ((n = in.read(buf)) > 0) {
         out.write(buf, 0, n);
@@ -297,11 +344,23 @@ final class SyncRestore {
       throw new VerifyException(o.key() + ": got " + written + " bytes, expected " + expectedSize);
     }
     verify(o.key(), RemoteObject.unquote(meta.eTag()), meta.metadata(), sums.finish());
-    Long mtime = MtimeMetadata.parse(meta.metadata());
+    finish(o, dest, temp, meta.metadata(), meta.lastModified(), written);
+  }
+
+  /** Gives the verified temp file its mtime (from the GET's metadata: no extra request). */
+  private void finish(
+      RemoteObject o,
+      Path dest,
+      Path temp,
+      Map<String, String> metadata,
+      java.time.Instant lastModified,
+      long written)
+      throws IOException {
+    Long mtime = MtimeMetadata.parse(metadata);
     FileTime time =
         mtime != null
             ? FileTime.from(mtime, TimeUnit.NANOSECONDS)
-            : FileTime.from(meta.lastModified() != null ? meta.lastModified() : o.lastModified());
+            : FileTime.from(lastModified != null ? lastModified : o.lastModified());
     Files.setLastModifiedTime(temp, time);
     Files.move(temp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     restored.incrementAndGet();
@@ -326,10 +385,79 @@ final class SyncRestore {
       }
       return;
     }
-    if (!etag.equalsIgnoreCase(sums.multipartEtag())) {
+    if (sums.multipartEtag() == null || !etag.equalsIgnoreCase(sums.multipartEtag())) {
       // Uploaded with another part size (e.g. by rclone): only the size could be checked.
       sizeOnlyVerified.incrementAndGet();
     }
+  }
+
+  /**
+   * delete_extra (a mirror restore): removes files under the restored folders that the listing did
+   * not account for. Only inside those folders, never through a symlink, and only after a complete
+   * run — a cancelled or partly failed restore deletes nothing, as rclone sync does.
+   */
+  private void deleteExtra() throws IOException {
+    if (ctx.cancellation().isCancelled() || failed.get() > 0 || skipped.get() > 0) {
+      progress.event(
+          "SYNC_RESTORE_DELETE_EXTRA_SKIPPED",
+          EventLevel.WARN,
+          "Extra files were not deleted because the restore did not complete cleanly",
+          Map.of());
+      return;
+    }
+    for (Path scope : deleteScopes()) {
+      Files.walkFileTree(
+          scope,
+          new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              Path abs = file.toAbsolutePath().normalize();
+              if (!attrs.isDirectory() && abs.startsWith(scope) && !wanted.contains(abs)) {
+                try {
+                  Files.delete(file);
+                  deleted.incrementAndGet();
+                  log.info("event=sync_restore_deleted_extra path={}", file);
+                } catch (IOException e) {
+                  log.warn(
+                      "event=sync_restore_delete_failed path={} reason={}", file, e.toString());
+                }
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+              log.warn("event=sync_restore_walk_failed path={} reason={}", file, e.toString());
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+          });
+    }
+  }
+
+  /** The local folders a delete_extra restore mirrors: the target, or each selected folder. */
+  private List<Path> deleteScopes() {
+    List<Path> scopes = new ArrayList<>();
+    for (ListPrefix p : listPrefixes()) {
+      if (p.exact() == null) {
+        if (target != null) {
+          scopes.add(target);
+        } else {
+          roots.stream().map(SourceRoot::path).forEach(scopes::add);
+        }
+      } else {
+        Path local = targetFor(p.exact());
+        if (local != null) {
+          scopes.add(local);
+        }
+      }
+    }
+    List<Path> out = new ArrayList<>();
+    for (Path scope : scopes) {
+      if (Files.isDirectory(scope, LinkOption.NOFOLLOW_LINKS)) {
+        out.add(scope.toAbsolutePath().normalize());
+      }
+    }
+    return out;
   }
 
   private static Path renamed(Path dest) {
@@ -380,10 +508,18 @@ final class SyncRestore {
     stats.put("files_skipped", skipped.get());
     stats.put("files_failed", failed.get());
     stats.put("files_verified_by_size_only", sizeOnlyVerified.get());
+    if (wanted != null) {
+      stats.put("files_deleted", deleted.get());
+    }
     String summary =
         String.format(
-            "%d files restored (%d bytes), %d existing kept, %d skipped, %d failed",
-            restored.get(), bytesRestored.get(), keptExisting.get(), skipped.get(), failed.get());
+            "%d files restored (%d bytes), %d existing kept, %d skipped, %d failed%s",
+            restored.get(),
+            bytesRestored.get(),
+            keptExisting.get(),
+            skipped.get(),
+            failed.get(),
+            wanted == null ? "" : ", " + deleted.get() + " extra deleted");
     log.info("event=sync_restore_finished {}", stats);
     if (ctx.cancellation().isCancelled()) {
       return new RunOutcome(RunStatus.CANCELLED, "Cancelled; " + summary, stats, null);

@@ -47,6 +47,37 @@ class SyncBasicsTest {
   }
 
   @Test
+  void fetchesByPartsOnlyWhenTheMultipartEtagMatchesOurPartLayout() {
+    long mib = SyncSettings.MIB;
+    String hex = "0123456789abcdef0123456789abcdef";
+    assertThat(
+            RangedDownload.partsMatch(new RemoteObject("k", 200 * mib, hex + "-25", null), 8 * mib))
+        .isTrue();
+    assertThat(
+            RangedDownload.partsMatch(new RemoteObject("k", 200 * mib, hex + "-40", null), 8 * mib))
+        .as("uploaded with 5 MiB parts, e.g. by rclone")
+        .isFalse();
+    assertThat(RangedDownload.partsMatch(new RemoteObject("k", 200 * mib, hex, null), 8 * mib))
+        .isFalse();
+    assertThat(RangedDownload.partsMatch(new RemoteObject("k", 200 * mib, "x-25", null), 8 * mib))
+        .isFalse();
+  }
+
+  @Test
+  void combinesPartMd5sIntoTheMultipartEtag() {
+    byte[] data = new byte[3 * 1024];
+    new java.util.Random(3).nextBytes(data);
+    Md5.Running running = new Md5.Running(1024);
+    running.update(data, 0, data.length);
+    List<byte[]> parts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      parts.add(Md5.of(data, i * 1024, 1024));
+    }
+    assertThat(Md5.multipartEtag(parts)).isEqualTo(running.finish().multipartEtag());
+    assertThat(new Md5.Running(1024, false, true).finish().md5Hex()).isNull();
+  }
+
+  @Test
   void keepsMtimeAsRcloneWritesIt() {
     assertThat(MtimeMetadata.format(1_354_040_105_123_456_789L)).isEqualTo("1354040105.123456789");
     assertThat(MtimeMetadata.format(1_354_040_105_100_000_000L)).isEqualTo("1354040105.1");

@@ -404,6 +404,86 @@ class SyncEngineTest {
   }
 
   @Test
+  void deleteExtraMirrorsTheTargetAndTouchesNothingOutsideIt() throws Exception {
+    for (String f : List.of("a/1.txt", "a/2.txt", "b/3.txt")) {
+      Path p = source.resolve(f);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f);
+    }
+    sync(job());
+    Path target = Files.createDirectories(tmp.resolve("mirror"));
+    Path outside = Files.writeString(tmp.resolve("mirror-sibling.txt"), "not under the target");
+    for (String f : List.of("extra.txt", "a/extra.txt", "c/d/extra.txt")) {
+      Files.createDirectories(target.resolve(f).getParent());
+      Files.writeString(target.resolve(f), "extra");
+    }
+
+    RunOutcome outcome =
+        new SyncEngine()
+            .restore(
+                job().build(),
+                new RestoreRequest(null, target.toString(), List.of(), "always", true),
+                ctx());
+
+    assertThat(outcome.status()).as(outcome.message()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(outcome.stats()).containsEntry("files_deleted", 3L);
+    assertThat(
+            Trees.files(target).stream()
+                .map(p -> target.relativize(p).toString().replace('\\', '/')))
+        .containsExactlyInAnyOrder("a/1.txt", "a/2.txt", "b/3.txt");
+    assertThat(Files.readString(outside)).isEqualTo("not under the target");
+  }
+
+  @Test
+  void deleteExtraOfSelectedPathsOnlyMirrorsThoseFolders() throws Exception {
+    for (String f : List.of("a/1.txt", "b/2.txt")) {
+      Path p = source.resolve(f);
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f);
+    }
+    sync(job());
+    Path target = Files.createDirectories(tmp.resolve("partial-mirror"));
+    for (String f : List.of("a/extra.txt", "b/kept.txt", "top.txt")) {
+      Files.createDirectories(target.resolve(f).getParent());
+      Files.writeString(target.resolve(f), "local");
+    }
+
+    RunOutcome outcome =
+        new SyncEngine()
+            .restore(
+                job().build(),
+                new RestoreRequest(null, target.toString(), List.of("a"), "always", true),
+                ctx());
+
+    assertThat(outcome.stats()).containsEntry("files_deleted", 1L);
+    assertThat(
+            Trees.files(target).stream()
+                .map(p -> target.relativize(p).toString().replace('\\', '/')))
+        .containsExactlyInAnyOrder("a/1.txt", "b/kept.txt", "top.txt");
+  }
+
+  @Test
+  void deleteExtraDeletesNothingWhenTheRestoreWasNotClean() throws Exception {
+    Files.writeString(source.resolve("1.txt"), "one");
+    sync(job());
+    admin.putObject(
+        b -> b.bucket(bucket).key("backups/pc1/bad\\name.txt"), RequestBody.fromString("x"));
+    Path target = Files.createDirectories(tmp.resolve("unclean"));
+    Path extra = Files.writeString(target.resolve("extra.txt"), "local");
+
+    RunOutcome outcome =
+        new SyncEngine()
+            .restore(
+                job().build(),
+                new RestoreRequest(null, target.toString(), List.of(), "always", true),
+                ctx());
+
+    assertThat(outcome.status()).isEqualTo(RunStatus.WARNING);
+    assertThat(outcome.stats()).containsEntry("files_deleted", 0L);
+    assertThat(extra).exists();
+  }
+
+  @Test
   void bandwidthLimitHoldsWithinTenPercentAcrossParallelUploads() throws Exception {
     for (int i = 0; i < 8; i++) {
       Trees.big(source.resolve("f" + i + ".bin"), 512 * 1024, i);

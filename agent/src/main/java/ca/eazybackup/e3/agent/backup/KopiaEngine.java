@@ -247,7 +247,13 @@ public final class KopiaEngine implements Engine {
                 d.maxPackSize(),
                 d.defaultCompressor()));
     ctx.progress().event("KOPIA_REPO_CREATED", EventLevel.INFO, "repository created", Map.of());
-    return created;
+    if (cache == null) {
+      return created;
+    }
+    // Reopen with the job's cache, so this first run already fills the metadata cache the next
+    // (incremental) run reads its previous directories from. The key derivation is memoised.
+    created.close();
+    return Repository.open(storage, job.repositoryPassword(), cache);
   }
 
   static SourceInfo sourceOf(RunAssignment job) {

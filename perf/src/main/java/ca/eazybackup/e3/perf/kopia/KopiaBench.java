@@ -54,6 +54,7 @@ public final class KopiaBench {
     TreeManifest manifest = TreeManifest.scan(src);
     long bytes = manifest.totalBytes();
     System.out.printf("dataset: %d files, %d bytes%n", manifest.fileCount(), bytes);
+    HeapCheck.AfterGcPeak afterGc = HeapCheck.AfterGcPeak.install();
     try (S3Fixture s3 = S3Fixture.start()) {
       s3.createBucket("ours");
       s3.createBucket("restic");
@@ -131,8 +132,9 @@ public final class KopiaBench {
           oursStored, (double) bytes / oursStored, resticStored, (double) bytes / resticStored);
       System.out.printf("restore byte-identical: %s%n", identical);
       System.out.printf(
-          "ours peak heap %d MiB, JVM VmHWM %s; restic max RSS %d MiB%n",
-          peakHeap() >> 20, vmHwm(), restic.maxRssKb / 1024);
+          "ours peak heap %d MiB (sum of pool peaks), live set after GC %d MiB, JVM VmHWM %s"
+              + " (JVM incl. S3Proxy); restic max RSS %d MiB%n",
+          peakHeap() >> 20, afterGc.peak() >> 20, vmHwm(), restic.maxRssKb / 1024);
     }
   }
 

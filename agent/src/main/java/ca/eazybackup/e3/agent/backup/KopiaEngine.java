@@ -59,6 +59,15 @@ public final class KopiaEngine implements Engine {
   private static final Logger LOG = LoggerFactory.getLogger(KopiaEngine.class);
   static final String SOURCE_TAG = "tag:e3-source:";
 
+  /**
+   * Content hash of repositories this engine creates. Kopia's own default is BLAKE2B-256-128, but
+   * the only Java BLAKE2b (Bouncy Castle) runs at ~1/7 of the JDK's SHA-NI-backed HmacSHA256 and
+   * was most of a first backup's CPU; HMAC-SHA256-128 is a Kopia format option ({@code kopia repo
+   * create --block-hash=HMAC-SHA256-128}) that every Kopia client reads. Existing repositories keep
+   * the hash recorded in their format blob.
+   */
+  static final String NEW_REPOSITORY_HASH = "HMAC-SHA256-128";
+
   /** Opens the job's blob storage; S3 in production, a folder for {@code dest_type: local}. */
   @FunctionalInterface
   public interface StorageOpener {
@@ -232,9 +241,19 @@ public final class KopiaEngine implements Engine {
             storage,
             job.repositoryPassword(),
             new RepositoryOptions(
-                d.hash(), encryption, d.splitter(), d.maxPackSize(), d.defaultCompressor()));
+                NEW_REPOSITORY_HASH,
+                encryption,
+                d.splitter(),
+                d.maxPackSize(),
+                d.defaultCompressor()));
     ctx.progress().event("KOPIA_REPO_CREATED", EventLevel.INFO, "repository created", Map.of());
-    return created;
+    if (cache == null) {
+      return created;
+    }
+    // Reopen with the job's cache, so this first run already fills the metadata cache the next
+    // (incremental) run reads its previous directories from. The key derivation is memoised.
+    created.close();
+    return Repository.open(storage, job.repositoryPassword(), cache);
   }
 
   static SourceInfo sourceOf(RunAssignment job) {

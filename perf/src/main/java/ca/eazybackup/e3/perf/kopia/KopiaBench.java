@@ -39,7 +39,14 @@ public final class KopiaBench {
 
   private KopiaBench() {}
 
-  record Row(String phase, double ours, double restic) {}
+  record Row(String phase, double ours, double restic, double oursCpu, double resticCpu) {
+    Row(String phase, double ours, double restic) {
+      this(phase, ours, restic, lastOursCpu, Restic.lastCpu);
+    }
+  }
+
+  /** CPU seconds of this JVM during the last timed run of ours (S3Proxy is its own process). */
+  static double lastOursCpu;
 
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args.length > 0 ? args[0] : "target/kopia-bench");
@@ -54,6 +61,7 @@ public final class KopiaBench {
     TreeManifest manifest = TreeManifest.scan(src);
     long bytes = manifest.totalBytes();
     System.out.printf("dataset: %d files, %d bytes%n", manifest.fileCount(), bytes);
+    HeapCheck.AfterGcPeak afterGc = HeapCheck.AfterGcPeak.install();
     try (S3Fixture s3 = S3Fixture.start()) {
       s3.createBucket("ours");
       s3.createBucket("restic");
@@ -109,15 +117,19 @@ public final class KopiaBench {
 
       System.out.println();
       System.out.printf(
-          "%-20s %10s %10s %14s %s%n", "phase", "ours s", "restic s", "restic/ours", "");
+          "%-20s %10s %10s %14s %10s %10s %14s %s%n",
+          "phase", "ours s", "restic s", "restic/ours", "ours CPU", "restic CPU", "CPU ratio", "");
       for (Row r : rows) {
         boolean timePhase = r.phase().startsWith("no-change") || r.phase().startsWith("1%");
         System.out.printf(
-            "%-20s %10.2f %10.2f %13.2fx %s%n",
+            "%-20s %10.2f %10.2f %13.2fx %10.2f %10.2f %13.2fx %s%n",
             r.phase(),
             r.ours(),
             r.restic(),
             r.restic() / r.ours(),
+            r.oursCpu(),
+            r.resticCpu(),
+            r.resticCpu() / r.oursCpu(),
             timePhase ? "(>=1.0 = ours faster)" : "(throughput ratio ours/restic)");
       }
       System.out.printf(
@@ -131,8 +143,9 @@ public final class KopiaBench {
           oursStored, (double) bytes / oursStored, resticStored, (double) bytes / resticStored);
       System.out.printf("restore byte-identical: %s%n", identical);
       System.out.printf(
-          "ours peak heap %d MiB, JVM VmHWM %s; restic max RSS %d MiB%n",
-          peakHeap() >> 20, vmHwm(), restic.maxRssKb / 1024);
+          "ours peak heap %d MiB (sum of pool peaks), live set after GC %d MiB, JVM VmHWM %s"
+              + " (this JVM: ours + harness; S3Proxy runs apart); restic max RSS %d MiB%n",
+          peakHeap() >> 20, afterGc.peak() >> 20, vmHwm(), restic.maxRssKb / 1024);
     }
   }
 
@@ -141,13 +154,17 @@ public final class KopiaBench {
   }
 
   static double timeOurs(Op op) throws Exception {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     RunOutcome o = op.run();
     double s = (System.nanoTime() - t0) / 1e9;
+    lastOursCpu = (os.getProcessCpuTime() - cpu0) / 1e9;
     if (o.status() != RunStatus.SUCCESS) {
       throw new IllegalStateException("ours failed: " + o.message());
     }
-    System.out.printf("  ours: %.2f s %s%n", s, o.stats());
+    System.out.printf("  ours: %.2f s, %.2f CPU-s %s%n", s, lastOursCpu, o.stats());
     return s;
   }
 
@@ -308,6 +325,9 @@ public final class KopiaBench {
     private final Map<String, String> env = new LinkedHashMap<>();
     long maxRssKb;
 
+    /** User + system CPU seconds of the last restic command. */
+    static double lastCpu;
+
     Restic(S3Fixture s3, Path cache) {
       env.put("RESTIC_REPOSITORY", "s3:" + s3.endpoint() + "/restic");
       env.put("RESTIC_PASSWORD", PASSWORD);
@@ -320,13 +340,13 @@ public final class KopiaBench {
       long t0 = System.nanoTime();
       run(args);
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("  restic %s: %.2f s%n", args[0], s);
+      System.out.printf("  restic %s: %.2f s, %.2f CPU-s%n", args[0], s, lastCpu);
       return s;
     }
 
     void run(String... args) throws Exception {
       List<String> cmd =
-          new ArrayList<>(List.of("/usr/bin/time", "-f", "MAXRSS %M", "restic", "-q"));
+          new ArrayList<>(List.of("/usr/bin/time", "-f", "MAXRSS %M CPU %U %S", "restic", "-q"));
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().remove("AWS_CA_BUNDLE");
@@ -336,7 +356,9 @@ public final class KopiaBench {
       int rc = p.waitFor();
       for (String l : out.split("\n")) {
         if (l.startsWith("MAXRSS ")) {
-          maxRssKb = Math.max(maxRssKb, Long.parseLong(l.substring(7).trim()));
+          String[] f = l.trim().split("\\s+");
+          maxRssKb = Math.max(maxRssKb, Long.parseLong(f[1]));
+          lastCpu = Double.parseDouble(f[3]) + Double.parseDouble(f[4]);
         }
       }
       if (rc != 0) {

@@ -86,6 +86,22 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
   private final List<Future<?>> uploads = new ArrayList<>();
   private final AtomicReference<IOException> uploadFailure = new AtomicReference<>();
 
+  /**
+   * Pending entries whose packs are already stored. Above {@link #durableIndexThreshold} they go to
+   * an index blob of their own during the run, so a million new contents never sit in {@link
+   * #pending} as objects (the committed index keeps them as compact sorted bytes).
+   */
+  private final java.util.concurrent.ConcurrentLinkedQueue<ContentInfo> durable =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private final java.util.concurrent.atomic.AtomicInteger durableCount =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.locks.ReentrantLock indexLock =
+      new java.util.concurrent.locks.ReentrantLock();
+  private int indexCounter;
+  private volatile int durableIndexThreshold =
+      Integer.getInteger("e3.kopia.durableIndexEntries", 100_000);
+
   private volatile String sessionId;
   private volatile String sessionMarkerBlobId;
   private volatile int writeEpoch;
@@ -240,6 +256,52 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- metadata cache
+
+  /**
+   * Metadata contents (directories, manifests, indirect lists: every prefixed content) are kept on
+   * disk as stored (encrypted), as Kopia's metadata cache does, so an incremental backup reads the
+   * previous snapshot's directories without one ranged GET each. Contents are immutable by id; a
+   * cached copy is still decrypted and hash-checked on every read, and dropped if it fails.
+   */
+  private Path metadataCachePath(ContentId id) {
+    if (settings.cacheDir() == null) {
+      return null;
+    }
+    String v = id.value();
+    return settings.cacheDir().resolve("metadata").resolve(v.substring(v.length() - 2)).resolve(v);
+  }
+
+  private byte[] cachedMetadata(ContentId id) {
+    Path p = metadataCachePath(id);
+    if (p == null) {
+      return null;
+    }
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException missing) {
+      return null;
+    }
+  }
+
+  private void cacheMetadata(ContentId id, byte[] cipher) {
+    Path p = metadataCachePath(id);
+    if (p != null && !Files.exists(p)) {
+      writeCache(p, cipher);
+    }
+  }
+
+  private void dropCachedMetadata(ContentId id) {
+    Path p = metadataCachePath(id);
+    try {
+      if (p != null) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.debug("event=metadata_cache_drop_failed content={} error=\"{}\"", id, e.getMessage());
+    }
+  }
+
   // ---------------------------------------------------------------- lookups
 
   private ContentInfo lookup(ContentId id) {
@@ -340,6 +402,9 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
                 Instant.ofEpochSecond(clock.instant().getEpochSecond()));
         w.items.add(info);
         pending.put(id, info);
+        if (!id.prefix().isEmpty()) {
+          cacheMetadata(id, encrypted);
+        }
         if (w.pack.length() >= settings.maxPackSize()) {
           full = detach(w);
         }
@@ -350,7 +415,39 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     } finally {
       flushLock.readLock().unlock();
     }
+    if (durableCount.get() >= durableIndexThreshold) {
+      writeDurableIndex();
+    }
     return id;
+  }
+
+  /** For tests: how many durable pending entries trigger an index blob during the run. */
+  void durableIndexThreshold(int entries) {
+    durableIndexThreshold = entries;
+  }
+
+  /**
+   * Writes an index blob for entries whose packs are stored (crash-safe: it names only durable
+   * packs) and moves them from {@link #pending} to the committed index. The session stays open.
+   */
+  private void writeDurableIndex() throws IOException {
+    if (!indexLock.tryLock()) {
+      return; // another writer thread is doing it
+    }
+    try {
+      List<ContentInfo> entries = new ArrayList<>();
+      for (ContentInfo i; (i = durable.poll()) != null; ) {
+        durableCount.decrementAndGet();
+        if (pending.get(i.id()) == i) {
+          entries.add(i);
+        }
+      }
+      if (!entries.isEmpty()) {
+        writeIndexBlob(entries);
+      }
+    } finally {
+      indexLock.unlock();
+    }
   }
 
   private static final java.util.Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -487,6 +584,8 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
               .buildWithRandomSuffix(settings.indexVersion(), settings.formatVersion());
       byte[] blob = p.pack().finish(localIndex, hash, encryptor);
       storage.put(packId, blob);
+      durable.addAll(p.items());
+      durableCount.addAndGet(p.items().size());
       LOG.debug(
           "event=pack_written pack={} bytes={} contents={}", packId, blob.length, p.items().size());
     } catch (IOException | RuntimeException e) {
@@ -555,6 +654,15 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     }
     byte[] cipher;
     PackBuilder inMemory = unwrittenPacks.get(info.packBlobId());
+    byte[] cached = id.prefix().isEmpty() ? null : cachedMetadata(id);
+    if (cached != null) {
+      try {
+        return decode(id, info, cached);
+      } catch (ContentCorruptedException stale) {
+        LOG.debug("event=metadata_cache_stale content={}", id);
+        dropCachedMetadata(id);
+      }
+    }
     if (inMemory != null) {
       cipher = inMemory.slice(info.packOffset(), info.packedLength());
     } else {
@@ -565,7 +673,11 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
             "content " + id + " is in pack " + info.packBlobId() + ", which is missing", e);
       }
     }
-    return decode(id, info, cipher);
+    byte[] plain = decode(id, info, cipher);
+    if (!id.prefix().isEmpty()) {
+      cacheMetadata(id, cipher);
+    }
+    return plain;
   }
 
   private byte[] decode(ContentId id, ContentInfo info, byte[] cipher) throws IOException {
@@ -648,7 +760,31 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
 
   /** Writes the pending entries as one index blob; every pack it names is already stored. */
   private void writeIndex() throws IOException {
-    List<ContentInfo> entries = new ArrayList<>(pending.values());
+    indexLock.lock();
+    try {
+      durable.clear();
+      durableCount.set(0);
+      writeIndexBlob(new ArrayList<>(pending.values()));
+      LOG.debug("event=session_closed session={}", sessionId);
+      String marker = sessionMarkerBlobId;
+      sessionId = null;
+      sessionMarkerBlobId = null;
+      indexCounter = 0;
+      if (marker != null) {
+        try {
+          storage.delete(marker);
+        } catch (IOException ex) {
+          LOG.warn(
+              "event=session_marker_delete_failed blob={} error=\"{}\"", marker, ex.getMessage());
+        }
+      }
+    } finally {
+      indexLock.unlock();
+    }
+  }
+
+  /** One index blob of {@code entries}; then they leave {@link #pending}. Holds indexLock. */
+  private void writeIndexBlob(List<ContentInfo> entries) throws IOException {
     byte[] plain =
         new IndexBuilder().addAll(entries).build(settings.indexVersion(), settings.formatVersion());
     String sid = sessionId != null ? sessionId : SessionIds.next(clock.instant());
@@ -664,7 +800,7 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
       }
     }
     writeEpoch = epoch;
-    NamedBlobs.Encrypted e = namedBlobs.encrypt("", plain, sid + "-c1");
+    NamedBlobs.Encrypted e = namedBlobs.encrypt("", plain, sid + "-c" + (++indexCounter));
     String blobId = "xn" + epoch + "_" + e.blobId();
     storage.put(blobId, e.body());
     PackIndex idx = PackIndexes.open(plain);
@@ -674,17 +810,6 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     }
     entries.forEach(i -> pending.remove(i.id(), i));
     LOG.info("event=index_written blob={} entries={}", blobId, entries.size());
-    String marker = sessionMarkerBlobId;
-    sessionId = null;
-    sessionMarkerBlobId = null;
-    if (marker != null) {
-      try {
-        storage.delete(marker);
-      } catch (IOException ex) {
-        LOG.warn(
-            "event=session_marker_delete_failed blob={} error=\"{}\"", marker, ex.getMessage());
-      }
-    }
   }
 
   /** Flushes and stops the upload threads. */

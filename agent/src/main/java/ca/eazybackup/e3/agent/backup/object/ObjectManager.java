@@ -30,8 +30,16 @@ public final class ObjectManager {
     return new ObjectWriter(store, splitters, prefix, compressor);
   }
 
+  /**
+   * As {@link #newWriter(String, String)}, with the expected size so a small file does not get a 64
+   * KiB chunk buffer (a million tiny files would allocate 64 GB of them).
+   */
+  public ObjectWriter newWriter(String prefix, String compressor, long expectedSize) {
+    return new ObjectWriter(store, splitters, prefix, compressor, expectedSize);
+  }
+
   public ObjectId write(byte[] data, String prefix, String compressor) throws IOException {
-    try (ObjectWriter w = newWriter(prefix, compressor)) {
+    try (ObjectWriter w = newWriter(prefix, compressor, data.length)) {
       w.write(data, 0, data.length);
       return w.result();
     }

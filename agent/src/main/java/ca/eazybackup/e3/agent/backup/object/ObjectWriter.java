@@ -31,12 +31,22 @@ public final class ObjectWriter extends OutputStream {
   private ObjectId result;
 
   ObjectWriter(ContentStore store, Supplier<Splitter> splitters, String prefix, String compressor) {
+    this(store, splitters, prefix, compressor, INITIAL_BUFFER);
+  }
+
+  ObjectWriter(
+      ContentStore store,
+      Supplier<Splitter> splitters,
+      String prefix,
+      String compressor,
+      long expectedSize) {
     this.store = store;
     this.splitters = splitters;
     this.splitter = splitters.get();
     this.prefix = prefix == null ? "" : prefix;
     this.compressor = compressor == null ? "none" : compressor;
-    this.buffer = new byte[Math.min(INITIAL_BUFFER, splitter.maxSegmentSize())];
+    long hint = Math.max(16, Math.min(INITIAL_BUFFER, expectedSize + 1));
+    this.buffer = new byte[(int) Math.min(hint, splitter.maxSegmentSize())];
   }
 
   @Override

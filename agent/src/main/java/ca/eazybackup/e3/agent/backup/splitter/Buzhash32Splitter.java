@@ -68,6 +68,31 @@ final class Buzhash32Splitter extends RollingSplitter {
     hash = Integer.rotateLeft(hash, 1) ^ TABLE[out] ^ TABLE[in];
   }
 
+  /**
+   * The hot loop of a first backup: the outgoing byte is read straight from {@code data} once 64
+   * bytes are in, with no per-byte window bookkeeping or virtual calls.
+   */
+  @Override
+  int scan(byte[] data, int start, int n, long mask) {
+    int[] t = TABLE;
+    byte[] w = window;
+    int first = oldest;
+    int h = hash;
+    int result = -1;
+    int i = 0;
+    for (; i < n; i++) {
+      int out = i < WINDOW ? w[(first + i) & (WINDOW - 1)] & 0xff : data[start + i - WINDOW] & 0xff;
+      h = Integer.rotateLeft(h, 1) ^ t[out] ^ t[data[start + i] & 0xff];
+      if ((h & mask) == 0) {
+        result = i + 1;
+        break;
+      }
+    }
+    hash = h;
+    advanceWindow(data, start, result < 0 ? n : result);
+    return result;
+  }
+
   @Override
   long sum() {
     return hash & 0xffffffffL;

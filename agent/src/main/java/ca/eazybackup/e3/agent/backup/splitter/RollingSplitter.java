@@ -12,8 +12,8 @@ abstract class RollingSplitter implements Splitter {
   private final long mask;
   private final int minSize;
   private final int maxSize;
-  private final byte[] window = new byte[WINDOW];
-  private int oldest;
+  final byte[] window = new byte[WINDOW];
+  int oldest;
   private int count;
 
   RollingSplitter(int avgSize) {
@@ -48,20 +48,48 @@ abstract class RollingSplitter implements Splitter {
       pos = fast;
     }
     int checkable = Math.min(maxSize - count, len - pos);
-    for (int i = 0; i < checkable; i++) {
-      rollIn(data[off + pos]);
-      pos++;
-      count++;
-      if ((sum() & mask) == 0) {
+    if (checkable > 0) {
+      int cut = scan(data, off + pos, checkable, mask);
+      if (cut >= 0) {
         count = 0;
-        return pos;
+        return pos + cut;
       }
+      pos += checkable;
+      count += checkable;
     }
     if (count >= maxSize) {
       count = 0;
       return pos;
     }
     return -1;
+  }
+
+  /**
+   * Rolls in up to {@code n} bytes from {@code data[start]}, stopping after the first whose hash
+   * satisfies {@code mask}; returns how many bytes that took, or -1 when all {@code n} were rolled
+   * in without a cut. Subclasses may replace this byte-at-a-time loop with a faster one.
+   */
+  int scan(byte[] data, int start, int n, long mask) {
+    for (int i = 0; i < n; i++) {
+      rollIn(data[start + i]);
+      if ((sum() & mask) == 0) {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  /** After rolling in {@code data[start, start+n)}: the window holds its last 64 bytes. */
+  final void advanceWindow(byte[] data, int start, int n) {
+    if (n >= WINDOW) {
+      System.arraycopy(data, start + n - WINDOW, window, 0, WINDOW);
+      oldest = 0;
+    } else {
+      for (int i = 0; i < n; i++) {
+        window[(oldest + i) & (WINDOW - 1)] = data[start + i];
+      }
+      oldest = (oldest + n) & (WINDOW - 1);
+    }
   }
 
   @Override

@@ -209,8 +209,11 @@ public final class Uploader implements AutoCloseable {
         DirectoryReader prev = openPrevious(previous, rel)) {
       Deque<Future<DirEntry>> window = new ArrayDeque<>();
       int maxInFlight = options.parallelism() * 4;
+      int entries = 0;
+      int unchanged = 0; // entries equal to the previous snapshot's, so far
       for (SourceEntry e : listing) {
         cancel.throwIfCancelled();
+        entries++;
         DirEntry p = matchPrevious(prev, e);
         String childRel = rel.isEmpty() ? e.name() : rel + "/" + e.name();
         Path path = children.resolve(e.name());
@@ -224,12 +227,20 @@ public final class Uploader implements AutoCloseable {
               failed(frame, childRel, ex);
               continue;
             }
-            frame.add(uploadDir(e, childRel, path::resolve, childListing, p));
+            DirEntry child = uploadDir(e, childRel, path::resolve, childListing, p);
+            if (child.equals(p)) {
+              unchanged++;
+            }
+            frame.add(child);
           }
           case DirEntry.SYMLINK -> {
             drain(window, frame, 0);
             try {
-              frame.add(symlink(path, e));
+              DirEntry link = symlink(path, e);
+              if (link.equals(p)) {
+                unchanged++;
+              }
+              frame.add(link);
             } catch (IOException ex) {
               failed(frame, childRel, ex);
             }
@@ -237,6 +248,7 @@ public final class Uploader implements AutoCloseable {
           default -> {
             if (e.unchangedFrom(p)) {
               DirEntry reused = p.withName(e.name());
+              unchanged++;
               window.add(java.util.concurrent.CompletableFuture.completedFuture(reused));
               cachedFiles.incrementAndGet();
               countFile(reused.size());
@@ -252,7 +264,17 @@ public final class Uploader implements AutoCloseable {
       }
       drain(window, frame, 0);
       DirectorySummary summary = frame.summary.build(self.mtime(), null);
-      ObjectId oid = writeDirectory(frame, null, summary);
+      ObjectId oid;
+      if (prev != null
+          && unchanged == entries
+          && prev.peek() == null
+          && summary.equals(previous.summary())) {
+        // Same entries, none gone, same summary: the same JSON, so the previous object as is
+        // (Kopia would re-serialize and find the content already stored).
+        oid = previous.obj();
+      } else {
+        oid = writeDirectory(frame, null, summary);
+      }
       dirCount.incrementAndGet();
       return new DirEntry(
           self.name(),
@@ -361,7 +383,7 @@ public final class Uploader implements AutoCloseable {
     long read = 0;
     ObjectId oid;
     try (InputStream in = openSource(path);
-        ObjectWriter w = objects.newWriter("", options.compressor())) {
+        ObjectWriter w = objects.newWriter("", options.compressor(), e.size())) {
       byte[] buf = buffers.get();
       while (true) {
         if (cancel.isCancelled()) {

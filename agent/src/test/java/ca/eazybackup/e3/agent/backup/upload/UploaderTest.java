@@ -59,9 +59,14 @@ class UploaderTest {
     assertThat(second.bytesHashed()).isEqualTo("# changed readme\n".length());
     assertThat(second.manifest().stats().cachedFiles()).isEqualTo(34);
     assertThat(second.manifest().stats().nonCachedFiles()).isEqualTo(1);
+    long writesBefore = store.writes.get();
     var third = repo.backup(src);
     assertThat(third.bytesHashed()).isZero();
     assertThat(third.manifest().rootEntry().obj()).isEqualTo(second.manifest().rootEntry().obj());
+    // unchanged directories keep their previous object without being written again: the only
+    // content written is the snapshot manifest
+    assertThat(third.manifest().stats().dirCount()).isGreaterThan(2);
+    assertThat(store.writes.get() - writesBefore).isEqualTo(1);
     assertThat(repo.snapshots().list(repo.source)).hasSize(3);
   }
 

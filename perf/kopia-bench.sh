@@ -11,8 +11,8 @@ if ! command -v restic >/dev/null; then
   echo "installing Debian's restic"
   if [ "$(id -u)" = 0 ]; then apt-get install -y restic; else sudo apt-get install -y restic; fi
 fi
-./mvnw -B -q -pl perf -am package -DskipTests
-CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(./mvnw -B -q -pl perf dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+./mvnw -B -o -q -pl perf -am package -DskipTests
+CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(./mvnw -B -o -q -pl perf dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
 mkdir -p "$WORK"
 java -Xmx2g -Dlogback.configurationFile=perf/kopia-bench-logback.xml -cp "$CP" ca.eazybackup.e3.perf.kopia.KopiaBench "$WORK" peer-baseline
 if [ "$HEAP_FILES" != "0" ]; then

@@ -11,8 +11,12 @@ if ! command -v restic >/dev/null; then
   echo "installing Debian's restic"
   if [ "$(id -u)" = 0 ]; then apt-get install -y restic; else sudo apt-get install -y restic; fi
 fi
-./mvnw -B -o -q -pl perf -am package -DskipTests
-CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(./mvnw -B -o -q -pl perf dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+# One reactor run builds the modules and writes perf's classpath (reactor jars included), so it
+# works on a fresh machine without anything installed in ~/.m2.
+CPFILE="$(mktemp)"
+./mvnw -B -q -pl perf -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$CPFILE"
+CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(cat "$CPFILE")"
+rm -f "$CPFILE"
 mkdir -p "$WORK"
 java -Xmx2g -Dlogback.configurationFile=perf/kopia-bench-logback.xml -cp "$CP" ca.eazybackup.e3.perf.kopia.KopiaBench "$WORK" peer-baseline
 if [ "$HEAP_FILES" != "0" ]; then

@@ -65,7 +65,7 @@ class GroupedReadTest {
     List<Path> packs = new ArrayList<>();
     try (Stream<Path> s = Files.walk(dir)) {
       s.filter(Files::isRegularFile)
-          .filter(p -> p.getFileName().toString().startsWith("p"))
+          .filter(p -> dir.relativize(p).toString().startsWith("p")) // p packs, sharded
           .forEach(packs::add);
     }
     assertThat(packs).isNotEmpty();

@@ -43,3 +43,26 @@ Feature: The Backup engine keeps Kopia-format snapshots that restore byte for by
     When the client restores run 1 of the job to a new folder
     Then the restore ends "success" within 240 seconds
     And the restored folder equals the folder as it was at run 1
+
+  Scenario: three backups later, the snapshot from two runs ago and a selection of it restore byte for byte
+    Given a folder generated from seed 24 with the "small" tree
+    And a kopia job for that folder to bucket "kopiaold" under prefix "repo" with password "three runs"
+    When the client starts a run of the job
+    Then the run ends "success" within 240 seconds
+    And the run recorded a snapshot manifest id
+    When one percent of the folder's files change with seed 5
+    And the file "docs/doc 03.txt" is deleted from the folder
+    And the client starts a run of the job
+    Then the run ends "success" within 240 seconds
+    And the run recorded a snapshot manifest id
+    When one percent of the folder's files change with seed 6
+    And a file "docs/new notes.txt" of 5000 bytes is added to the folder
+    And the client starts a run of the job
+    Then the run ends "success" within 240 seconds
+    And the run recorded a snapshot manifest id
+    When the client restores run 1 of the job to a new folder
+    Then the restore ends "success" within 240 seconds
+    And the restored folder equals the folder as it was at run 1
+    When the client restores only "docs/doc 03.txt, data/nested" of run 1 of the job to a new folder
+    Then the restore ends "success" within 240 seconds
+    And the restored folder holds only "docs/doc 03.txt, data/nested" as they were at run 1

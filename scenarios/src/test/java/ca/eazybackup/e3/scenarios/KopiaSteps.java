@@ -8,11 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /** Kopia jobs: snapshots, increments, restores, passwords. */
 public final class KopiaSteps {
@@ -78,8 +83,38 @@ public final class KopiaSteps {
     assertThat(TestTree.modifyOnePercent(w.folder, 99)).isNotEmpty();
   }
 
+  @When("one percent of the folder's files change with seed {int}")
+  public void onePercentChangesWithSeed(int seed) {
+    assertThat(TestTree.modifyOnePercent(w.folder, seed)).isNotEmpty();
+  }
+
+  @When("the file {string} is deleted from the folder")
+  public void deleteFile(String rel) throws IOException {
+    Files.delete(w.folder.resolve(rel));
+  }
+
+  @When("a file {string} of {int} bytes is added to the folder")
+  public void addFile(String rel, int size) throws IOException {
+    byte[] data = new byte[size];
+    new Random(size).nextBytes(data);
+    Files.write(w.folder.resolve(rel), data);
+  }
+
   @When("the client restores run {int} of the job to a new folder")
   public void restore(int nth) {
+    restorePaths(nth, List.of());
+  }
+
+  @When("the client restores only {string} of run {int} of the job to a new folder")
+  public void restoreOnly(String paths, int nth) {
+    restorePaths(nth, split(paths));
+  }
+
+  private static List<String> split(String paths) {
+    return Arrays.stream(paths.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+  }
+
+  private void restorePaths(int nth, List<String> paths) {
     long sourceRun = w.runIds.get(nth - 1);
     folderAtRun.computeIfAbsent(nth, n -> w.manifest);
     restored = w.dir.resolve("restore-" + nth + "-" + System.nanoTime());
@@ -87,9 +122,23 @@ public final class KopiaSteps {
         w.api()
             .post(
                 "cloudbackup_start_restore.php",
-                Map.of("run_id", sourceRun, "target_path", restored.toString()))
+                Map.of("run_id", sourceRun, "target_path", restored.toString(), "paths", paths))
             .path("restore_run_id")
             .asLong();
+  }
+
+  @Then("the restored folder holds only {string} as they were at run {int}")
+  public void restoredHoldsOnly(String paths, int nth) {
+    List<String> selected = split(paths);
+    List<TreeManifest.Entry> expected =
+        folderAtRun.get(nth).entries().stream()
+            .filter(
+                e ->
+                    selected.stream()
+                        .anyMatch(p -> e.path().equals(p) || e.path().startsWith(p + "/")))
+            .toList();
+    assertThat(expected).as("the selection names files of run %d", nth).isNotEmpty();
+    assertThat(TreeManifest.scan(restored).entries()).containsExactlyElementsOf(expected);
   }
 
   @Then("the restore ends {string} within {int} seconds")

@@ -368,11 +368,10 @@ public final class KopiaEngine implements Engine {
           root.summary() == null ? 0 : root.summary().files(),
           root.summary() == null ? 0 : root.summary().size());
       progress.scanFinished();
-      // Restore is bound by per-content GET latency, not CPU: at least Kopia's default of 8.
+      // Restore overlaps ranged GETs with decoding: at least Kopia's default of 8 readers.
       int parallelism = Math.max(8, job.parallelism());
       RestoreResult total;
-      try (Restorer restorer =
-          new Restorer(objects, progress, ctx.cancellation(), parallelism, 64L << 20)) {
+      try (Restorer restorer = new Restorer(objects, progress, ctx.cancellation(), parallelism)) {
         event(
             progress,
             "KOPIA_RESTORE_STARTED",

@@ -1,6 +1,8 @@
 package ca.eazybackup.e3.agent.backup.content;
 
 import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +26,31 @@ public interface ContentStore {
   byte[] read(ContentId id) throws IOException;
 
   boolean exists(ContentId id) throws IOException;
+
+  /**
+   * Splits {@code ids} into groups that are cheapest to read together, for bulk readers (restore):
+   * Kopia's store groups contents that lie close together in one pack so that a group is one ranged
+   * GET instead of one per content. This default reads every content alone.
+   */
+  default List<List<ContentId>> groupForReading(Collection<ContentId> ids) throws IOException {
+    return ids.stream().map(List::of).toList();
+  }
+
+  /**
+   * Reads one group made by {@link #groupForReading} and hands each content's plaintext, verified
+   * against its hash exactly like {@link #read}, to {@code each}, in no particular order.
+   */
+  default void readGroup(List<ContentId> group, ContentConsumer each) throws IOException {
+    for (ContentId id : group) {
+      each.accept(id, read(id));
+    }
+  }
+
+  /** Receives one verified content of a group read; may throw. */
+  @FunctionalInterface
+  interface ContentConsumer {
+    void accept(ContentId id, byte[] plain) throws IOException;
+  }
 
   /** Lists live (not deleted) contents whose id starts with {@code prefix}. */
   void list(String prefix, Consumer<ContentInfo> each) throws IOException;

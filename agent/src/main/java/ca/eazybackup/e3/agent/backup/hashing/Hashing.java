@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.Digest;
-import org.bouncycastle.crypto.digests.Blake2bDigest;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
 import org.bouncycastle.crypto.digests.Blake3Digest;
 import org.bouncycastle.crypto.params.Blake3Parameters;
@@ -42,10 +41,8 @@ public final class Hashing {
   public static HashFunction create(String name, byte[] secret) {
     byte[] key = secret == null ? new byte[0] : secret.clone();
     return switch (name) {
-      case "BLAKE2B-256-128" ->
-          digest(name, 16, () -> new Blake2bDigest(nullIfEmpty(key), 32, null, null));
-      case "BLAKE2B-256" ->
-          digest(name, 32, () -> new Blake2bDigest(nullIfEmpty(key), 32, null, null));
+      case "BLAKE2B-256-128" -> digest(name, 16, () -> new Blake2b(nullIfEmpty(key), 32));
+      case "BLAKE2B-256" -> digest(name, 32, () -> new Blake2b(nullIfEmpty(key), 32));
       case "BLAKE2S-128" ->
           digest(name, 16, () -> new Blake2sDigest(nullIfEmpty(key), 16, null, null));
       case "BLAKE2S-256" ->

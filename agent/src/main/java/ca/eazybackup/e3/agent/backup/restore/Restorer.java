@@ -1,7 +1,8 @@
 package ca.eazybackup.e3.agent.backup.restore;
 
+import ca.eazybackup.e3.agent.backup.content.ContentId;
+import ca.eazybackup.e3.agent.backup.object.ObjectChunk;
 import ca.eazybackup.e3.agent.backup.object.ObjectManager;
-import ca.eazybackup.e3.agent.backup.object.ObjectReader;
 import ca.eazybackup.e3.agent.backup.snapshot.DirEntry;
 import ca.eazybackup.e3.agent.backup.snapshot.DirectoryReader;
 import ca.eazybackup.e3.agent.engine.Cancellation;
@@ -22,40 +23,51 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restores a snapshot directory tree (Kopia snapshot/restore). Files are written to a temp file
- * beside the target and renamed over it only when complete, so a failure never leaves a partly
- * written or wrong file under the real name; every byte comes through the content store, which
- * verifies it against its hash. Files are restored by {@code parallelism} workers; a file larger
- * than {@code rangeThreshold} is itself written in parallel ranges.
+ * Restores a snapshot directory tree (Kopia snapshot/restore), planned then fetched by pack: the
+ * tree is walked first and every wanted file is resolved to the contents it is made of (without
+ * reading them); the contents are then read in groups that lie close together in one pack (one
+ * ranged GET per group instead of one per content, see {@link
+ * ca.eazybackup.e3.agent.backup.content.ContentStore#groupForReading}) by {@code parallelism}
+ * workers, and each content is written at its offsets into every file that uses it. A large file's
+ * chunks come from many groups, so it is written in parallel at its offsets. The plan is executed
+ * in batches of at most {@value #BATCH_CHUNKS} chunks so memory stays bounded for any tree size.
+ *
+ * <p>Files are written to a temp file beside the target and renamed over it only when complete, so
+ * a failure never leaves a partly written or wrong file under the real name; every content is
+ * verified against its hash by the content store as it is decoded. Directory mtimes are set last,
+ * deepest first, because writing into a folder changes its mtime.
  */
 public final class Restorer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
-  private static final int RANGE = 8 << 20;
+  static final int BATCH_CHUNKS = 50_000;
 
   private final ObjectManager objects;
   private final ProgressReporter progress;
   private final Cancellation cancel;
   private final int parallelism;
-  private final long rangeThreshold;
-  private final ExecutorService filePool;
-  private final ExecutorService rangePool;
+  private final int batchChunks;
+  private final ExecutorService pool;
   private final AtomicLong files = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong dirs = new AtomicLong();
@@ -63,28 +75,68 @@ public final class Restorer implements AutoCloseable {
   private final AtomicLong deleted = new AtomicLong();
   private final AtomicLong symlinks = new AtomicLong();
 
+  /** The current batch: each needed content and where its bytes go. */
+  private final Map<ContentId, List<Target>> targets = new LinkedHashMap<>();
+
+  private final List<PendingFile> batchFiles = new ArrayList<>();
+  private int plannedChunks;
+
+  /** Restored directories in visiting order; their mtimes are set in reverse at the end. */
+  private final List<Map.Entry<Path, DirEntry>> dirTimes = new ArrayList<>();
+
   public Restorer(
+      ObjectManager objects, ProgressReporter progress, Cancellation cancel, int parallelism) {
+    this(objects, progress, cancel, parallelism, BATCH_CHUNKS);
+  }
+
+  Restorer(
       ObjectManager objects,
       ProgressReporter progress,
       Cancellation cancel,
       int parallelism,
-      long rangeThreshold) {
+      int batchChunks) {
+    this.batchChunks = Math.max(1, batchChunks);
     this.objects = objects;
     this.progress = progress;
     this.cancel = cancel;
     this.parallelism = Math.max(1, parallelism);
-    this.rangeThreshold = rangeThreshold;
-    this.filePool = Executors.newFixedThreadPool(this.parallelism, daemon("kopia-restore"));
-    this.rangePool = Executors.newFixedThreadPool(this.parallelism, daemon("kopia-restore-range"));
+    this.pool =
+        Executors.newFixedThreadPool(
+            this.parallelism,
+            r -> {
+              Thread t = new Thread(r, "kopia-restore");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
+  /** A file being restored: its temp file and how many chunks are still to be written. */
+  private static final class PendingFile {
+    final DirEntry entry;
+    final Path dest;
+    final Path tmp;
+    final String rel;
+    final AtomicInteger remaining;
+    final AtomicBoolean started = new AtomicBoolean();
+    volatile boolean done;
+
+    PendingFile(DirEntry entry, Path dest, String rel, int chunks) {
+      this.entry = entry;
+      this.dest = dest;
+      this.rel = rel;
+      this.remaining = new AtomicInteger(chunks);
+      this.tmp =
+          dest.resolveSibling(
+              "."
+                  + entry.name()
+                  + ".e3restore-"
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
+    }
   }
+
+  /** Bytes [offset, offset + length) of {@code file} are one content. */
+  private record Target(PendingFile file, long offset, long length) {}
 
   /**
    * Restores {@code dir} into {@code target}.
@@ -98,7 +150,18 @@ public final class Restorer implements AutoCloseable {
       throw new IllegalArgumentException("a snapshot root must be a directory");
     }
     Selection sel = Selection.of(selection);
-    restoreDir(dir, target, "", sel, mode, deleteExtra);
+    try {
+      restoreDir(dir, target, "", sel, mode, deleteExtra);
+      runBatch();
+    } catch (IOException | RunCancelledException | RuntimeException e) {
+      abandonBatch();
+      dirTimes.clear();
+      throw e;
+    }
+    for (int i = dirTimes.size() - 1; i >= 0; i--) {
+      setTimes(dirTimes.get(i).getKey(), dirTimes.get(i).getValue());
+    }
+    dirTimes.clear();
     return new RestoreResult(
         files.get(), bytes.get(), dirs.get(), skipped.get(), deleted.get(), symlinks.get());
   }
@@ -159,10 +222,11 @@ public final class Restorer implements AutoCloseable {
       DirEntry dir, Path out, String rel, Selection sel, OverwriteMode mode, boolean deleteExtra)
       throws IOException, RunCancelledException {
     cancel.throwIfCancelled();
+    // A folder this restore creates is empty: nothing in it needs an overwrite check.
+    boolean fresh = !Files.exists(out, LinkOption.NOFOLLOW_LINKS);
     Files.createDirectories(out);
     boolean whole = sel.covers(rel);
-    Set<String> names = deleteExtra && whole ? new HashSet<>() : null;
-    Deque<Future<?>> window = new ArrayDeque<>();
+    Set<String> names = deleteExtra && whole && !fresh ? new HashSet<>() : null;
     try (DirectoryReader r = DirectoryReader.open(objects, dir.obj())) {
       for (DirEntry e = r.next(); e != null; e = r.next()) {
         cancel.throwIfCancelled();
@@ -177,31 +241,19 @@ public final class Restorer implements AutoCloseable {
         }
         Path dest = out.resolve(e.name());
         if (e.isDirectory()) {
-          drain(window, 0);
           restoreDir(e, dest, childRel, sel, mode, deleteExtra);
         } else if (e.isSymlink()) {
           restoreSymlink(e, dest, childRel);
         } else if (e.isFile()) {
-          final DirEntry file = e;
-          window.add(
-              filePool.submit(
-                  () -> {
-                    restoreFile(file, dest, childRel, mode);
-                    return null;
-                  }));
-          drain(window, parallelism * 4);
+          planFile(e, dest, childRel, mode, fresh);
         }
       }
-      drain(window, 0);
-    } catch (IOException | RuntimeException e) {
-      cancelAll(window);
-      throw e;
     }
     if (names != null) {
       deleteExtra(out, names);
     }
     if (!rel.isEmpty() || whole) {
-      setTimes(out, dir);
+      dirTimes.add(Map.entry(out, dir));
     }
     dirs.incrementAndGet();
   }
@@ -218,148 +270,216 @@ public final class Restorer implements AutoCloseable {
     }
   }
 
-  private static void cancelAll(Deque<Future<?>> window) {
-    for (Future<?> f : window) {
-      f.cancel(true);
-    }
-  }
-
-  private void drain(Deque<Future<?>> window, int keep) throws IOException, RunCancelledException {
-    while (window.size() > keep) {
-      await(window.poll());
-    }
-  }
-
-  private void await(Future<?> f) throws IOException, RunCancelledException {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RunCancelledException("interrupted");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RunCancelledException rc) {
-        throw rc;
-      }
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
-    }
-  }
-
-  private void restoreFile(DirEntry e, Path dest, String rel, OverwriteMode mode)
+  /** Adds a file to the batch (or skips it per the overwrite rule); runs the batch when full. */
+  private void planFile(DirEntry e, Path dest, String rel, OverwriteMode mode, boolean fresh)
       throws IOException, RunCancelledException {
-    if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS) && !shouldOverwrite(e, dest, mode)) {
+    if (!fresh
+        && Files.exists(dest, LinkOption.NOFOLLOW_LINKS)
+        && !shouldOverwrite(e, dest, mode)) {
       skipped.incrementAndGet();
       progress.itemDone(rel);
       return;
     }
-    progress.itemStarted(rel);
-    Path tmp =
-        dest.resolveSibling(
-            "."
-                + e.name()
-                + ".e3restore-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
+    List<ObjectChunk> chunks;
     try {
-      ObjectReader reader = objects.open(e.obj());
-      if (reader.length() != e.size()) {
-        throw new IOException(
-            "object holds " + reader.length() + " bytes but the entry says " + e.size());
-      }
-      if (reader.length() > rangeThreshold) {
-        writeRanges(reader, tmp);
-      } else {
-        writeSequential(reader, tmp);
-      }
-      setTimes(tmp, e);
-      setMode(tmp, e.mode());
-      Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      chunks = objects.chunks(e.obj(), e.size());
     } catch (IOException | RuntimeException ex) {
-      Files.deleteIfExists(tmp);
-      if (ex instanceof RestoreException re) {
-        throw re;
-      }
       throw new RestoreException("cannot restore '" + rel + "': " + ex.getMessage(), ex);
     }
-    files.incrementAndGet();
-    progress.itemDone(rel);
+    PendingFile file = new PendingFile(e, dest, rel, chunks.size());
+    batchFiles.add(file);
+    if (chunks.isEmpty()) {
+      progress.itemStarted(rel);
+      finish(file);
+      return;
+    }
+    for (ObjectChunk c : chunks) {
+      targets
+          .computeIfAbsent(c.content(), k -> new ArrayList<>(1))
+          .add(new Target(file, c.start(), c.length()));
+    }
+    plannedChunks += chunks.size();
+    if (plannedChunks >= batchChunks) {
+      runBatch();
+    }
   }
 
-  private void writeSequential(ObjectReader reader, Path tmp)
-      throws IOException, RunCancelledException {
-    byte[] buf = new byte[(int) Math.min(RANGE, Math.max(1, reader.length()))];
-    try (FileChannel ch =
-        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      long pos = 0;
-      while (true) {
-        cancel.throwIfCancelled();
-        int n = reader.read(pos, buf, 0, buf.length);
-        if (n < 0) {
+  /** Fetches every content of the batch, grouped by pack, with bounded parallelism. */
+  private void runBatch() throws IOException, RunCancelledException {
+    if (targets.isEmpty()) {
+      batchFiles.clear();
+      return;
+    }
+    List<List<ContentId>> groups = objects.contents().groupForReading(targets.keySet());
+    // Few readers in flight: each holds one group's bytes (up to a few MiB) at a time.
+    Semaphore slots = new Semaphore(parallelism);
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    List<Future<?>> futures = new ArrayList<>(groups.size());
+    try {
+      for (List<ContentId> group : groups) {
+        if (failure.get() != null) {
           break;
         }
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-        while (bb.hasRemaining()) {
-          ch.write(bb);
-        }
-        pos += n;
-        bytes.addAndGet(n);
-        progress.bytesDone(n);
+        cancel.throwIfCancelled();
+        slots.acquire();
+        futures.add(
+            pool.submit(
+                () -> {
+                  try {
+                    if (failure.get() == null) {
+                      readGroup(group);
+                    }
+                  } catch (Exception ex) {
+                    failure.compareAndSet(null, ex);
+                  } finally {
+                    slots.release();
+                  }
+                }));
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.compareAndSet(null, new RunCancelledException("interrupted"));
+    } catch (RunCancelledException e) {
+      failure.compareAndSet(null, e);
+    } finally {
+      // Every submitted task ends before the batch is cleaned up or abandoned: none may write a
+      // temp file after that. Tasks not yet started see the failure and do nothing.
+      awaitAll(futures);
+    }
+    Exception ex = failure.get();
+    if (ex instanceof RunCancelledException rc) {
+      throw rc;
+    }
+    if (ex instanceof IOException io) {
+      throw io;
+    }
+    if (ex instanceof RuntimeException re) {
+      throw re;
+    }
+    if (ex != null) {
+      throw new IOException(ex);
+    }
+    targets.clear();
+    batchFiles.clear();
+    plannedChunks = 0;
+  }
+
+  private static void awaitAll(List<Future<?>> futures) {
+    boolean interrupted = false;
+    for (Future<?> f : futures) {
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+          break; // tasks catch their own failures; nothing else to record
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
-  /** A large file: ranges written at their offsets by several workers, each with its reader. */
-  private void writeRanges(ObjectReader reader, Path tmp)
-      throws IOException, RunCancelledException {
-    long length = reader.length();
+  /** Reads one group and writes each content where it belongs; names the file on failure. */
+  private void readGroup(List<ContentId> group) throws IOException, RunCancelledException {
+    if (cancel.isCancelled()) {
+      throw new RunCancelledException(cancel.reason());
+    }
+    Set<ContentId> delivered = new HashSet<>();
+    try {
+      objects
+          .contents()
+          .readGroup(
+              group,
+              (id, plain) -> {
+                for (Target t : targets.get(id)) {
+                  write(t, plain);
+                }
+                delivered.add(id);
+              });
+    } catch (RestoreException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // Group reads decode in group order: the first content not delivered is the failing one.
+      String rel =
+          group.stream()
+              .filter(id -> !delivered.contains(id))
+              .findFirst()
+              .map(id -> targets.get(id).get(0).file().rel)
+              .orElse("?");
+      throw new RestoreException("cannot restore '" + rel + "': " + e.getMessage(), e);
+    }
+  }
+
+  private void write(Target t, byte[] plain) throws IOException {
+    PendingFile f = t.file();
+    if (plain.length != t.length()) {
+      throw new RestoreException(
+          "cannot restore '"
+              + f.rel
+              + "': a chunk has "
+              + plain.length
+              + " bytes, the object says "
+              + t.length(),
+          null);
+    }
+    if (f.started.compareAndSet(false, true)) {
+      progress.itemStarted(f.rel);
+    }
     try (FileChannel ch =
-        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      List<Future<?>> parts = new ArrayList<>();
-      for (long start = 0; start < length; start += RANGE) {
-        final long from = start;
-        final int len = (int) Math.min(RANGE, length - start);
-        parts.add(
-            rangePool.submit(
-                () -> {
-                  if (cancel.isCancelled()) {
-                    throw new RunCancelledException(cancel.reason());
-                  }
-                  ObjectReader own = reader.copy();
-                  byte[] buf = new byte[len];
-                  int done = 0;
-                  while (done < len) {
-                    int n = own.read(from + done, buf, done, len - done);
-                    if (n < 0) {
-                      throw new IOException("object ended early at " + (from + done));
-                    }
-                    done += n;
-                  }
-                  ByteBuffer bb = ByteBuffer.wrap(buf);
-                  long at = from;
-                  while (bb.hasRemaining()) {
-                    at += ch.write(bb, at);
-                  }
-                  bytes.addAndGet(len);
-                  progress.bytesDone(len);
-                  return null;
-                }));
+        FileChannel.open(f.tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      ByteBuffer bb = ByteBuffer.wrap(plain);
+      long at = t.offset();
+      while (bb.hasRemaining()) {
+        at += ch.write(bb, at);
       }
-      try {
-        for (Future<?> f : parts) {
-          await(f);
-        }
-      } finally {
-        for (Future<?> f : parts) {
-          f.cancel(true);
+    }
+    bytes.addAndGet(plain.length);
+    progress.bytesDone(plain.length);
+    if (f.remaining.decrementAndGet() == 0) {
+      finish(f);
+    }
+  }
+
+  /** All chunks are written: times, mode, then the atomic rename over the real name. */
+  private void finish(PendingFile f) throws IOException {
+    try {
+      if (!Files.exists(f.tmp)) {
+        Files.createFile(f.tmp); // an empty file
+      }
+      long size = Files.size(f.tmp);
+      if (size != f.entry.size()) {
+        throw new IOException("restored " + size + " bytes but the entry says " + f.entry.size());
+      }
+      setTimes(f.tmp, f.entry);
+      setMode(f.tmp, f.entry.mode());
+      Files.move(
+          f.tmp, f.dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      f.done = true;
+    } catch (IOException | RuntimeException ex) {
+      throw new RestoreException("cannot restore '" + f.rel + "': " + ex.getMessage(), ex);
+    }
+    files.incrementAndGet();
+    progress.itemDone(f.rel);
+  }
+
+  /** After a failure: no temp file of an unfinished file is left behind. */
+  private void abandonBatch() {
+    for (PendingFile f : batchFiles) {
+      if (!f.done) {
+        try {
+          Files.deleteIfExists(f.tmp);
+        } catch (IOException e) {
+          LOG.warn("event=restore_temp_not_deleted path={} error={}", f.tmp, e.toString());
         }
       }
     }
+    targets.clear();
+    batchFiles.clear();
+    plannedChunks = 0;
   }
 
   private static boolean shouldOverwrite(DirEntry e, Path dest, OverwriteMode mode)
@@ -461,7 +581,6 @@ public final class Restorer implements AutoCloseable {
 
   @Override
   public void close() {
-    filePool.shutdownNow();
-    rangePool.shutdownNow();
+    pool.shutdownNow();
   }
 }

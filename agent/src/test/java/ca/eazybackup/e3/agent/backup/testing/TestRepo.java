@@ -61,7 +61,7 @@ public final class TestRepo {
       String manifestId, Path target, List<String> paths, OverwriteMode mode, boolean deleteExtra)
       throws Exception {
     SnapshotManifest m = snapshots().load(manifestId).orElseThrow();
-    try (Restorer r = new Restorer(objects(), progress, new Cancellation(), 3, 1 << 20)) {
+    try (Restorer r = new Restorer(objects(), progress, new Cancellation(), 3)) {
       return r.restore(m.rootEntry(), target, paths, mode, deleteExtra);
     }
   }

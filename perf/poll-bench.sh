@@ -7,6 +7,7 @@
 #   SERVER_JAVA_OPTS, CLIENT_JAVA_OPTS  extra JVM options (e.g. JFR: -XX:StartFlightRecording=filename=x.jfr)
 #   BENCH_DIR=path   work folder (default: a fresh mktemp -d, removed at the end unless KEEP=1)
 #   SKIP_BUILD=1     use the jars/classes already built
+#   SERVER_JAR=path  another build of the addon (e3sim.jar), e.g. to compare before/after in one sitting
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,7 +46,7 @@ trap cleanup EXIT
 echo "starting the fake addon (its own JVM)" >&2
 # shellcheck disable=SC2086
 java ${SERVER_JAVA_OPTS:-} -Dlogback.configurationFile="$WORK/logback.xml" \
-  -cp fake-whmcs-server/target/e3sim.jar ca.eazybackup.e3.whmcs.FakeWhmcsMain --port 0 \
+  -cp "${SERVER_JAR:-fake-whmcs-server/target/e3sim.jar}" ca.eazybackup.e3.whmcs.FakeWhmcsMain --port 0 \
   ${JDBC_URL:+--jdbc-url "$JDBC_URL"} --admin-token poll-bench >"$WORK/server.out" 2>"$WORK/server.log" &
 SERVER_PID=$!
 BASE=

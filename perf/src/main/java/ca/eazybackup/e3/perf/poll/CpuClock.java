@@ -3,7 +3,6 @@ package ca.eazybackup.e3.perf.poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,8 +38,8 @@ final class CpuClock {
         try {
           String name = Files.readString(t.resolve("comm")).strip().replaceAll("[-#_ ]?\\d+$", "");
           out.merge(name, ticks(Files.readString(t.resolve("stat"))) / ticksPerSecond, Double::sum);
-        } catch (NoSuchFileException gone) {
-          // the thread ended meanwhile
+        } catch (IOException gone) {
+          // the thread ended meanwhile (ENOENT or ESRCH)
         }
       }
     } catch (IOException e) {

@@ -104,11 +104,11 @@ final class Dispatcher {
   private void finish(Pending p, Timing timing, String error, String body) {
     inFlight.decrementAndGet();
     if (error != null) {
-      if (errorSamples.size() < 5) {
-        errorSamples.add(p.request().uri().getPath() + ": " + error);
-      }
       if (p.recorder() != null) {
         p.recorder().error();
+        if (errorSamples.size() < 5) {
+          errorSamples.add(p.request().uri().getPath() + ": " + error);
+        }
       }
     } else {
       if (p.recorder() != null) {

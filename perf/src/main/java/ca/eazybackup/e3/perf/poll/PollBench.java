@@ -54,7 +54,7 @@ public final class PollBench implements Callable<Integer> {
   @Option(
       names = "--warmup-seconds",
       description = "Unmeasured load first (JIT, pools). Default: ${DEFAULT-VALUE}")
-  int warmupSeconds = 20;
+  int warmupSeconds = 40;
 
   @Option(names = "--duration-seconds", description = "Measured time. Default: ${DEFAULT-VALUE}")
   int durationSeconds = 30;

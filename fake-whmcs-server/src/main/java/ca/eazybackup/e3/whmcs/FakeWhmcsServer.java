@@ -115,8 +115,9 @@ public final class FakeWhmcsServer implements AutoCloseable {
               ctx.json(Api.fail("no such endpoint: " + ctx.path(), null));
             }
           });
-      Api api = new Api(app, config.basePath(), new Auth(db, clock, config.adminToken()));
-      new AgentRoutes(db, claimer, runs, commands, jobContext, nas).register(api);
+      Auth auth = new Auth(db, clock, config.adminToken());
+      Api api = new Api(app, config.basePath(), auth);
+      new AgentRoutes(db, auth, claimer, runs, commands, jobContext, nas).register(api);
       new ClientRoutes(
               db,
               clock,
@@ -127,7 +128,7 @@ public final class FakeWhmcsServer implements AutoCloseable {
               nas)
           .register(api);
       new AdminRoutes(db, runs, clientCommands).register(api);
-      new SimRoutes(db, clock, box, settings, watchdog, scheduler).register(api);
+      new SimRoutes(db, clock, box, settings, auth, watchdog, scheduler).register(api);
       app.start(config.host(), config.port());
 
       ScheduledExecutorService crons =

@@ -124,6 +124,51 @@ class AgentEndpointsTest extends ServerTest {
   }
 
   @Test
+  void aRevokedAgentIsRefusedAtOnceEvenRightAfterAnAcceptedPoll() {
+    Tenant t = Tenant.create(http);
+    Tenant.Agent other = t.secondAgent();
+    assertThat(t.agent("agent_poll_pending_commands.php", Map.of()).code()).isEqualTo(200);
+    assertThat(t.agent(other, "agent_poll_pending_commands.php", Map.of()).code()).isEqualTo(200);
+
+    Http.Response revoke = http.post("sim/revoke_agent", Map.of("agent_id", t.agentId));
+    assertThat(revoke.code()).isEqualTo(200);
+
+    for (String endpoint : List.of("agent_poll_pending_commands.php", "agent_next_run.php")) {
+      Http.Response r = t.agent(endpoint, Map.of());
+      assertThat(r.code()).as(endpoint).isEqualTo(401);
+      assertThat(r.message()).isEqualTo("invalid agent credentials");
+    }
+    assertThat(t.agent(other, "agent_poll_pending_commands.php", Map.of()).code())
+        .as("the client's other agent keeps working")
+        .isEqualTo(200);
+    assertThat(http.post("sim/revoke_agent", Map.of("agent_id", 999_999_999L)).code())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aTokenThatWorkedForOneAgentDoesNotWorkForAnother() {
+    Tenant t = Tenant.create(http);
+    Tenant.Agent other = t.secondAgent();
+    assertThat(t.agent("agent_poll_pending_commands.php", Map.of()).code()).isEqualTo(200);
+    Http.Response r =
+        http.post(
+            "agent_poll_pending_commands.php",
+            Map.of(),
+            Http.agentHeaders(other.id(), t.agentToken));
+    assertThat(r.code()).isEqualTo(401);
+  }
+
+  @Test
+  void nextRunStoresEveryNewHostnameTheAgentReports() {
+    Tenant t = Tenant.create(http);
+    for (String host : List.of("LAPTOP", "RENAMED-PC", "RENAMED-PC", "LAPTOP")) {
+      assertThat(t.agent("agent_next_run.php", Map.of("hostname", host)).code()).isEqualTo(200);
+      Http.Response list = t.client("agent_list.php", Map.of());
+      assertThat(list.body().get("agents").get(0).get("hostname").asText()).isEqualTo(host);
+    }
+  }
+
+  @Test
   void updateRunTakesTheGoldenRequestAndAnswersTheGoldenResponse() {
     Tenant t = Tenant.create(http);
     long runId = t.startRun(t.createJob());

@@ -23,6 +23,7 @@ import java.util.Optional;
 /** The agent-facing endpoints of docs/agent-api.md; thin: parse, call, answer. */
 public final class AgentRoutes {
   private final Db db;
+  private final Auth auth;
   private final RunClaimer claimer;
   private final RunService runs;
   private final CommandService commands;
@@ -31,12 +32,14 @@ public final class AgentRoutes {
 
   public AgentRoutes(
       Db db,
+      Auth auth,
       RunClaimer claimer,
       RunService runs,
       CommandService commands,
       JobContext jobs,
       NasService nas) {
     this.db = db;
+    this.auth = auth;
     this.claimer = claimer;
     this.runs = runs;
     this.commands = commands;
@@ -60,11 +63,7 @@ public final class AgentRoutes {
   private Map<String, Object> nextRun(Auth.Agent agent, Params p, Context ctx) {
     String hostname = p.optStr("hostname").map(String::trim).filter(s -> !s.isEmpty()).orElse(null);
     if (hostname != null) {
-      db.update(
-          "UPDATE s3_cloudbackup_agents SET hostname = ? WHERE id = ? AND hostname <> ?",
-          hostname,
-          agent.agentId(),
-          hostname);
+      auth.reportHostname(agent.agentId(), hostname);
     }
     Optional<RunClaimer.Claim> claim = claimer.next(agent.agentId(), hostname);
     if (claim.isEmpty()) {

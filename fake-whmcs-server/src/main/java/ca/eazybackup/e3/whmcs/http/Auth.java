@@ -14,10 +14,11 @@ import java.util.Optional;
  * X-Client-Session} (stands in for the WHMCS session cookie). Admins: {@code X-Admin-Token}.
  */
 public final class Auth {
-  private static final Duration LAST_SEEN_RESOLUTION = Duration.ofSeconds(10);
+  private static final Duration LAST_SEEN_RESOLUTION = Duration.ofSeconds(30);
   private final Db db;
   private final Clock clock;
   private final String adminToken;
+  private final VerifiedAgents verified = new VerifiedAgents();
 
   public Auth(Db db, Clock clock, String adminToken) {
     this.db = db;
@@ -38,25 +39,68 @@ public final class Auth {
     } catch (NumberFormatException e) {
       throw invalidAgent();
     }
+    byte[] digest = VerifiedAgents.digest(tokenHeader);
+    VerifiedAgents.Entry known = verified.get(id, digest);
+    if (known == null) {
+      known = verify(id, tokenHeader, digest);
+    }
+    Instant now = clock.instant();
+    Instant lastSeen = known.lastSeen;
+    // Write last_seen_at at most every 30 s (agent_list's "online" means seen in 2 minutes):
+    // thousands of agents poll every 5 s, and this UPDATE was a poll's most expensive statement.
+    if (lastSeen == null
+        || lastSeen.isBefore(now.minus(LAST_SEEN_RESOLUTION))
+        || lastSeen.isAfter(now)) {
+      db.update("UPDATE s3_cloudbackup_agents SET last_seen_at = ? WHERE id = ?", now, id);
+      known.lastSeen = now;
+    }
+    return new Agent(id, known.clientId);
+  }
+
+  private VerifiedAgents.Entry verify(long id, String tokenHeader, byte[] digest) {
+    long generation = verified.generation();
     Optional<Row> row =
         db.one(
-            "SELECT id, client_id, agent_token, status, last_seen_at FROM s3_cloudbackup_agents"
-                + " WHERE id = ?",
+            "SELECT id, client_id, agent_token, hostname, status, last_seen_at"
+                + " FROM s3_cloudbackup_agents WHERE id = ?",
             id);
     if (row.isEmpty()
         || !"active".equals(row.get().str("status"))
         || !constantTimeEquals(row.get().str("agent_token"), tokenHeader)) {
       throw invalidAgent();
     }
-    Instant now = clock.instant();
-    Instant lastSeen = row.get().time("last_seen_at");
-    // Write last_seen_at at most every few seconds: thousands of agents poll every 5 s.
-    if (lastSeen == null
-        || lastSeen.isBefore(now.minus(LAST_SEEN_RESOLUTION))
-        || lastSeen.isAfter(now)) {
-      db.update("UPDATE s3_cloudbackup_agents SET last_seen_at = ? WHERE id = ?", now, id);
+    VerifiedAgents.Entry e =
+        new VerifiedAgents.Entry(
+            row.get().lng("client_id"),
+            digest,
+            row.get().time("last_seen_at"),
+            row.get().str("hostname"));
+    verified.put(id, e, generation);
+    return e;
+  }
+
+  /**
+   * Stores the hostname an authenticated agent reports, writing only when it differs from what the
+   * row holds (agent_next_run sends it on every poll).
+   */
+  public void reportHostname(long agentId, String hostname) {
+    VerifiedAgents.Entry e = verified.peek(agentId);
+    if (e != null && hostname.equals(e.hostname)) {
+      return;
     }
-    return new Agent(id, row.get().lng("client_id"));
+    db.update(
+        "UPDATE s3_cloudbackup_agents SET hostname = ? WHERE id = ? AND hostname <> ?",
+        hostname,
+        agentId,
+        hostname);
+    if (e != null) {
+      e.hostname = hostname;
+    }
+  }
+
+  /** Call after changing an agent's row (status, token): its next call is checked afresh. */
+  public void forgetAgent(long agentId) {
+    verified.forget(agentId);
   }
 
   public long client(String sessionHeader) {

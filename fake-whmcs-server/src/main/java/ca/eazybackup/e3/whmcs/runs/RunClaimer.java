@@ -5,6 +5,8 @@ import ca.eazybackup.e3.whmcs.db.Row;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,13 +43,18 @@ public final class RunClaimer {
       return reclaimed;
     }
     List<Row> queued =
-        db.query(
-            "SELECT r.id FROM s3_cloudbackup_runs r WHERE r.status = 'queued' AND r.run_type ="
-                + " 'backup' AND (r.agent_id = ? OR (r.agent_id IS NULL AND r.job_id IN (SELECT j.id"
-                + " FROM s3_cloudbackup_jobs j WHERE j.agent_id = ?))) ORDER BY r.id LIMIT "
-                + CANDIDATES,
-            agentId,
-            agentId);
+        oldestFirst(
+            db.query(
+                "SELECT id FROM s3_cloudbackup_runs WHERE status = 'queued' AND agent_id = ? AND"
+                    + " run_type = 'backup' ORDER BY id LIMIT "
+                    + CANDIDATES,
+                agentId),
+            db.query(
+                "SELECT r.id FROM s3_cloudbackup_runs r WHERE r.status = 'queued' AND r.agent_id"
+                    + " IS NULL AND r.run_type = 'backup' AND r.job_id IN (SELECT j.id FROM"
+                    + " s3_cloudbackup_jobs j WHERE j.agent_id = ?) ORDER BY r.id LIMIT "
+                    + CANDIDATES,
+                agentId));
     for (Row r : queued) {
       long runId = r.lng("id");
       int n =
@@ -75,15 +82,14 @@ public final class RunClaimer {
   private Optional<Claim> reclaim(long agentId, Instant now) {
     Instant graceCutoff = now.minus(grace);
     Instant watchdogCutoff = now.minus(watchdogTimeout);
+    String staleWithStatus =
+        "SELECT id, updated_at FROM s3_cloudbackup_runs WHERE status = ? AND agent_id = ? AND"
+            + " run_type = 'backup' AND updated_at < ? AND updated_at >= ? ORDER BY id LIMIT "
+            + CANDIDATES;
     List<Row> stale =
-        db.query(
-            "SELECT id, updated_at FROM s3_cloudbackup_runs WHERE agent_id = ? AND status IN"
-                + " ('starting','running') AND run_type = 'backup' AND updated_at < ? AND"
-                + " updated_at >= ? ORDER BY id LIMIT "
-                + CANDIDATES,
-            agentId,
-            graceCutoff,
-            watchdogCutoff);
+        oldestFirst(
+            db.query(staleWithStatus, RunStatus.STARTING, agentId, graceCutoff, watchdogCutoff),
+            db.query(staleWithStatus, RunStatus.RUNNING, agentId, graceCutoff, watchdogCutoff));
     for (Row r : stale) {
       long runId = r.lng("id");
       // Conditional on the heartbeat we saw: a concurrent poll or heartbeat wins, we move on.
@@ -111,5 +117,23 @@ public final class RunClaimer {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The lowest ids of two candidate lists. The lookups are split because H2 turns "status IN (...)"
+   * or an OR into a walk over every active run of every agent (only "status = ? AND agent_id = ?"
+   * is an exact index probe there), and it re-parses a UNION on every execution.
+   */
+  private static List<Row> oldestFirst(List<Row> a, List<Row> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    if (a.isEmpty()) {
+      return b;
+    }
+    List<Row> all = new ArrayList<>(a);
+    all.addAll(b);
+    all.sort(Comparator.comparingLong(r -> r.lng("id")));
+    return all.subList(0, Math.min(CANDIDATES, all.size()));
   }
 }

@@ -7,6 +7,7 @@ import ca.eazybackup.e3.whmcs.db.AddonSettings;
 import ca.eazybackup.e3.whmcs.db.Db;
 import ca.eazybackup.e3.whmcs.http.Api;
 import ca.eazybackup.e3.whmcs.http.ApiException;
+import ca.eazybackup.e3.whmcs.http.Auth;
 import ca.eazybackup.e3.whmcs.http.Params;
 import ca.eazybackup.e3.whmcs.scheduler.Scheduler;
 import ca.eazybackup.e3.whmcs.watchdog.Watchdog;
@@ -29,6 +30,7 @@ public final class SimRoutes {
   private final Clock clock;
   private final SecretBox box;
   private final AddonSettings settings;
+  private final Auth auth;
   private final Watchdog watchdog;
   private final Scheduler scheduler;
 
@@ -37,12 +39,14 @@ public final class SimRoutes {
       Clock clock,
       SecretBox box,
       AddonSettings settings,
+      Auth auth,
       Watchdog watchdog,
       Scheduler scheduler) {
     this.db = db;
     this.clock = clock;
     this.box = box;
     this.settings = settings;
+    this.auth = auth;
     this.watchdog = watchdog;
     this.scheduler = scheduler;
   }
@@ -51,6 +55,7 @@ public final class SimRoutes {
     api.sim("create_client", this::createClient);
     api.sim("create_session", this::createSession);
     api.sim("create_agent", this::createAgent);
+    api.sim("revoke_agent", this::revokeAgent);
     api.sim("create_bucket", this::createBucket);
     api.sim("settings", this::settings);
     api.sim("outbox", this::outbox);
@@ -119,6 +124,21 @@ public final class SimRoutes {
             now,
             now);
     return ok("agent_id", id, "agent_token", token, "client_id", clientId);
+  }
+
+  /** What the client area's "remove agent" does: the agent's token stops working at once. */
+  private Map<String, Object> revokeAgent(Params p, Context ctx) {
+    long agentId = p.id("agent_id");
+    int n =
+        db.update(
+            "UPDATE s3_cloudbackup_agents SET status = 'revoked', updated_at = ? WHERE id = ?",
+            clock.instant(),
+            agentId);
+    auth.forgetAgent(agentId);
+    if (n == 0) {
+      throw new ApiException(404, "agent " + agentId + " not found", "agent_id");
+    }
+    return ok("agent_id", agentId, "status", "revoked");
   }
 
   private Map<String, Object> createBucket(Params p, Context ctx) {

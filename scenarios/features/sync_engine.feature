@@ -25,7 +25,7 @@ Feature: The sync engine mirrors folders to S3 like rclone and restores them byt
     And the relay saw one upload per edited file and no other
     And every object under "pc/docs" in bucket "sync" equals its source file byte for byte
     When the client restores the latest run into a folder holding an extra file, deleting extras
-    Then the sync restore ends "success" within 120 seconds
+    Then the restore ends "success" within 120 seconds
     And the restored folder equals the source folder, modification times included
 
   Scenario: mirror mode deletes the objects of deleted files and the filters keep excluded files out
@@ -48,7 +48,7 @@ Feature: The sync engine mirrors folders to S3 like rclone and restores them byt
     And the relay saw 1 multipart upload of 25 parts
     When the relay forgets the requests it has seen
     And the client restores the latest run to a new folder
-    Then the sync restore ends "success" within 240 seconds
+    Then the restore ends "success" within 240 seconds
     And the relay saw at least 25 ranged downloads
     And the restored folder equals the source folder, modification times included
 

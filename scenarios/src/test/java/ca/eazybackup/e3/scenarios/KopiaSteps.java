@@ -24,7 +24,6 @@ public final class KopiaSteps {
   private final ScenarioWorld w;
   private final BackupSteps backup;
   private final Map<Integer, TreeManifest> folderAtRun = new HashMap<>();
-  private long restoreRunId;
   private Path restored;
 
   public KopiaSteps(ScenarioWorld w, BackupSteps backup) {
@@ -118,7 +117,7 @@ public final class KopiaSteps {
     long sourceRun = w.runIds.get(nth - 1);
     folderAtRun.computeIfAbsent(nth, n -> w.manifest);
     restored = w.dir.resolve("restore-" + nth + "-" + System.nanoTime());
-    restoreRunId =
+    w.restoreRunId =
         w.api()
             .post(
                 "cloudbackup_start_restore.php",
@@ -143,11 +142,11 @@ public final class KopiaSteps {
 
   @Then("the restore ends {string} within {int} seconds")
   public void restoreEnds(String status, int seconds) {
-    JsonNode run = w.awaitRun(w.jobId, restoreRunId, Duration.ofSeconds(seconds));
+    JsonNode run = w.awaitRun(w.jobId, w.restoreRunId, Duration.ofSeconds(seconds));
     assertThat(run.path("status").asText())
         .as(
             "restore run %d (error: %s)%s",
-            restoreRunId, run.path("error_summary").asText(), w.diagnostics())
+            w.restoreRunId, run.path("error_summary").asText(), w.diagnostics())
         .isEqualTo(status);
   }
 

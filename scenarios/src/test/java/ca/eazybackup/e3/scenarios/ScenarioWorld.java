@@ -42,6 +42,10 @@ public final class ScenarioWorld {
   String prefix;
   long jobId;
   long runId;
+
+  /** The restore run started last (restores of sync and kopia jobs alike). */
+  long restoreRunId;
+
   JsonNode lastRun;
   final List<Long> runIds = new ArrayList<>();
   String shareUser;

@@ -25,7 +25,6 @@ import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -48,7 +47,6 @@ public final class SyncSteps {
   private final BackupSteps backup;
   private Relay s3Relay;
   private List<String> edited = List.of();
-  private long restoreRunId;
   private Path restored;
 
   public SyncSteps(ScenarioWorld w, BackupSteps backup) {
@@ -321,7 +319,7 @@ public final class SyncSteps {
 
   private void startRestore(Path target, boolean deleteExtra) {
     restored = target;
-    restoreRunId =
+    w.restoreRunId =
         w.api()
             .post(
                 "cloudbackup_start_restore.php",
@@ -336,16 +334,6 @@ public final class SyncSteps {
                     deleteExtra))
             .path("restore_run_id")
             .asLong();
-  }
-
-  @Then("the sync restore ends {string} within {int} seconds")
-  public void restoreEnds(String status, int seconds) {
-    JsonNode run = w.awaitRun(w.jobId, restoreRunId, Duration.ofSeconds(seconds));
-    assertThat(run.path("status").asText())
-        .as(
-            "restore run %d (error: %s)%s",
-            restoreRunId, run.path("error_summary").asText(), w.diagnostics())
-        .isEqualTo(status);
   }
 
   @Then("the restored folder equals the source folder, modification times included")

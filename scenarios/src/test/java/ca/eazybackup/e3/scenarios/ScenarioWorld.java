@@ -16,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The state of one scenario, shared by all step classes (picocontainer creates one per scenario):
@@ -135,6 +137,23 @@ public final class ScenarioWorld {
     String console = agent.console();
     int from = Math.max(0, console.length() - 4000);
     return "\n--- agent console (tail) ---\n" + console.substring(from);
+  }
+
+  /** Deletes the scenario's temp folder (sources, restores, the agent's home); best effort. */
+  void deleteFiles() {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // Left for the OS's temp cleanup; never fails a passed scenario.
+                }
+              });
+    } catch (IOException | UncheckedIOException e) {
+      // as above
+    }
   }
 
   void close() {

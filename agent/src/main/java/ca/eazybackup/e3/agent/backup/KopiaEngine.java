@@ -108,6 +108,27 @@ public final class KopiaEngine implements Engine {
     return S3Storage.open(job, ctx);
   }
 
+  // ---- repository creation --------------------------------------------------------------
+
+  /**
+   * Creates the job's repository if there is none yet (a backup does this itself on its first run).
+   * A separate entry point so that callers, such as the benchmark against restic's {@code init},
+   * can create the repository apart from the first backup; an existing repository is opened with
+   * the job's password and left unchanged.
+   */
+  public RunOutcome createRepository(RunAssignment job, RunContext ctx) {
+    if (job.repositoryPassword() == null || job.repositoryPassword().isEmpty()) {
+      return RunOutcome.failed("the job has no repository password (repository_password)");
+    }
+    try (BlobStorage storage = opener.open(job, ctx);
+        Repository repo = openOrCreate(storage, job, ctx, true)) {
+      return RunOutcome.success("repository ready");
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=kopia_repo_create_failed job={} error={}", job.jobId(), e.toString());
+      return RunOutcome.failed(message(e));
+    }
+  }
+
   // ---- backup ---------------------------------------------------------------------------
 
   @Override

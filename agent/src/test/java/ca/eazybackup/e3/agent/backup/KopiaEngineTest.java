@@ -166,6 +166,30 @@ class KopiaEngineTest {
   }
 
   @Test
+  void createRepositoryAloneLetsTheFirstBackupConnectWithoutCreating() throws Exception {
+    Path src = tmp.resolve("src");
+    Trees.sample(src, 1000);
+    Path dest = tmp.resolve("dest");
+    RunAssignment job = job(List.of(src.toString()), dest, "pw-c", null);
+    Ctx created = ctx();
+    assertThat(engine.createRepository(job, created).status()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(created.progress.events).contains("KOPIA_REPO_CREATED");
+    List<String> afterCreate = blobs(dest);
+    assertThat(afterCreate).isNotEmpty();
+
+    assertThat(engine.createRepository(job, ctx()).status()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(blobs(dest)).isEqualTo(afterCreate);
+    RunOutcome wrong =
+        engine.createRepository(job(List.of(src.toString()), dest, "other", null), ctx());
+    assertThat(wrong.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(blobs(dest)).isEqualTo(afterCreate);
+
+    Ctx first = ctx();
+    assertThat(engine.backup(job, first).status()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(first.progress.events).doesNotContain("KOPIA_REPO_CREATED");
+  }
+
+  @Test
   void wrongPasswordIsAClearErrorAndWritesNothing() throws Exception {
     Path src = tmp.resolve("src");
     Trees.sample(src, 1000);

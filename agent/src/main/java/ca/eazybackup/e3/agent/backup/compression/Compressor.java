@@ -14,6 +14,30 @@ public interface Compressor {
   /** Header + compressed stream. */
   byte[] compress(byte[] data, int offset, int length) throws IOException;
 
+  /** The first {@code length} bytes of {@code buffer}: header + compressed stream. */
+  record Compressed(byte[] buffer, int length) {}
+
+  /**
+   * Like {@link #compress}, but may return a larger buffer than the output instead of copying it to
+   * its exact size, for callers (the content store's encryption) that read a range anyway.
+   */
+  default Compressed compressUntrimmed(byte[] data, int offset, int length) throws IOException {
+    byte[] z = compress(data, offset, length);
+    return new Compressed(z, z.length);
+  }
+
   /** Checks the header and returns the decompressed bytes. */
   byte[] decompress(byte[] compressed, int offset, int length) throws IOException;
+
+  /**
+   * Like {@link #decompress(byte[], int, int)} when the caller knows the decompressed length (the
+   * index records it): codecs that can decode straight into an array of that size do so, without
+   * the growing buffers and final copy of a streaming read. A stream that does not decode to
+   * exactly {@code originalLength} bytes is decoded again the streaming way, so the caller's hash
+   * check sees what the data really holds.
+   */
+  default byte[] decompress(byte[] compressed, int offset, int length, int originalLength)
+      throws IOException {
+    return decompress(compressed, offset, length);
+  }
 }

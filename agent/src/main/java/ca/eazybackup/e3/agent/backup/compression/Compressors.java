@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.agent.backup.compression;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -254,6 +255,12 @@ public final class Compressors {
 
     @Override
     public byte[] compress(byte[] data, int offset, int length) throws IOException {
+      Compressed c = compressUntrimmed(data, offset, length);
+      return java.util.Arrays.copyOf(c.buffer(), c.length());
+    }
+
+    @Override
+    public Compressed compressUntrimmed(byte[] data, int offset, int length) throws IOException {
       byte[] out = new byte[4 + (int) Zstd.compressBound(length)];
       long n = Zstd.compressByteArray(out, 4, out.length - 4, data, offset, length, level);
       if (Zstd.isError(n)) {
@@ -264,7 +271,28 @@ public final class Compressors {
       out[1] = (byte) (id >>> 16);
       out[2] = (byte) (id >>> 8);
       out[3] = (byte) id;
-      return java.util.Arrays.copyOf(out, 4 + (int) n);
+      return new Compressed(out, 4 + (int) n);
+    }
+
+    @Override
+    public byte[] decompress(byte[] data, int offset, int length, int originalLength)
+        throws IOException {
+      checkHeader(data, offset, length);
+      if (originalLength >= 0) {
+        // One-shot decode into the exact size; handles frames without a content size and
+        // concatenated frames, as long as they fit.
+        byte[] out = new byte[originalLength];
+        try {
+          long n = Zstd.decompressByteArray(out, 0, originalLength, data, offset + 4, length - 4);
+          if (!Zstd.isError(n) && n == originalLength) {
+            return out;
+          }
+        } catch (ZstdException e) {
+          // Not exactly originalLength bytes (or not zstd at all): the streaming decode below
+          // either reports the real error or returns what the stream holds for the hash check.
+        }
+      }
+      return decompress(data, offset, length);
     }
 
     @Override

@@ -363,19 +363,19 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
               + settings.formatVersion()
               + ", legacy indexes) is read-only for this agent");
     }
-    byte[] payload = null;
+    Compressor.Compressed payload = null;
     int compression = Compressors.NONE_ID;
     Compressor c = settings.indexVersion() >= 2 ? compressorFor(compressor) : null;
     if (c != null) {
-      byte[] z = c.compress(data, offset, length);
-      if (z.length < length) {
+      Compressor.Compressed z = c.compressUntrimmed(data, offset, length);
+      if (z.length() < length) {
         payload = z;
         compression = c.headerId();
       }
     }
     byte[] encrypted =
         payload != null
-            ? encryptor.encrypt(payload, ivOf(id))
+            ? encryptor.encrypt(payload.buffer(), 0, payload.length(), ivOf(id))
             : encryptor.encrypt(data, offset, length, ivOf(id));
     PackWriter w = prefix == null || prefix.isEmpty() ? dataWriter : metadataWriter;
     PackToUpload full = null;
@@ -794,13 +794,21 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
           e);
     }
     if (info.compressionHeaderId() != Compressors.NONE_ID) {
-      plain = Compressors.byHeaderId(info.compressionHeaderId()).decompress(plain, 0, plain.length);
+      plain =
+          Compressors.byHeaderId(info.compressionHeaderId())
+              .decompress(plain, 0, plain.length, originalLengthOf(info));
     }
     if (!MessageDigest.isEqual(hash.hash(plain), id.hash())) {
       throw new ContentCorruptedException(
           "content " + id + " in pack " + info.packBlobId() + " does not match its hash");
     }
     return plain;
+  }
+
+  /** The index's decompressed length, or -1 (unknown) when it cannot be an array size. */
+  private static int originalLengthOf(ContentInfo info) {
+    long n = info.originalLength();
+    return n >= 0 && n <= Integer.MAX_VALUE - 16 ? (int) n : -1;
   }
 
   // ---------------------------------------------------------------- flush

@@ -60,6 +60,37 @@ class CompressorsTest {
     assertThat(Compressors.decompress(z, 0, z.length)).isEqualTo(data);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"zstd", "zstd-fastest", "gzip", "gzip-best-speed"})
+  void decompressingToTheKnownLengthGivesTheSameBytesAndAWrongLengthFallsBack(String name)
+      throws Exception {
+    byte[] data = compressible();
+    Compressor c = Compressors.byName(name);
+    byte[] z = c.compress(data, 0, data.length);
+    assertThat(c.decompress(z, 0, z.length, data.length)).isEqualTo(data);
+    assertThat(c.decompress(z, 0, z.length, data.length - 1)).isEqualTo(data);
+    assertThat(c.decompress(z, 0, z.length, data.length + 1)).isEqualTo(data);
+    assertThat(c.decompress(z, 0, z.length, -1)).isEqualTo(data);
+    Compressor.Compressed untrimmed = c.compressUntrimmed(data, 0, data.length);
+    assertThat(java.util.Arrays.copyOf(untrimmed.buffer(), untrimmed.length())).isEqualTo(z);
+  }
+
+  @Test
+  void knownLengthZstdDecodesAStreamedFrameWithoutContentSize() throws Exception {
+    byte[] data = compressible();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(new byte[] {0, 0, 0x11, 0});
+    try (com.github.luben.zstd.ZstdOutputStream z =
+        new com.github.luben.zstd.ZstdOutputStream(out)) {
+      z.write(data, 0, 1000);
+      z.flush();
+      z.write(data, 1000, data.length - 1000);
+    }
+    byte[] framed = out.toByteArray();
+    assertThat(Compressors.byName("zstd").decompress(framed, 0, framed.length, data.length))
+        .isEqualTo(data);
+  }
+
   @Test
   void s2AndLz4AreKnownButRejectedClearly() {
     assertThatThrownBy(() -> Compressors.byName("s2-default"))

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,12 +65,7 @@ public final class BackupSteps {
 
   @Then("the run ends {string} within {int} seconds")
   public void runEnds(String status, int seconds) {
-    JsonNode run = w.awaitRun(w.jobId, w.runId, Duration.ofSeconds(seconds));
-    assertThat(run.path("status").asText())
-        .as(
-            "run %d status (error: %s)%s",
-            w.runId, run.path("error_summary").asText(), w.diagnostics())
-        .isEqualTo(status);
+    w.assertRunEnds("run", w.runId, status, seconds);
   }
 
   @Then("every object under {string} in bucket {string} equals its source file byte for byte")

@@ -11,7 +11,6 @@ import io.cucumber.java.en.When;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -142,12 +141,7 @@ public final class KopiaSteps {
 
   @Then("the restore ends {string} within {int} seconds")
   public void restoreEnds(String status, int seconds) {
-    JsonNode run = w.awaitRun(w.jobId, w.restoreRunId, Duration.ofSeconds(seconds));
-    assertThat(run.path("status").asText())
-        .as(
-            "restore run %d (error: %s)%s",
-            w.restoreRunId, run.path("error_summary").asText(), w.diagnostics())
-        .isEqualTo(status);
+    w.assertRunEnds("restore run", w.restoreRunId, status, seconds);
   }
 
   @Then("the restored folder equals the folder as it was at run {int}")

@@ -1,5 +1,7 @@
 package ca.eazybackup.e3.scenarios;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ca.eazybackup.e3.s3fixtures.TestTree;
 import ca.eazybackup.e3.s3fixtures.TreeManifest;
 import ca.eazybackup.e3.s3fixtures.TreeSpec;
@@ -123,6 +125,16 @@ public final class ScenarioWorld {
     } catch (IllegalStateException e) {
       throw new AssertionError(e.getMessage() + diagnostics(), e);
     }
+  }
+
+  /** Awaits {@code run}'s terminal status and asserts it, naming the run and its error. */
+  void assertRunEnds(String what, long run, String status, int seconds) {
+    JsonNode r = awaitRun(jobId, run, Duration.ofSeconds(seconds));
+    assertThat(r.path("status").asText())
+        .as(
+            "%s %d status (error: %s)%s",
+            what, run, r.path("error_summary").asText(), diagnostics())
+        .isEqualTo(status);
   }
 
   JsonNode events(long run) {

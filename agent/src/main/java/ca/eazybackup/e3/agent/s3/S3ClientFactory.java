@@ -19,6 +19,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 
 /**
  * The one place the agent builds S3 clients (DESIGN §7). Every client is path-style, computes
@@ -34,6 +35,8 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  *       disable retries for the whole run.
  *   <li>A stuck attempt is cut: the socket read timeout catches a stalled stream, the per-attempt
  *       timeout catches anything else (a slow-drip response), and both are retried.
+ *   <li>S3's endpoint rules run once per bucket, not twice per request ({@link
+ *       MemoizedEndpointProvider}).
  *   <li>{@code Expect: 100-continue} is not sent: it costs one round trip per PUT, which dominates
  *       for small objects.
  * </ul>
@@ -113,6 +116,7 @@ public final class S3ClientFactory implements AutoCloseable {
     interceptors.forEach(override::addExecutionInterceptor);
     return S3Client.builder()
         .endpointOverride(URI.create(target.endpoint()))
+        .endpointProvider(new MemoizedEndpointProvider(S3EndpointProvider.defaultProvider()))
         .region(Region.of(target.region()))
         .credentialsProvider(
             StaticCredentialsProvider.create(

@@ -17,6 +17,7 @@ import ca.eazybackup.e3.s3fixtures.TreeSpec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,14 +27,16 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Our side of perf/sync-bench.sh, one process per step so each is timed (and its peak RSS taken)
- * like the rclone process it is compared with:
+ * Our side of perf/sync-bench.sh: either one resident process that runs the steps it reads on
+ * stdin, as the agent service does ({@code resident}), or one process per step ({@code sync},
+ * {@code restore}: a cold JVM each, timed like the rclone process it is compared with):
  *
  * <pre>
  * server INFO_FILE              start the one S3 server, write its endpoint/keys, run until killed
  * dataset DIR                   write the peer-baseline tree (seed 42)
  * sync INFO_FILE BUCKET SRC CACHE [PARALLELISM]
  * restore INFO_FILE BUCKET TARGET CACHE [PARALLELISM]
+ * resident                      read "sync|restore INFO BUCKET DIR CACHE [PAR]" lines on stdin
  * </pre>
  */
 public final class SyncBench {
@@ -44,9 +47,10 @@ public final class SyncBench {
       case "server" -> server(Path.of(args[1]));
       case "dataset" -> dataset(Path.of(args[1]));
       case "sync", "restore" -> run(args);
+      case "resident" -> resident();
       default -> {
         System.err.println(
-            "usage: server INFO | dataset DIR | sync|restore INFO BUCKET DIR CACHE [PAR]");
+            "usage: server INFO | dataset DIR | sync|restore INFO BUCKET DIR CACHE [PAR] | resident");
         System.exit(2);
       }
     }
@@ -76,6 +80,61 @@ public final class SyncBench {
   }
 
   private static void run(String[] args) throws Exception {
+    long t0 = System.nanoTime();
+    RunOutcome outcome;
+    try (S3ClientFactory factory = new S3ClientFactory()) {
+      outcome = step(factory, args);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        "%s status=%s engine_seconds=%.3f %s%n",
+        args[0], outcome.status(), seconds, outcome.stats());
+    if (outcome.status() != ca.eazybackup.e3.agent.engine.RunStatus.SUCCESS) {
+      System.out.println(outcome.message());
+      System.exit(1);
+    }
+  }
+
+  /**
+   * The agent as it runs in production: one resident JVM with one {@link S3ClientFactory} that runs
+   * every step it is sent on stdin ({@code sync|restore INFO BUCKET DIR CACHE [PAR]}, one per
+   * line). Each step answers one line on stdout, {@code done SECONDS CPU_SECONDS STATUS}, so the
+   * script can time it between the peer's steps; the JVM's start and JIT warm-up are paid once, as
+   * the agent service pays them.
+   */
+  private static void resident() throws Exception {
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    java.io.BufferedReader in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+    try (S3ClientFactory factory = new S3ClientFactory()) {
+      String line;
+      while ((line = in.readLine()) != null && !line.isBlank()) {
+        long cpu0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        String status;
+        try {
+          RunOutcome outcome = step(factory, line.trim().split("\\s+"));
+          status = outcome.status().name();
+          System.err.printf("%s status=%s %s%n", line, status, outcome.stats());
+          if (outcome.status() != ca.eazybackup.e3.agent.engine.RunStatus.SUCCESS) {
+            System.err.println(outcome.message());
+          }
+        } catch (Exception e) {
+          status = "ERROR";
+          System.err.println(line + " failed:");
+          e.printStackTrace();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        System.out.printf("done %.3f %.3f %s%n", seconds, cpu, status);
+        System.out.flush();
+      }
+    }
+  }
+
+  private static RunOutcome step(S3ClientFactory factory, String[] args) throws Exception {
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(Path.of(args[1]))) {
       p.load(in);
@@ -117,25 +176,12 @@ public final class SyncBench {
             null,
             false,
             null);
-    long t0 = System.nanoTime();
-    RunOutcome outcome;
-    try (S3ClientFactory factory = new S3ClientFactory()) {
-      Ctx ctx = new Ctx(cache, factory);
-      SyncEngine engine = new SyncEngine();
-      outcome =
-          args[0].equals("sync")
-              ? engine.backup(job, ctx)
-              : engine.restore(
-                  job, new RestoreRequest(null, dir.toString(), List.of(), "always", false), ctx);
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(
-        "%s status=%s engine_seconds=%.3f %s%n",
-        args[0], outcome.status(), seconds, outcome.stats());
-    if (outcome.status() != ca.eazybackup.e3.agent.engine.RunStatus.SUCCESS) {
-      System.out.println(outcome.message());
-      System.exit(1);
-    }
+    Ctx ctx = new Ctx(cache, factory);
+    SyncEngine engine = new SyncEngine();
+    return args[0].equals("sync")
+        ? engine.backup(job, ctx)
+        : engine.restore(
+            job, new RestoreRequest(null, dir.toString(), List.of(), "always", false), ctx);
   }
 
   /** A context without the runtime: counters only. */

@@ -391,7 +391,8 @@ public final class KopiaEngine implements Engine {
           root.summary() == null ? 0 : root.summary().size());
       progress.scanFinished();
       // Restore overlaps ranged GETs with decoding: at least Kopia's default of 8 readers.
-      int parallelism = Math.max(8, job.parallelism());
+      int parallelism =
+          Integer.getInteger("e3.kopia.restoreParallelism", Math.max(8, job.parallelism()));
       RestoreResult total;
       try (Restorer restorer = new Restorer(objects, progress, ctx.cancellation(), parallelism)) {
         event(

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -76,6 +77,9 @@ public final class Restorer implements AutoCloseable {
   private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong deleted = new AtomicLong();
   private final AtomicLong symlinks = new AtomicLong();
+
+  /** Attribute reads of existing target files (one per planned file at most; tests check it). */
+  final AtomicLong attributeReads = new AtomicLong();
 
   /** The current batch: each needed content and where its bytes go. */
   private final Map<ContentId, List<Target>> targets = new LinkedHashMap<>();
@@ -474,7 +478,9 @@ public final class Restorer implements AutoCloseable {
         Files.createFile(f.tmp); // an empty file: no chunk created it
       }
       setTimes(f.tmp, f.entry.mtime());
-      setMode(f.tmp, f.entry.mode());
+      if (!createdWith(f.tmp, f.entry.mode())) {
+        setMode(f.tmp, f.entry.mode());
+      }
       Files.move(
           f.tmp, f.dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       f.done = true;
@@ -505,8 +511,8 @@ public final class Restorer implements AutoCloseable {
    * Whether to write {@code dest}: true when nothing is there, else per {@code mode}. One attribute
    * read answers both (an exists() first would stat the file twice).
    */
-  private static boolean shouldOverwrite(DirEntry e, Path dest, OverwriteMode mode)
-      throws IOException {
+  private boolean shouldOverwrite(DirEntry e, Path dest, OverwriteMode mode) throws IOException {
+    attributeReads.incrementAndGet();
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(dest, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -574,12 +580,44 @@ public final class Restorer implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets the modification time, and the access time to the same instant (as Kopia's restore does):
+   * setting both lets the JDK skip reading the file's current attributes first.
+   */
   private static void setTimes(Path p, Instant mtime) {
     try {
-      Files.setLastModifiedTime(p, FileTime.from(mtime));
+      FileTime t = FileTime.from(mtime);
+      Files.getFileAttributeView(p, BasicFileAttributeView.class).setTimes(t, t, null);
     } catch (IOException ex) {
       LOG.debug("event=mtime_not_set path={} error={}", p, ex.toString());
     }
+  }
+
+  /**
+   * The permission bits (0777) a new file gets here (0666 less the process umask), learnt from the
+   * first restored file; -1 until known, -2 where there are none (Windows).
+   */
+  private volatile int createdPerms = -1;
+
+  /**
+   * Whether the new file {@code p} already has {@code mode}'s permission bits, so the chmod can be
+   * skipped: most files are 0644 and are created so, which saves a system call per file.
+   */
+  private boolean createdWith(Path p, int mode) {
+    int created = createdPerms;
+    if (created == -1) {
+      try {
+        int bits = 0;
+        for (PosixFilePermission perm : Files.getPosixFilePermissions(p)) {
+          bits |= 1 << (8 - perm.ordinal());
+        }
+        created = bits;
+      } catch (UnsupportedOperationException | IOException ex) {
+        created = -2;
+      }
+      createdPerms = created;
+    }
+    return created >= 0 && (mode & 0777) == created;
   }
 
   private static void setMode(Path p, int mode) {

@@ -30,6 +30,7 @@ import ca.eazybackup.e3.agent.engine.RunCancelledException;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
+import ca.eazybackup.e3.agent.progress.EventCodes;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import java.io.IOException;
@@ -390,7 +391,8 @@ public final class KopiaEngine implements Engine {
           root.summary() == null ? 0 : root.summary().size());
       progress.scanFinished();
       // Restore overlaps ranged GETs with decoding: at least Kopia's default of 8 readers.
-      int parallelism = Math.max(8, job.parallelism());
+      int parallelism =
+          Integer.getInteger("e3.kopia.restoreParallelism", Math.max(8, job.parallelism()));
       RestoreResult total;
       try (Restorer restorer = new Restorer(objects, progress, ctx.cancellation(), parallelism)) {
         event(
@@ -415,12 +417,26 @@ public final class KopiaEngine implements Engine {
           Map.copyOf(stats));
       return new RunOutcome(RunStatus.SUCCESS, "restore completed", stats, m.id());
     } catch (RunCancelledException e) {
-      event(progress, "RESTORE_FAILED", EventLevel.WARN, "restore cancelled", Map.of());
-      return RunOutcome.cancelled("restore cancelled: " + e.getMessage());
+      return restoreCancelled(progress, e.getMessage());
     } catch (IOException | RuntimeException e) {
+      if (ctx.cancellation().isCancelled()) {
+        // A cancel can surface as an interrupted read or write rather than RunCancelledException:
+        // it is still a cancelled run, not a failed one.
+        return restoreCancelled(progress, ctx.cancellation().reason());
+      }
       LOG.warn("event=kopia_restore_failed job={} error={}", job.jobId(), e.toString());
       return restoreFailed(progress, message(e));
     }
+  }
+
+  private static RunOutcome restoreCancelled(ProgressReporter progress, String reason) {
+    event(
+        progress,
+        EventCodes.RESTORE_CANCELLED,
+        EventLevel.WARN,
+        "restore cancelled",
+        Map.of("reason", String.valueOf(reason)));
+    return RunOutcome.cancelled("restore cancelled: " + reason);
   }
 
   private RestoreResult restoreInto(

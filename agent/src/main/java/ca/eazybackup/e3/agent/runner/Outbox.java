@@ -175,15 +175,15 @@ final class Outbox implements ReportSink, AutoCloseable {
           for (int i = batch.items.size() - 1; i >= 0; i--) {
             queue.addFirst(batch.items.get(i));
           }
+        } else if (batch.items.get(0) instanceof Update u && u.terminal()) {
+          // Before the signal: a flush() that returns must already see the status delivered.
+          terminalUndelivered.remove(u.runId());
         }
         changed.signalAll();
       } finally {
         lock.unlock();
       }
       if (done) {
-        if (batch.items.get(0) instanceof Update u && u.terminal()) {
-          terminalUndelivered.remove(u.runId());
-        }
         backoff.reset();
       } else {
         Duration wait = backoff.next();

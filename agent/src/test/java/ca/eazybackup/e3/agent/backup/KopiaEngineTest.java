@@ -14,6 +14,7 @@ import ca.eazybackup.e3.agent.engine.RestoreRequest;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
+import ca.eazybackup.e3.agent.progress.EventCodes;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -260,6 +261,27 @@ class KopiaEngineTest {
     try (Stream<Path> s = Files.list(out)) {
       assertThat(s.toList()).isEmpty();
     }
+  }
+
+  @Test
+  void aCancelledRestoreEndsCancelledWithRestoreCancelledAndNotRestoreFailed() throws Exception {
+    Path src = tmp.resolve("src");
+    Trees.sample(src, 50_000);
+    RunAssignment job = job(List.of(src.toString()), tmp.resolve("dest"), "pw", null);
+    RunOutcome r = engine.backup(job, ctx());
+    Ctx rc = ctx();
+    rc.cancellation.cancel("cancelled by user");
+    RunOutcome restored =
+        engine.restore(
+            job,
+            new RestoreRequest(
+                r.manifestId(), tmp.resolve("out").toString(), List.of(), "always", false),
+            rc);
+    assertThat(restored.status()).isEqualTo(RunStatus.CANCELLED);
+    assertThat(restored.message()).contains("cancelled by user");
+    assertThat(rc.progress.events)
+        .contains(EventCodes.RESTORE_CANCELLED)
+        .doesNotContain(EventCodes.RESTORE_FAILED, EventCodes.RESTORE_COMPLETED);
   }
 
   @Test

@@ -40,4 +40,16 @@ public interface Compressor {
       throws IOException {
     return decompress(compressed, offset, length);
   }
+
+  /**
+   * Decompresses into {@code out} at {@code outOffset} when the data decodes to exactly {@code
+   * originalLength} bytes and they fit, returning that length; returns -1 otherwise (the caller
+   * then falls back to {@link #decompress(byte[], int, int, int)}). Lets a bulk reader reuse one
+   * buffer per thread instead of allocating an array per content.
+   */
+  default int decompressInto(
+      byte[] compressed, int offset, int length, byte[] out, int outOffset, int originalLength)
+      throws IOException {
+    return -1;
+  }
 }

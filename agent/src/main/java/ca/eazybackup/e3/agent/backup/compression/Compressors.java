@@ -296,6 +296,23 @@ public final class Compressors {
     }
 
     @Override
+    public int decompressInto(
+        byte[] data, int offset, int length, byte[] out, int outOffset, int originalLength)
+        throws IOException {
+      checkHeader(data, offset, length);
+      if (originalLength < 0 || out.length - outOffset < originalLength) {
+        return -1;
+      }
+      try {
+        long n =
+            Zstd.decompressByteArray(out, outOffset, originalLength, data, offset + 4, length - 4);
+        return !Zstd.isError(n) && n == originalLength ? originalLength : -1;
+      } catch (ZstdException e) {
+        return -1; // not exactly originalLength bytes: the caller decodes the streaming way
+      }
+    }
+
+    @Override
     OutputStream wrap(OutputStream out) {
       throw new UnsupportedOperationException();
     }

@@ -42,14 +42,19 @@ public interface ContentStore {
    */
   default void readGroup(List<ContentId> group, ContentConsumer each) throws IOException {
     for (ContentId id : group) {
-      each.accept(id, read(id));
+      byte[] plain = read(id);
+      each.accept(id, plain, 0, plain.length);
     }
   }
 
-  /** Receives one verified content of a group read; may throw. */
+  /**
+   * Receives one verified content of a group read: bytes {@code [offset, offset + length)} of
+   * {@code buf}, valid only during the call (the store may reuse the buffer for the next content,
+   * so a bulk read allocates no array per content). May throw.
+   */
   @FunctionalInterface
   interface ContentConsumer {
-    void accept(ContentId id, byte[] plain) throws IOException;
+    void accept(ContentId id, byte[] buf, int offset, int length) throws IOException;
   }
 
   /** Lists live (not deleted) contents whose id starts with {@code prefix}. */

@@ -130,6 +130,11 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.namedBlobs = new NamedBlobs(hash, encryptor);
+    this.metadataCache =
+        settings.cacheDir() == null
+            ? null
+            : new MetadataCache(
+                settings.cacheDir().resolve("metadata"), MetadataCache.configuredMaxBytes());
     int n = Math.max(1, settings.maxInFlightPacks());
     this.inFlight = new Semaphore(n);
     this.uploader =
@@ -261,44 +266,24 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
   /**
    * Metadata contents (directories, manifests, indirect lists: every prefixed content) are kept on
    * disk as stored (encrypted), as Kopia's metadata cache does, so an incremental backup reads the
-   * previous snapshot's directories without one ranged GET each. Contents are immutable by id; a
-   * cached copy is still decrypted and hash-checked on every read, and dropped if it fails.
+   * previous snapshot's directories without one ranged GET each; bounded by bytes (see {@link
+   * MetadataCache}). A cached copy is still decrypted and hash-checked on every read.
    */
-  private Path metadataCachePath(ContentId id) {
-    if (settings.cacheDir() == null) {
-      return null;
-    }
-    String v = id.value();
-    return settings.cacheDir().resolve("metadata").resolve(v.substring(v.length() - 2)).resolve(v);
-  }
+  private final MetadataCache metadataCache;
 
   private byte[] cachedMetadata(ContentId id) {
-    Path p = metadataCachePath(id);
-    if (p == null) {
-      return null;
-    }
-    try {
-      return Files.readAllBytes(p);
-    } catch (IOException missing) {
-      return null;
-    }
+    return metadataCache == null ? null : metadataCache.get(id);
   }
 
   private void cacheMetadata(ContentId id, byte[] cipher) {
-    Path p = metadataCachePath(id);
-    if (p != null && !Files.exists(p)) {
-      writeCache(p, cipher);
+    if (metadataCache != null) {
+      metadataCache.put(id, cipher);
     }
   }
 
   private void dropCachedMetadata(ContentId id) {
-    Path p = metadataCachePath(id);
-    try {
-      if (p != null) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.debug("event=metadata_cache_drop_failed content={} error=\"{}\"", id, e.getMessage());
+    if (metadataCache != null) {
+      metadataCache.drop(id);
     }
   }
 
@@ -688,7 +673,8 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
 
   /**
    * Groups contents by pack and, within a pack, into runs close enough to fetch with one ranged GET
-   * (gaps up to 512 KiB, spans up to 8 MiB). Contents still in memory or not found are alone.
+   * (gaps up to 512 KiB, spans up to 8 MiB). Contents still in memory or not found are alone. Each
+   * group carries the index entries found here, so {@link #readGroup} does not look them up again.
    */
   @Override
   public List<List<ContentId>> groupForReading(java.util.Collection<ContentId> ids) {
@@ -704,38 +690,67 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     }
     for (List<ContentInfo> inPack : byPack.values()) {
       inPack.sort(java.util.Comparator.comparingLong(ContentInfo::packOffset));
-      List<ContentId> run = new ArrayList<>();
+      List<ContentInfo> run = new ArrayList<>();
       long runStart = 0;
       long runEnd = 0;
       for (ContentInfo c : inPack) {
         long end = c.packOffset() + c.packedLength();
         if (!run.isEmpty() && (c.packOffset() - runEnd > READ_GAP || end - runStart > READ_SPAN)) {
-          groups.add(run);
+          groups.add(new InfoGroup(run));
           run = new ArrayList<>();
         }
         if (run.isEmpty()) {
           runStart = c.packOffset();
           runEnd = end;
         }
-        run.add(c.id());
+        run.add(c);
         runEnd = Math.max(runEnd, end);
       }
       if (!run.isEmpty()) {
-        groups.add(run);
+        groups.add(new InfoGroup(run));
       }
     }
     return groups;
   }
 
-  /** One ranged GET for the whole group, then each content decoded and verified from it. */
+  /** A read group of one stored pack, in pack order, with the index entries of its contents. */
+  private static final class InfoGroup extends java.util.AbstractList<ContentId> {
+    final List<ContentInfo> infos;
+
+    InfoGroup(List<ContentInfo> infos) {
+      this.infos = infos;
+    }
+
+    @Override
+    public ContentId get(int i) {
+      return infos.get(i).id();
+    }
+
+    @Override
+    public int size() {
+      return infos.size();
+    }
+  }
+
+  /**
+   * One ranged GET for the whole group, then each content decrypted, decompressed and verified
+   * against its hash (once) in this thread's reused buffers, and handed over as a slice.
+   */
   @Override
   public void readGroup(List<ContentId> group, ContentConsumer each) throws IOException {
-    List<ContentInfo> infos = new ArrayList<>(group.size());
+    List<ContentInfo> infos;
+    if (group instanceof InfoGroup g) {
+      infos = g.infos;
+    } else {
+      infos = new ArrayList<>(group.size());
+      for (ContentId id : group) {
+        infos.add(info(id));
+      }
+    }
     String pack = null;
     long start = Long.MAX_VALUE;
     long end = 0;
-    for (ContentId id : group) {
-      ContentInfo info = info(id);
+    for (ContentInfo info : infos) {
       if (info == null
           || unwrittenPacks.containsKey(info.packBlobId())
           || (pack != null && !pack.equals(info.packBlobId()))) {
@@ -743,7 +758,6 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
         return;
       }
       pack = info.packBlobId();
-      infos.add(info);
       start = Math.min(start, info.packOffset());
       end = Math.max(end, info.packOffset() + info.packedLength());
     }
@@ -757,14 +771,92 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
       throw new ContentCorruptedException(
           "content " + group.get(0) + " is in pack " + pack + ", which is missing", e);
     }
+    DecodeBuffers buffers = decodeBuffers.get();
     for (ContentInfo info : infos) {
       int off = (int) (info.packOffset() - start);
       if (range.length < off + info.packedLength()) {
         throw new ContentCorruptedException(
             "content " + info.id() + " in pack " + pack + ": short read (pack ends early)");
       }
-      each.accept(info.id(), decodeAt(info.id(), info, range, off));
+      decodeInto(info, range, off, buffers, each);
     }
+  }
+
+  /** Buffers kept per reading thread up to this size (a chunk is at most 8 MiB by default). */
+  private static final int MAX_KEPT_BUFFER = 9 << 20;
+
+  /** One reading thread's decrypt and decompress buffers, reused from content to content. */
+  private static final class DecodeBuffers {
+    private byte[] plain = new byte[0];
+    private byte[] inflated = new byte[0];
+
+    byte[] plain(int n) {
+      if (plain.length >= n) {
+        return plain;
+      }
+      byte[] b = new byte[roundUp(n)];
+      if (b.length <= MAX_KEPT_BUFFER) {
+        plain = b;
+      }
+      return b;
+    }
+
+    byte[] inflated(int n) {
+      if (inflated.length >= n) {
+        return inflated;
+      }
+      byte[] b = new byte[roundUp(n)];
+      if (b.length <= MAX_KEPT_BUFFER) {
+        inflated = b;
+      }
+      return b;
+    }
+
+    /** Up to a 64 KiB multiple, so a run of similar sizes does not regrow the buffer each time. */
+    private static int roundUp(int n) {
+      long r = ((long) n + 0xffff) & ~0xffffL;
+      return r > Integer.MAX_VALUE - 16 ? n : (int) r;
+    }
+  }
+
+  private final ThreadLocal<DecodeBuffers> decodeBuffers =
+      ThreadLocal.withInitial(DecodeBuffers::new);
+
+  /** Decodes one content of a group read into {@code buffers} and hands the slice over. */
+  private void decodeInto(
+      ContentInfo info, byte[] buf, int off, DecodeBuffers buffers, ContentConsumer each)
+      throws IOException {
+    ContentId id = info.id();
+    int packed = (int) info.packedLength();
+    byte[] plain = buffers.plain(Math.max(0, packed - ContentEncryptor.OVERHEAD));
+    int n;
+    try {
+      n = encryptor.decryptInto(buf, off, packed, ivOf(id), plain, 0);
+    } catch (DecryptionException e) {
+      throw new ContentCorruptedException(
+          "content " + id + " in pack " + info.packBlobId() + " is corrupted: " + e.getMessage(),
+          e);
+    }
+    byte[] out = plain;
+    int length = n;
+    if (info.compressionHeaderId() != Compressors.NONE_ID) {
+      Compressor c = Compressors.byHeaderId(info.compressionHeaderId());
+      int original = originalLengthOf(info);
+      byte[] inflated = original < 0 ? null : buffers.inflated(original);
+      int m = inflated == null ? -1 : c.decompressInto(plain, 0, n, inflated, 0, original);
+      if (m >= 0) {
+        out = inflated;
+        length = m;
+      } else {
+        out = c.decompress(plain, 0, n, original);
+        length = out.length;
+      }
+    }
+    if (!MessageDigest.isEqual(hash.hash(out, 0, length), id.hash())) {
+      throw new ContentCorruptedException(
+          "content " + id + " in pack " + info.packBlobId() + " does not match its hash");
+    }
+    each.accept(id, out, 0, length);
   }
 
   private byte[] decode(ContentId id, ContentInfo info, byte[] cipher) throws IOException {

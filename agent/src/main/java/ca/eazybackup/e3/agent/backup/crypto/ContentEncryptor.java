@@ -26,4 +26,19 @@ public interface ContentEncryptor {
   default byte[] decrypt(byte[] cipherText, byte[] iv) throws IOException {
     return decrypt(cipherText, 0, cipherText.length, iv);
   }
+
+  /**
+   * Like {@link #decrypt(byte[], int, int, byte[])}, but writes the plaintext ({@code length -
+   * OVERHEAD} bytes) into {@code out} at {@code outOffset} and returns its length, so a bulk reader
+   * (restore) can decrypt every content into one reused buffer instead of a new array each.
+   *
+   * @throws DecryptionException when the tag does not verify
+   */
+  default int decryptInto(
+      byte[] cipherText, int offset, int length, byte[] iv, byte[] out, int outOffset)
+      throws IOException {
+    byte[] plain = decrypt(cipherText, offset, length, iv);
+    System.arraycopy(plain, 0, out, outOffset, plain.length);
+    return plain.length;
+  }
 }

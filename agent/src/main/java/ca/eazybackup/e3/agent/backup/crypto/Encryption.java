@@ -202,5 +202,27 @@ public final class Encryption {
         throw new DecryptionException(transformation + " decryption failed", e);
       }
     }
+
+    @Override
+    public int decryptInto(
+        byte[] cipherText, int offset, int length, byte[] iv, byte[] out, int outOffset)
+        throws DecryptionException {
+      if (length < OVERHEAD) {
+        throw new DecryptionException("ciphertext too short: " + length + " bytes");
+      }
+      if (out.length - outOffset < length - OVERHEAD) {
+        throw new IllegalArgumentException("output buffer too small");
+      }
+      byte[] nonce = new byte[12];
+      System.arraycopy(cipherText, offset, nonce, 0, 12);
+      try {
+        Cipher c = init(Cipher.DECRYPT_MODE, iv, nonce);
+        return c.doFinal(cipherText, offset + 12, length - 12, out, outOffset);
+      } catch (AEADBadTagException e) {
+        throw new DecryptionException("authentication failed (wrong key or corrupted data)", e);
+      } catch (GeneralSecurityException e) {
+        throw new DecryptionException(transformation + " decryption failed", e);
+      }
+    }
   }
 }

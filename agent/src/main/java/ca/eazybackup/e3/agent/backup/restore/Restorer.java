@@ -16,13 +16,16 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -75,14 +78,21 @@ public final class Restorer implements AutoCloseable {
   private final AtomicLong deleted = new AtomicLong();
   private final AtomicLong symlinks = new AtomicLong();
 
+  /** Attribute reads of existing target files (one per planned file at most; tests check it). */
+  final AtomicLong attributeReads = new AtomicLong();
+
   /** The current batch: each needed content and where its bytes go. */
   private final Map<ContentId, List<Target>> targets = new LinkedHashMap<>();
 
   private final List<PendingFile> batchFiles = new ArrayList<>();
   private int plannedChunks;
 
-  /** Restored directories in visiting order; their mtimes are set in reverse at the end. */
-  private final List<Map.Entry<Path, DirEntry>> dirTimes = new ArrayList<>();
+  /**
+   * Restored directories in visiting order; their mtimes are set in reverse at the end. Only the
+   * path and time are kept, not the whole entry (its summary), so a tree of many folders stays
+   * small.
+   */
+  private final List<Map.Entry<Path, Instant>> dirTimes = new ArrayList<>();
 
   public Restorer(
       ObjectManager objects, ProgressReporter progress, Cancellation cancel, int parallelism) {
@@ -116,6 +126,7 @@ public final class Restorer implements AutoCloseable {
     final Path dest;
     final Path tmp;
     final String rel;
+    final int chunks;
     final AtomicInteger remaining;
     final AtomicBoolean started = new AtomicBoolean();
     volatile boolean done;
@@ -124,6 +135,7 @@ public final class Restorer implements AutoCloseable {
       this.entry = entry;
       this.dest = dest;
       this.rel = rel;
+      this.chunks = chunks;
       this.remaining = new AtomicInteger(chunks);
       this.tmp =
           dest.resolveSibling(
@@ -253,7 +265,7 @@ public final class Restorer implements AutoCloseable {
       deleteExtra(out, names);
     }
     if (!rel.isEmpty() || whole) {
-      dirTimes.add(Map.entry(out, dir));
+      dirTimes.add(Map.entry(out, dir.mtime()));
     }
     dirs.incrementAndGet();
   }
@@ -273,9 +285,7 @@ public final class Restorer implements AutoCloseable {
   /** Adds a file to the batch (or skips it per the overwrite rule); runs the batch when full. */
   private void planFile(DirEntry e, Path dest, String rel, OverwriteMode mode, boolean fresh)
       throws IOException, RunCancelledException {
-    if (!fresh
-        && Files.exists(dest, LinkOption.NOFOLLOW_LINKS)
-        && !shouldOverwrite(e, dest, mode)) {
+    if (!fresh && !shouldOverwrite(e, dest, mode)) {
       skipped.incrementAndGet();
       progress.itemDone(rel);
       return;
@@ -285,6 +295,22 @@ public final class Restorer implements AutoCloseable {
       chunks = objects.chunks(e.obj(), e.size());
     } catch (IOException | RuntimeException ex) {
       throw new RestoreException("cannot restore '" + rel + "': " + ex.getMessage(), ex);
+    }
+    // The chunks tile [0, size) (ObjectManager checks gaps and the total) and each write checks its
+    // chunk's length, so a finished temp file has exactly the entry's size without a stat of it.
+    long planned = 0;
+    for (ObjectChunk c : chunks) {
+      planned += c.length();
+    }
+    if (planned != e.size()) {
+      throw new RestoreException(
+          "cannot restore '"
+              + rel
+              + "': its chunks hold "
+              + planned
+              + " bytes, the entry says "
+              + e.size(),
+          null);
     }
     PendingFile file = new PendingFile(e, dest, rel, chunks.size());
     batchFiles.add(file);
@@ -394,9 +420,9 @@ public final class Restorer implements AutoCloseable {
           .contents()
           .readGroup(
               group,
-              (id, plain) -> {
+              (id, buf, off, len) -> {
                 for (Target t : targets.get(id)) {
-                  write(t, plain);
+                  write(t, buf, off, len);
                 }
                 delivered.add(id);
               });
@@ -414,14 +440,15 @@ public final class Restorer implements AutoCloseable {
     }
   }
 
-  private void write(Target t, byte[] plain) throws IOException {
+  /** Writes one verified content (valid only during this call) at its offset in the temp file. */
+  private void write(Target t, byte[] buf, int off, int len) throws IOException {
     PendingFile f = t.file();
-    if (plain.length != t.length()) {
+    if (len != t.length()) {
       throw new RestoreException(
           "cannot restore '"
               + f.rel
               + "': a chunk has "
-              + plain.length
+              + len
               + " bytes, the object says "
               + t.length(),
           null);
@@ -431,14 +458,14 @@ public final class Restorer implements AutoCloseable {
     }
     try (FileChannel ch =
         FileChannel.open(f.tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      ByteBuffer bb = ByteBuffer.wrap(plain);
+      ByteBuffer bb = ByteBuffer.wrap(buf, off, len);
       long at = t.offset();
       while (bb.hasRemaining()) {
         at += ch.write(bb, at);
       }
     }
-    bytes.addAndGet(plain.length);
-    progress.bytesDone(plain.length);
+    bytes.addAndGet(len);
+    progress.bytesDone(len);
     if (f.remaining.decrementAndGet() == 0) {
       finish(f);
     }
@@ -447,15 +474,13 @@ public final class Restorer implements AutoCloseable {
   /** All chunks are written: times, mode, then the atomic rename over the real name. */
   private void finish(PendingFile f) throws IOException {
     try {
-      if (!Files.exists(f.tmp)) {
-        Files.createFile(f.tmp); // an empty file
+      if (f.chunks == 0) {
+        Files.createFile(f.tmp); // an empty file: no chunk created it
       }
-      long size = Files.size(f.tmp);
-      if (size != f.entry.size()) {
-        throw new IOException("restored " + size + " bytes but the entry says " + f.entry.size());
+      setTimes(f.tmp, f.entry.mtime());
+      if (!createdWith(f.tmp, f.entry.mode())) {
+        setMode(f.tmp, f.entry.mode());
       }
-      setTimes(f.tmp, f.entry);
-      setMode(f.tmp, f.entry.mode());
       Files.move(
           f.tmp, f.dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       f.done = true;
@@ -482,10 +507,18 @@ public final class Restorer implements AutoCloseable {
     plannedChunks = 0;
   }
 
-  private static boolean shouldOverwrite(DirEntry e, Path dest, OverwriteMode mode)
-      throws IOException {
-    BasicFileAttributes a =
-        Files.readAttributes(dest, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+  /**
+   * Whether to write {@code dest}: true when nothing is there, else per {@code mode}. One attribute
+   * read answers both (an exists() first would stat the file twice).
+   */
+  private boolean shouldOverwrite(DirEntry e, Path dest, OverwriteMode mode) throws IOException {
+    attributeReads.incrementAndGet();
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(dest, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException missing) {
+      return true;
+    }
     return switch (mode) {
       case ALWAYS -> true;
       case NEVER -> false;
@@ -547,12 +580,44 @@ public final class Restorer implements AutoCloseable {
     }
   }
 
-  private static void setTimes(Path p, DirEntry e) {
+  /**
+   * Sets the modification time, and the access time to the same instant (as Kopia's restore does):
+   * setting both lets the JDK skip reading the file's current attributes first.
+   */
+  private static void setTimes(Path p, Instant mtime) {
     try {
-      Files.setLastModifiedTime(p, FileTime.from(e.mtime()));
+      FileTime t = FileTime.from(mtime);
+      Files.getFileAttributeView(p, BasicFileAttributeView.class).setTimes(t, t, null);
     } catch (IOException ex) {
       LOG.debug("event=mtime_not_set path={} error={}", p, ex.toString());
     }
+  }
+
+  /**
+   * The permission bits (0777) a new file gets here (0666 less the process umask), learnt from the
+   * first restored file; -1 until known, -2 where there are none (Windows).
+   */
+  private volatile int createdPerms = -1;
+
+  /**
+   * Whether the new file {@code p} already has {@code mode}'s permission bits, so the chmod can be
+   * skipped: most files are 0644 and are created so, which saves a system call per file.
+   */
+  private boolean createdWith(Path p, int mode) {
+    int created = createdPerms;
+    if (created == -1) {
+      try {
+        int bits = 0;
+        for (PosixFilePermission perm : Files.getPosixFilePermissions(p)) {
+          bits |= 1 << (8 - perm.ordinal());
+        }
+        created = bits;
+      } catch (UnsupportedOperationException | IOException ex) {
+        created = -2;
+      }
+      createdPerms = created;
+    }
+    return created >= 0 && (mode & 0777) == created;
   }
 
   private static void setMode(Path p, int mode) {

@@ -10,6 +10,7 @@ import ca.eazybackup.e3.agent.backup.repo.RepositoryOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,8 @@ class GroupedReadTest {
       long getsBefore = counting.stats().gets();
       Map<ContentId, byte[]> read = new HashMap<>();
       for (List<ContentId> g : groups) {
-        cs.readGroup(g, read::put);
+        cs.readGroup(
+            g, (id, buf, off, len) -> read.put(id, Arrays.copyOfRange(buf, off, off + len)));
       }
       assertThat(counting.stats().gets() - getsBefore).isEqualTo(groups.size());
       assertThat(read).hasSameSizeAs(written);
@@ -80,7 +82,7 @@ class GroupedReadTest {
       assertThatThrownBy(
               () -> {
                 for (List<ContentId> g : groups) {
-                  cs.readGroup(g, (id, plain) -> {});
+                  cs.readGroup(g, (id, buf, off, len) -> {});
                 }
               })
           .isInstanceOf(ContentCorruptedException.class)

@@ -10,14 +10,17 @@ import ca.eazybackup.e3.agent.backup.testing.MemoryContentStore;
 import ca.eazybackup.e3.agent.backup.testing.TestRepo;
 import ca.eazybackup.e3.agent.backup.testing.Trees;
 import ca.eazybackup.e3.agent.engine.Cancellation;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +73,45 @@ class RestorerTest {
     assertThat(Trees.describe(out)).isEqualTo(Trees.describe(src));
     try (Stream<Path> s = Files.walk(out)) {
       assertThat(s.filter(p -> p.getFileName().toString().contains(".e3restore-"))).isEmpty();
+    }
+  }
+
+  @Test
+  void restoringOverAnExistingTreeReadsEachTargetFilesAttributesOnce() throws Exception {
+    SnapshotManifest m = repo.snapshots().load(manifestId).orElseThrow();
+    Path out = restoredWithEditedFile(T.plusSeconds(60), "edited");
+    Files.delete(out.resolve("a.txt"));
+    try (Restorer r = new Restorer(repo.objects(), repo.progress, new Cancellation(), 2)) {
+      RestoreResult res = r.restore(m.rootEntry(), out, List.of(), OverwriteMode.IF_CHANGED, false);
+      assertThat(res.files()).isEqualTo(2); // the edited and the deleted file
+      assertThat(res.skippedExisting()).isEqualTo(34);
+      assertThat(r.attributeReads.get()).isEqualTo(36);
+    }
+    assertThat(Trees.describe(out)).isEqualTo(Trees.describe(src));
+  }
+
+  @Test
+  void permissionsAreRestoredWhetherOrNotTheyAreANewFilesDefault() throws Exception {
+    Assumptions.assumeTrue(
+        FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Path modes = tmp.resolve("modes");
+    Map<String, String> perms =
+        Map.of("plain.txt", "rw-r--r--", "run.sh", "rwxr-xr-x", "secret.txt", "rw-------");
+    for (Map.Entry<String, String> e : perms.entrySet()) {
+      Trees.file(modes.resolve(e.getKey()), e.getKey().getBytes(), T);
+      Files.setPosixFilePermissions(
+          modes.resolve(e.getKey()), PosixFilePermissions.fromString(e.getValue()));
+    }
+    TestRepo r =
+        new TestRepo(new MemoryContentStore(), tmp.resolve("spill-modes"), modes.toString());
+    String id = r.backup(modes).manifestId();
+    Path out = tmp.resolve("modes-out");
+    r.restore(id, out, List.of(), OverwriteMode.ALWAYS, false);
+    for (Map.Entry<String, String> e : perms.entrySet()) {
+      assertThat(
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(e.getKey()))))
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
     }
   }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sync engine vs rclone against ONE local S3 server, same dataset, same run (issue 5).
 # Usage (from the repo root): perf/sync-bench.sh
-#   REPS=n            repetitions of each timed step (median is reported; default 1)
+#   REPS=n            repetitions of each timed step (median is reported, and each rep; default 1)
 #   PARALLELISM=n     our parallelism (default: the engine's default, 8)
 #   COLD=1            also time each of our steps in a fresh JVM of its own (extra rows)
 #   JFR=1             record a JFR CPU profile of our resident process into $WORK/ours.jfr
@@ -145,6 +145,12 @@ for step, label, target in steps:
     ratio = r / o
     ok = "met" if ratio >= 1.0 else "MISSED"
     print(f"| {label} | {o:.2f} | {r:.2f} | {nbytes/1e6/o:.0f} | {nbytes/1e6/r:.0f} | {ratio:.2f}x | {ocpu:.1f} | {rcpu:.1f} | {orss:.0f} | {rrss:.0f} | {target}: {ok} |")
+if len(rows["ours_first"]) > 1:
+    # Rep 1 of ours is the resident JVM's first run of each step, JIT warm-up included.
+    print("Per repetition, seconds (CPU-s); rep 1 of ours includes the JIT warm-up of that step's code:")
+    for step, label, _ in steps:
+        fmt = lambda name: " / ".join(f"{x[0]:.2f} ({x[2]:.1f})" for x in rows[name])
+        print(f"  {label}: ours {fmt('ours_' + step)}; rclone {fmt('rclone_' + step)}")
 if "cold_first" in rows:
     print("Ours in a fresh JVM per step (COLD=1; not the target: the agent is a resident service):")
     for step, label, _ in steps:

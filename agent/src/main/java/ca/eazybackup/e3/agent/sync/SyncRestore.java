@@ -361,7 +361,10 @@ final class SyncRestore {
         mtime != null
             ? FileTime.from(mtime, TimeUnit.NANOSECONDS)
             : FileTime.from(lastModified != null ? lastModified : o.lastModified());
-    Files.setLastModifiedTime(temp, time);
+    // Access time = modification time, as rclone sets them: with both given, the JDK does not
+    // stat the file first to keep the access time (one system call fewer per restored file).
+    Files.getFileAttributeView(temp, java.nio.file.attribute.BasicFileAttributeView.class)
+        .setTimes(time, time, null);
     Files.move(temp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     restored.incrementAndGet();
     bytesRestored.addAndGet(written);

@@ -17,7 +17,6 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -252,10 +251,7 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
 
   private static void writeCache(Path target, byte[] body) {
     try {
-      Files.createDirectories(target.getParent());
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp" + RANDOM.nextInt(1 << 30));
-      Files.write(tmp, body);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      CacheFiles.writeAtomically(target, body);
     } catch (IOException e) {
       LOG.warn("event=index_cache_write_failed path={} error=\"{}\"", target, e.getMessage());
     }

@@ -5,9 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MetadataCache {
   private static final Logger LOG = LoggerFactory.getLogger(MetadataCache.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int SHARDS = 256;
 
   /** The default budget: enough for the directories of a multi-million-file tree. */
@@ -83,10 +80,7 @@ final class MetadataCache {
       return;
     }
     try {
-      Files.createDirectories(p.getParent());
-      Path tmp = p.resolveSibling(p.getFileName() + ".tmp" + RANDOM.nextInt(1 << 30));
-      Files.write(tmp, cipher);
-      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      CacheFiles.writeAtomically(p, cipher);
     } catch (IOException e) {
       LOG.warn("event=metadata_cache_write_failed content={} error=\"{}\"", id, e.getMessage());
       return;

@@ -783,27 +783,29 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
 
   /** One reading thread's decrypt and decompress buffers, reused from content to content. */
   private static final class DecodeBuffers {
-    private byte[] plain = new byte[0];
-    private byte[] inflated = new byte[0];
+    private final ReusedArray plain = new ReusedArray();
+    private final ReusedArray inflated = new ReusedArray();
 
     byte[] plain(int n) {
-      if (plain.length >= n) {
-        return plain;
-      }
-      byte[] b = new byte[roundUp(n)];
-      if (b.length <= MAX_KEPT_BUFFER) {
-        plain = b;
-      }
-      return b;
+      return plain.atLeast(n);
     }
 
     byte[] inflated(int n) {
-      if (inflated.length >= n) {
-        return inflated;
+      return inflated.atLeast(n);
+    }
+  }
+
+  /** An array kept for the next call unless it grew past {@link #MAX_KEPT_BUFFER}. */
+  private static final class ReusedArray {
+    private byte[] kept = new byte[0];
+
+    byte[] atLeast(int n) {
+      if (kept.length >= n) {
+        return kept;
       }
       byte[] b = new byte[roundUp(n)];
       if (b.length <= MAX_KEPT_BUFFER) {
-        inflated = b;
+        kept = b;
       }
       return b;
     }

@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -39,13 +40,15 @@ import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
  *       MemoizedEndpointProvider}).
  *   <li>{@code Expect: 100-continue} is not sent: it costs one round trip per PUT, which dominates
  *       for small objects.
+ *   <li>Each client has a {@link DirectGet} on the same connection pool, for whole-object GETs
+ *       without the client's per-request pipeline.
  * </ul>
  */
 public final class S3ClientFactory implements AutoCloseable {
   /** Attempts per request (first try included): ~4 minutes of backoff in the worst case. */
   public static final int DEFAULT_MAX_ATTEMPTS = 15;
 
-  private final Map<S3Target, S3Client> clients = new ConcurrentHashMap<>();
+  private final Map<S3Target, Clients> clients = new ConcurrentHashMap<>();
   private final Duration attemptTimeout;
   private final int maxConnections;
   private final List<ExecutionInterceptor> interceptors;
@@ -62,7 +65,8 @@ public final class S3ClientFactory implements AutoCloseable {
 
   /**
    * A factory whose clients also run {@code interceptors} (request counting in tests and the perf
-   * harness, fault injection).
+   * harness, fault injection). A {@link DirectGet} runs them only when it falls back to the client;
+   * it counts its own requests.
    */
   public S3ClientFactory(
       Duration attemptTimeout, int maxConnections, List<ExecutionInterceptor> interceptors) {
@@ -90,7 +94,24 @@ public final class S3ClientFactory implements AutoCloseable {
 
   /** A shared client for {@code target}; built once, closed with the factory. */
   public S3Client client(S3Target target) {
-    return clients.computeIfAbsent(target, this::build);
+    return clients.computeIfAbsent(target, this::build).s3();
+  }
+
+  /**
+   * Whole-object GETs for {@code target} on the client's connection pool; see {@link DirectGet}.
+   */
+  public DirectGet directGet(S3Target target) {
+    return clients.computeIfAbsent(target, this::build).get();
+  }
+
+  /**
+   * The SDK client, the HTTP client it runs on (ours to close), and the direct GETs that share it.
+   */
+  private record Clients(S3Client s3, SdkHttpClient http, DirectGet get) {
+    void close() {
+      s3.close();
+      http.close();
+    }
   }
 
   /** The retry policy every client of this factory uses (exposed for the engines' own loops). */
@@ -107,42 +128,46 @@ public final class S3ClientFactory implements AutoCloseable {
         .build();
   }
 
-  private S3Client build(S3Target target) {
+  private Clients build(S3Target target) {
     ClientOverrideConfiguration.Builder override =
         ClientOverrideConfiguration.builder()
             .retryStrategy(retryStrategy())
             .apiCallAttemptTimeout(attemptTimeout)
             .addExecutionInterceptor(new NoExpectContinue());
     interceptors.forEach(override::addExecutionInterceptor);
-    return S3Client.builder()
-        .endpointOverride(URI.create(target.endpoint()))
-        .endpointProvider(new MemoizedEndpointProvider(S3EndpointProvider.defaultProvider()))
-        .region(Region.of(target.region()))
-        .credentialsProvider(
-            StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(target.accessKey(), target.secretKey())))
-        .serviceConfiguration(
-            S3Configuration.builder()
-                .pathStyleAccessEnabled(true)
-                .chunkedEncodingEnabled(false)
-                .build())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .overrideConfiguration(override.build())
-        .httpClientBuilder(
-            ApacheHttpClient.builder()
-                .maxConnections(maxConnections)
-                .connectionTimeout(Duration.ofSeconds(10))
-                .connectionAcquisitionTimeout(Duration.ofMinutes(2))
-                .socketTimeout(socketTimeout)
-                .expectContinueEnabled(false)
-                .tcpKeepAlive(true))
-        .build();
+    SdkHttpClient http =
+        ApacheHttpClient.builder()
+            .maxConnections(maxConnections)
+            .connectionTimeout(Duration.ofSeconds(10))
+            .connectionAcquisitionTimeout(Duration.ofMinutes(2))
+            .socketTimeout(socketTimeout)
+            .expectContinueEnabled(false)
+            .tcpKeepAlive(true)
+            .build();
+    S3Client s3 =
+        S3Client.builder()
+            .endpointOverride(URI.create(target.endpoint()))
+            .endpointProvider(new MemoizedEndpointProvider(S3EndpointProvider.defaultProvider()))
+            .region(Region.of(target.region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(target.accessKey(), target.secretKey())))
+            .serviceConfiguration(
+                S3Configuration.builder()
+                    .pathStyleAccessEnabled(true)
+                    .chunkedEncodingEnabled(false)
+                    .build())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(override.build())
+            .httpClient(http)
+            .build();
+    return new Clients(s3, http, new DirectGet(s3, http, target));
   }
 
   @Override
   public void close() {
-    clients.values().forEach(S3Client::close);
+    clients.values().forEach(Clients::close);
     clients.clear();
   }
 }

@@ -6,6 +6,7 @@ import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
+import ca.eazybackup.e3.agent.s3.DirectGet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -32,7 +33,6 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 
@@ -52,6 +52,7 @@ final class SyncRestore {
   private final RunContext ctx;
   private final ProgressReporter progress;
   private final S3Client s3;
+  private final DirectGet gets;
   private final Transfers transfers;
   private final OverwriteRule rule;
   private final List<SourceRoot> roots;
@@ -80,6 +81,7 @@ final class SyncRestore {
     this.ctx = ctx;
     this.progress = ctx.progress();
     this.s3 = ctx.s3().client(settings.target());
+    this.gets = ctx.s3().directGet(settings.target());
     this.transfers = new Transfers(settings, ctx.cancellation(), FileOpener.DEFAULT, "restore");
     this.rule = OverwriteRule.parse(request.overwrite());
     this.roots =
@@ -317,9 +319,7 @@ final class SyncRestore {
     long written = 0;
     GetObjectResponse meta;
     Md5.Running sums;
-    try (ResponseInputStream<GetObjectResponse> body =
-            s3.getObject(
-                GetObjectRequest.builder().bucket(settings.bucket()).key(o.key()).build());
+    try (ResponseInputStream<GetObjectResponse> body = gets.get(settings.bucket(), o.key());
         InputStream in = transfers.meterNetwork(body);
         OutputStream out = Files.newOutputStream(temp)) {
       meta = body.response();

@@ -354,6 +354,8 @@ class SyncEngineTest {
 
     assertThat(first.status()).isEqualTo(RunStatus.SUCCESS);
     assertThat(first.stats()).containsEntry("files_restored", 40L);
+    assertThat(directGets().directGets()).as("one direct GET per file").isEqualTo(40);
+    assertThat(directGets().fallbacks()).isZero();
     for (String f : files) {
       assertThat(Files.mismatch(source.resolve(f), target.resolve(f))).isEqualTo(-1L);
       assertThat(Files.getLastModifiedTime(target.resolve(f)))
@@ -366,6 +368,7 @@ class SyncEngineTest {
         .containsEntry("files_restored", 0L)
         .containsEntry("files_kept_existing", 40L);
     assertThat(requests.count("GetObject")).isZero();
+    assertThat(directGets().directGets()).isEqualTo(40);
 
     Path edited = target.resolve(files.get(0));
     Files.writeString(edited, "local edit");
@@ -528,6 +531,11 @@ class SyncEngineTest {
     assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
     assertThat(admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
     assertThat(keys("backups/pc1/")).isEmpty();
+  }
+
+  /** Whole-object GETs of the restore; they skip the client's interceptors, so not in requests. */
+  private ca.eazybackup.e3.agent.s3.DirectGet directGets() {
+    return factory.directGet(SyncSettings.from(job().build()).target());
   }
 
   private RunOutcome restore(Path target, List<String> paths, String overwrite) throws Exception {

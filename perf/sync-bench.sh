@@ -72,7 +72,9 @@ echo "dataset: $FILES files, $BYTES bytes" >&2
 # Our resident process: one line per step in, "done SECONDS CPU_SECONDS STATUS" out.
 OURS_JAVA=("${JAVA[@]}")
 if [[ -n "${JFR:-}" ]]; then
-  OURS_JAVA=(java -XX:StartFlightRecording=filename="$WORK/ours.jfr",settings=profile "${JAVA[@]:1}")
+  # JFR announces itself on stdout, which is our answer channel: its log goes to stderr instead.
+  OURS_JAVA=(java -Xlog:jfr+startup=off
+    -XX:StartFlightRecording=filename="$WORK/ours.jfr",settings=profile "${JAVA[@]:1}")
 fi
 coproc OURS { exec "${OURS_JAVA[@]}" resident 2> "$WORK/ours.log"; }
 OURS_PID=$OURS_PID

@@ -87,15 +87,17 @@
  * files at once (the job's parallelism). Files are written to a temporary name, verified as they
  * stream (MD5 against the ETag or {@code md5chksum}; objects uploaded by others with another part
  * size: size only, counted in the stats), given the mtime from the GET's own metadata headers (no
- * HEAD per file) and moved into place. Objects above the multipart cutoff are fetched as parallel
- * part-sized ranged GETs into a preallocated file: each range's MD5 is checked against the
- * multipart ETag when the part layout matches ours, otherwise the ranges are hashed in order as
- * they land. {@code overwrite}: {@code always}/{@code overwrite} replace; {@code skip}/{@code
- * never} keep the existing file; {@code if-newer} replaces when the object's mtime is later; {@code
- * if-changed} (default) when size or mtime differ; {@code rename} keeps the existing file and
- * writes {@code name (restored).ext}. {@code delete_extra} makes the restore a mirror: afterwards,
- * files under the target (or under each selected folder) that the listing did not account for are
- * deleted — never outside those folders, never through a symlink, and not at all when the restore
- * was cancelled or any file failed or was skipped.
+ * HEAD per file) and moved into place. Those whole-object GETs go through {@link
+ * ca.eazybackup.e3.agent.s3.DirectGet} (signed by the SDK, sent on the client's connection pool,
+ * without the client's per-request pipeline; errors fall back to the client). Objects above the
+ * multipart cutoff are fetched as parallel part-sized ranged GETs into a preallocated file: each
+ * range's MD5 is checked against the multipart ETag when the part layout matches ours, otherwise
+ * the ranges are hashed in order as they land. {@code overwrite}: {@code always}/{@code overwrite}
+ * replace; {@code skip}/{@code never} keep the existing file; {@code if-newer} replaces when the
+ * object's mtime is later; {@code if-changed} (default) when size or mtime differ; {@code rename}
+ * keeps the existing file and writes {@code name (restored).ext}. {@code delete_extra} makes the
+ * restore a mirror: afterwards, files under the target (or under each selected folder) that the
+ * listing did not account for are deleted — never outside those folders, never through a symlink,
+ * and not at all when the restore was cancelled or any file failed or was skipped.
  */
 package ca.eazybackup.e3.agent.sync;

@@ -8,7 +8,6 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.eazybackup.e3.s3fixtures.S3Fixture;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -58,31 +57,23 @@ class DirectGetTest {
   private static final List<String> STORABLE_KEYS =
       KEYS.stream().filter(k -> !k.contains("/./") && !k.contains("//")).toList();
 
-  private static S3Fixture fixture;
+  private static FixtureS3 s3;
   private static S3ClientFactory factory;
   private static S3Target target;
   private static final String BUCKET = "direct-get-" + ProcessHandle.current().pid();
 
   @BeforeAll
   static void startS3() {
-    fixture = S3Fixture.startOrSkip();
-    factory = new S3ClientFactory();
-    target =
-        new S3Target(
-            fixture.endpoint().toString(),
-            fixture.region(),
-            fixture.accessKey(),
-            fixture.secretKey());
-    fixture.createBucket(BUCKET);
+    s3 = FixtureS3.startOrSkip();
+    factory = s3.factory();
+    target = s3.target();
+    s3.fixture().createBucket(BUCKET);
   }
 
   @AfterAll
   static void stopS3() {
-    if (factory != null) {
-      factory.close();
-    }
-    if (fixture != null) {
-      fixture.close();
+    if (s3 != null) {
+      s3.close();
     }
   }
 
@@ -127,13 +118,13 @@ class DirectGetTest {
 
   @Test
   void theServerAcceptsEverySignatureAndGivesWhatTheClientGets() throws IOException {
-    S3Client s3 = factory.client(target);
+    S3Client client = factory.client(target);
     DirectGet direct = factory.directGet(target);
     long before = direct.directGets();
     long fallbacksBefore = direct.fallbacks();
     for (String key : STORABLE_KEYS) {
       byte[] content = ("content of " + key).getBytes(StandardCharsets.UTF_8);
-      s3.putObject(
+      client.putObject(
           b ->
               b.bucket(BUCKET)
                   .key(key)
@@ -142,7 +133,7 @@ class DirectGetTest {
           RequestBody.fromBytes(content));
       GetObjectResponse expected;
       try (ResponseInputStream<GetObjectResponse> sdk =
-          s3.getObject(b -> b.bucket(BUCKET).key(key))) {
+          client.getObject(b -> b.bucket(BUCKET).key(key))) {
         expected = sdk.response();
       }
       try (ResponseInputStream<GetObjectResponse> in = direct.get(BUCKET, key)) {

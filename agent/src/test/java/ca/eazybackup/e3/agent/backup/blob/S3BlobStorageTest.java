@@ -7,6 +7,7 @@ import ca.eazybackup.e3.agent.backup.content.ContentId;
 import ca.eazybackup.e3.agent.backup.repo.Repository;
 import ca.eazybackup.e3.agent.backup.repo.RepositoryException;
 import ca.eazybackup.e3.agent.backup.repo.RepositoryOptions;
+import ca.eazybackup.e3.agent.s3.FixtureS3;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import ca.eazybackup.e3.agent.s3.S3Target;
 import ca.eazybackup.e3.s3fixtures.S3Fixture;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Against a real S3 server (S3Proxy child process from s3-fixtures). */
 class S3BlobStorageTest {
+  private static FixtureS3 s3;
   private static S3Fixture fixture;
   private static S3ClientFactory factory;
   private static S3Target target;
@@ -27,23 +29,16 @@ class S3BlobStorageTest {
 
   @BeforeAll
   static void startS3() {
-    fixture = S3Fixture.startOrSkip();
-    factory = new S3ClientFactory();
-    target =
-        new S3Target(
-            fixture.endpoint().toString(),
-            fixture.region(),
-            fixture.accessKey(),
-            fixture.secretKey());
+    s3 = FixtureS3.startOrSkip();
+    fixture = s3.fixture();
+    factory = s3.factory();
+    target = s3.target();
   }
 
   @AfterAll
   static void stopS3() {
-    if (factory != null) {
-      factory.close();
-    }
-    if (fixture != null) {
-      fixture.close();
+    if (s3 != null) {
+      s3.close();
     }
   }
 

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.utils.DateUtils;
 
 /**
  * {@link DirectGet} sends what the S3Client would send, a real S3 server (which checks every
@@ -149,6 +150,27 @@ class DirectGetTest {
     // Every GET was answered directly: the server checked and accepted each signature.
     assertThat(direct.directGets() - before).isEqualTo(STORABLE_KEYS.size());
     assertThat(direct.fallbacks()).isEqualTo(fallbacksBefore);
+  }
+
+  @Test
+  void readsHttpDatesAsTheSdkReadsThem() {
+    for (String date :
+        List.of(
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            "Wed, 25 Nov 2026 23:59:59 GMT",
+            "Tue, 29 Feb 2028 12:00:01 GMT",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT")) {
+      assertThat(DirectGet.parseDate(date)).as(date).isEqualTo(DateUtils.parseRfc822Date(date));
+    }
+    assertThat(DirectGet.parseDate("Sun, 06 Nov 1994 08:49:37 GMT"))
+        .isEqualTo(java.time.Instant.parse("1994-11-06T08:49:37Z"));
+    for (String bad :
+        List.of(
+            "", "yesterday", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 0x Nov 1994 08:49:37 GMT")) {
+      assertThat(DirectGet.parseDate(bad)).as(bad).isNull();
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.agent.s3;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -73,12 +74,15 @@ public final class DirectGet {
       return viaClient(bucket, key, e.toString());
     }
     SdkHttpResponse head = response.httpResponse();
-    AbortableInputStream body = response.responseBody().orElse(null);
-    if (head.statusCode() != 200 || body == null) {
-      discard(body);
+    if (head.statusCode() != 200) {
+      response.responseBody().ifPresent(DirectGet::discard);
       return viaClient(bucket, key, "status " + head.statusCode());
     }
     direct.increment();
+    AbortableInputStream body =
+        response
+            .responseBody()
+            .orElseGet(() -> AbortableInputStream.create(InputStream.nullInputStream()));
     return new ResponseInputStream<>(toResponse(head), body);
   }
 
@@ -134,9 +138,6 @@ public final class DirectGet {
   }
 
   private static void discard(AbortableInputStream body) {
-    if (body == null) {
-      return;
-    }
     try {
       body.close(); // an error body is small: reading it to the end keeps the connection pooled
     } catch (IOException | RuntimeException e) {

@@ -147,8 +147,13 @@ class DirectGetTest {
         assertThat(got.contentType()).isEqualTo("application/x-test");
       }
     }
+    client.putObject(b -> b.bucket(BUCKET).key("empty"), RequestBody.empty());
+    try (ResponseInputStream<GetObjectResponse> in = direct.get(BUCKET, "empty")) {
+      assertThat(in.readAllBytes()).isEmpty();
+      assertThat(in.response().contentLength()).isZero();
+    }
     // Every GET was answered directly: the server checked and accepted each signature.
-    assertThat(direct.directGets() - before).isEqualTo(STORABLE_KEYS.size());
+    assertThat(direct.directGets() - before).isEqualTo(STORABLE_KEYS.size() + 1);
     assertThat(direct.fallbacks()).isEqualTo(fallbacksBefore);
   }
 

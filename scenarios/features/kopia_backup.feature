@@ -19,6 +19,7 @@ Feature: The Backup engine keeps Kopia-format snapshots that restore byte for by
     When the client restores run 1 of the job to a new folder
     Then the restore ends "success" within 240 seconds
     And the restored folder equals the folder as it was at run 1
+    And the restore run's events hold "RESTORE_STARTING, KOPIA_RESTORE_STARTING, KOPIA_RESTORE_COMPLETED, RESTORE_COMPLETED" once each
     When the client restores run 2 of the job to a new folder
     Then the restore ends "success" within 240 seconds
     And the restored folder equals the folder as it was at run 2

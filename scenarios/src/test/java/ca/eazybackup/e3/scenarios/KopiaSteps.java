@@ -11,6 +11,7 @@ import io.cucumber.java.en.When;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -142,6 +143,17 @@ public final class KopiaSteps {
   @Then("the restore ends {string} within {int} seconds")
   public void restoreEnds(String status, int seconds) {
     w.assertRunEnds("restore run", w.restoreRunId, status, seconds);
+  }
+
+  @Then("the restore run's events hold {string} once each")
+  public void restoreEventsOnceEach(String codes) {
+    List<String> got = new ArrayList<>();
+    for (JsonNode e : w.events(w.restoreRunId)) {
+      got.add(e.path("code").asText());
+    }
+    for (String code : split(codes)) {
+      assertThat(got).as("events of restore run %d", w.restoreRunId).containsOnlyOnce(code);
+    }
   }
 
   @Then("the restored folder equals the folder as it was at run {int}")

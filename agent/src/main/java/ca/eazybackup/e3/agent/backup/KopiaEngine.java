@@ -353,13 +353,9 @@ public final class KopiaEngine implements Engine {
 
   @Override
   public RunOutcome restore(RunAssignment job, RestoreRequest request, RunContext ctx) {
+    // The run's lifecycle events (RESTORE_STARTING … RESTORE_COMPLETED/FAILED/CANCELLED) are the
+    // runtime reporter's; the engine only adds KOPIA_RESTORE_* detail, so none arrives twice.
     ProgressReporter progress = ctx.progress();
-    event(
-        progress,
-        "RESTORE_STARTING",
-        EventLevel.INFO,
-        "restore starting",
-        Map.of("manifest_id", String.valueOf(request.manifestId())));
     if (request.manifestId() == null || request.manifestId().isBlank()) {
       return restoreFailed(progress, "the restore names no snapshot (manifest_id)");
     }
@@ -397,7 +393,7 @@ public final class KopiaEngine implements Engine {
       try (Restorer restorer = new Restorer(objects, progress, ctx.cancellation(), parallelism)) {
         event(
             progress,
-            "KOPIA_RESTORE_STARTED",
+            EventCodes.KOPIA_RESTORE_STARTING,
             EventLevel.INFO,
             "restoring snapshot " + m.id(),
             Map.of());
@@ -411,7 +407,7 @@ public final class KopiaEngine implements Engine {
       stats.put("deleted_extra", total.deletedExtra());
       event(
           progress,
-          "RESTORE_COMPLETED",
+          EventCodes.KOPIA_RESTORE_COMPLETED,
           EventLevel.INFO,
           "restored " + total.files() + " files",
           Map.copyOf(stats));
@@ -432,7 +428,7 @@ public final class KopiaEngine implements Engine {
   private static RunOutcome restoreCancelled(ProgressReporter progress, String reason) {
     event(
         progress,
-        EventCodes.RESTORE_CANCELLED,
+        EventCodes.KOPIA_RESTORE_CANCELLED,
         EventLevel.WARN,
         "restore cancelled",
         Map.of("reason", String.valueOf(reason)));
@@ -498,7 +494,7 @@ public final class KopiaEngine implements Engine {
   }
 
   private static RunOutcome restoreFailed(ProgressReporter progress, String message) {
-    event(progress, "RESTORE_FAILED", EventLevel.ERROR, message, Map.of());
+    event(progress, EventCodes.KOPIA_RESTORE_FAILED, EventLevel.ERROR, message, Map.of());
     return RunOutcome.failed(message);
   }
 

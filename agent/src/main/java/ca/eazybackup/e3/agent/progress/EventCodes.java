@@ -34,6 +34,8 @@ public final class EventCodes {
   public static final String KOPIA_SNAPSHOT_SAVED = "KOPIA_SNAPSHOT_SAVED";
   public static final String KOPIA_RESTORE_STARTING = "KOPIA_RESTORE_STARTING";
   public static final String KOPIA_RESTORE_COMPLETED = "KOPIA_RESTORE_COMPLETED";
+  public static final String KOPIA_RESTORE_FAILED = "KOPIA_RESTORE_FAILED";
+  public static final String KOPIA_RESTORE_CANCELLED = "KOPIA_RESTORE_CANCELLED";
 
   public static final String NAS_MOUNTED = "NAS_MOUNTED";
   public static final String NAS_UNMOUNTED = "NAS_UNMOUNTED";

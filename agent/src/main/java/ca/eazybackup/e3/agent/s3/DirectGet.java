@@ -41,6 +41,10 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  *
  * <p>Requests are path-style, as every client of the factory is. They carry no SDK user agent and
  * run none of the factory's execution interceptors; {@link #directGets()} counts them.
+ *
+ * <p>A server that refuses a direct GET (400 or 403) and then serves the same object to the client
+ * does not accept our requests for some reason of its own: the direct path is turned off for this
+ * client, with one warning, rather than paying two requests for every object from then on.
  */
 public final class DirectGet {
   private static final Logger log = LoggerFactory.getLogger(DirectGet.class);
@@ -54,6 +58,7 @@ public final class DirectGet {
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
   private final LongAdder direct = new LongAdder();
   private final LongAdder fellBack = new LongAdder();
+  private volatile boolean off;
 
   DirectGet(S3Client fallback, SdkHttpClient http, S3Target target) {
     this.fallback = fallback;
@@ -65,18 +70,21 @@ public final class DirectGet {
 
   /** The whole object {@code bucket/key}: its content, ETag, length, mtime and user metadata. */
   public ResponseInputStream<GetObjectResponse> get(String bucket, String key) {
+    if (off) {
+      return fallback.getObject(b -> b.bucket(bucket).key(key));
+    }
     HttpExecuteResponse response;
     try {
       response =
           http.prepareRequest(HttpExecuteRequest.builder().request(signed(bucket, key)).build())
               .call();
     } catch (IOException e) {
-      return viaClient(bucket, key, e.toString());
+      return viaClient(bucket, key, 0, e.toString());
     }
     SdkHttpResponse head = response.httpResponse();
     if (head.statusCode() != 200) {
       response.responseBody().ifPresent(DirectGet::discard);
-      return viaClient(bucket, key, "status " + head.statusCode());
+      return viaClient(bucket, key, head.statusCode(), "status " + head.statusCode());
     }
     direct.increment();
     AbortableInputStream body =
@@ -131,10 +139,26 @@ public final class DirectGet {
   }
 
   private ResponseInputStream<GetObjectResponse> viaClient(
-      String bucket, String key, String reason) {
+      String bucket, String key, int status, String reason) {
     fellBack.increment();
     log.debug("event=s3_direct_get_fallback bucket={} key={} reason={}", bucket, key, reason);
-    return fallback.getObject(b -> b.bucket(bucket).key(key));
+    ResponseInputStream<GetObjectResponse> served =
+        fallback.getObject(b -> b.bucket(bucket).key(key)); // throws when the client fails too
+    if ((status == 400 || status == 403) && !off) {
+      off = true;
+      log.warn(
+          "event=s3_direct_get_off endpoint={} status={} reason=\"the server refused a direct GET"
+              + " and served the same object to the S3 client; every GET now goes through the"
+              + " client\"",
+          endpoint,
+          status);
+    }
+    return served;
+  }
+
+  /** Whether the direct path was turned off for this client (see the class comment). */
+  public boolean isOff() {
+    return off;
   }
 
   private static void discard(AbortableInputStream body) {

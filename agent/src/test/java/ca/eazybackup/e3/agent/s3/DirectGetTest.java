@@ -1,9 +1,12 @@
 package ca.eazybackup.e3.agent.s3;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -155,6 +158,37 @@ class DirectGetTest {
     // Every GET was answered directly: the server checked and accepted each signature.
     assertThat(direct.directGets() - before).isEqualTo(STORABLE_KEYS.size() + 1);
     assertThat(direct.fallbacks()).isEqualTo(fallbacksBefore);
+  }
+
+  /** A server that accepts only the client's requests: the direct path steps aside for good. */
+  @Test
+  void aServerThatRefusesOnlyDirectRequestsTurnsTheDirectPathOff() throws IOException {
+    WireMockServer server = new WireMockServer(options().dynamicPort());
+    server.start();
+    try (S3ClientFactory picky =
+        new S3ClientFactory(Duration.ofSeconds(5), 4, List.of(), 3, Duration.ofSeconds(2))) {
+      server.stubFor(
+          get(urlPathMatching("/b/.*"))
+              .withHeader("amz-sdk-invocation-id", absent())
+              .willReturn(aResponse().withStatus(403).withBody("<Error><Code>X</Code></Error>")));
+      server.stubFor(
+          get(urlPathMatching("/b/.*"))
+              .withHeader("amz-sdk-invocation-id", matching(".+"))
+              .willReturn(aResponse().withStatus(200).withBody("ok")));
+      DirectGet direct =
+          picky.directGet(new S3Target("http://127.0.0.1:" + server.port(), null, "ak", "sk"));
+      for (String key : List.of("one", "two", "three")) {
+        try (ResponseInputStream<GetObjectResponse> in = direct.get("b", key)) {
+          assertThat(in.readAllBytes()).isEqualTo("ok".getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(direct.isOff()).isTrue();
+      assertThat(direct.directGets()).isZero();
+      // One refused direct GET, then the client's three: not two requests per object.
+      server.verify(4, getRequestedFor(urlPathMatching("/b/.*")));
+    } finally {
+      server.stop();
+    }
   }
 
   @Test

@@ -101,13 +101,13 @@ public final class S3ClientFactory implements AutoCloseable {
    * Whole-object GETs for {@code target} on the client's connection pool; see {@link DirectGet}.
    */
   public DirectGet directGet(S3Target target) {
-    return clients.computeIfAbsent(target, this::build).get();
+    return clients.computeIfAbsent(target, this::build).directGet();
   }
 
   /**
    * The SDK client, the HTTP client it runs on (ours to close), and the direct GETs that share it.
    */
-  private record Clients(S3Client s3, SdkHttpClient http, DirectGet get) {
+  private record Clients(S3Client s3, SdkHttpClient http, DirectGet directGet) {
     void close() {
       s3.close();
       http.close();

@@ -53,6 +53,7 @@ public final class DirectGet {
   private final S3Client fallback;
   private final SdkHttpClient http;
   private final URI endpoint;
+  private final String basePath;
   private final String region;
   private final AwsCredentialsIdentity identity;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
@@ -64,6 +65,8 @@ public final class DirectGet {
     this.fallback = fallback;
     this.http = http;
     this.endpoint = URI.create(target.endpoint());
+    String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    this.basePath = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.region = target.region();
     this.identity = AwsCredentialsIdentity.create(target.accessKey(), target.secretKey());
   }
@@ -71,7 +74,7 @@ public final class DirectGet {
   /** The whole object {@code bucket/key}: its content, ETag, length, mtime and user metadata. */
   public ResponseInputStream<GetObjectResponse> get(String bucket, String key) {
     if (off) {
-      return fallback.getObject(b -> b.bucket(bucket).key(key));
+      return clientGet(bucket, key);
     }
     HttpExecuteResponse response;
     try {
@@ -127,11 +130,7 @@ public final class DirectGet {
 
   /** Path-style: the endpoint's own path, the bucket, then the key with its slashes kept. */
   String path(String bucket, String key) {
-    String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
-    if (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    return base
+    return basePath
         + "/"
         + SdkHttpUtils.urlEncode(bucket)
         + "/"
@@ -142,8 +141,7 @@ public final class DirectGet {
       String bucket, String key, int status, String reason) {
     fellBack.increment();
     log.debug("event=s3_direct_get_fallback bucket={} key={} reason={}", bucket, key, reason);
-    ResponseInputStream<GetObjectResponse> served =
-        fallback.getObject(b -> b.bucket(bucket).key(key)); // throws when the client fails too
+    ResponseInputStream<GetObjectResponse> served = clientGet(bucket, key); // throws if it fails
     if ((status == 400 || status == 403) && !off) {
       off = true;
       log.warn(
@@ -154,6 +152,10 @@ public final class DirectGet {
           status);
     }
     return served;
+  }
+
+  private ResponseInputStream<GetObjectResponse> clientGet(String bucket, String key) {
+    return fallback.getObject(b -> b.bucket(bucket).key(key));
   }
 
   /** Whether the direct path was turned off for this client (see the class comment). */

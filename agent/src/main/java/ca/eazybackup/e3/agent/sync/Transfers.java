@@ -1,6 +1,8 @@
 package ca.eazybackup.e3.agent.sync;
 
 import ca.eazybackup.e3.agent.engine.Cancellation;
+import ca.eazybackup.e3.agent.transfer.ThrottledInputStream;
+import ca.eazybackup.e3.agent.transfer.TokenBucket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package ca.eazybackup.e3.agent.sync;
+package ca.eazybackup.e3.agent.transfer;
 
 import java.io.InterruptedIOException;
 import java.util.concurrent.locks.LockSupport;
@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * {@link #take} books its bytes after the previous booking and waits until its slot comes, allowing
  * a burst of {@link #BURST_NANOS} worth of bytes after an idle spell.
  */
-final class TokenBucket {
+public final class TokenBucket {
   static final long BURST_NANOS = 50_000_000L;
   private static final long MAX_PARK_NANOS = 100_000_000L;
 
@@ -19,18 +19,18 @@ final class TokenBucket {
   private long nextFree;
 
   /** {@code bytesPerSecond <= 0} means unlimited: {@link #unlimited()} is cheaper. */
-  TokenBucket(long bytesPerSecond, BooleanSupplier cancelled) {
+  public TokenBucket(long bytesPerSecond, BooleanSupplier cancelled) {
     this.nanosPerByte = 1e9 / bytesPerSecond;
     this.cancelled = cancelled;
     this.nextFree = System.nanoTime();
   }
 
-  static TokenBucket of(long bytesPerSecond, BooleanSupplier cancelled) {
+  public static TokenBucket of(long bytesPerSecond, BooleanSupplier cancelled) {
     return bytesPerSecond > 0 ? new TokenBucket(bytesPerSecond, cancelled) : null;
   }
 
   /** Waits until {@code bytes} may pass; throws when the run is cancelled meanwhile. */
-  void take(long bytes) throws InterruptedIOException {
+  public void take(long bytes) throws InterruptedIOException {
     long due;
     synchronized (this) {
       long now = System.nanoTime();

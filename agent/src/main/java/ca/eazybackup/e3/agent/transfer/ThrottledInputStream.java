@@ -1,4 +1,4 @@
-package ca.eazybackup.e3.agent.sync;
+package ca.eazybackup.e3.agent.transfer;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,12 +11,12 @@ import java.util.function.BooleanSupplier;
  * stops with an {@link InterruptedIOException} as soon as the run is cancelled, which aborts the
  * HTTP request that reads it.
  */
-final class ThrottledInputStream extends FilterInputStream {
+public final class ThrottledInputStream extends FilterInputStream {
   private static final int SLICE = 64 * 1024;
   private final TokenBucket bucket;
   private final BooleanSupplier cancelled;
 
-  ThrottledInputStream(InputStream in, TokenBucket bucket, BooleanSupplier cancelled) {
+  public ThrottledInputStream(InputStream in, TokenBucket bucket, BooleanSupplier cancelled) {
     super(in);
     this.bucket = bucket;
     this.cancelled = cancelled;

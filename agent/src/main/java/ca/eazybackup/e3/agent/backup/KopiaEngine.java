@@ -2,8 +2,6 @@ package ca.eazybackup.e3.agent.backup;
 
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
-import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
-import ca.eazybackup.e3.agent.backup.blob.RetryingBlobStorage;
 import ca.eazybackup.e3.agent.backup.compression.Compressors;
 import ca.eazybackup.e3.agent.backup.maintenance.Maintenance;
 import ca.eazybackup.e3.agent.backup.maintenance.MaintenanceReport;
@@ -35,7 +33,6 @@ import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +66,10 @@ public final class KopiaEngine implements Engine {
    */
   static final String NEW_REPOSITORY_HASH = "HMAC-SHA256-128";
 
-  /** Opens the job's blob storage; S3 in production, a folder for {@code dest_type: local}. */
+  /**
+   * Opens the job's raw blob storage: S3 in production, a folder for {@code dest_type: local}. The
+   * engine puts it in the production stack (retry, bandwidth limit) itself.
+   */
   @FunctionalInterface
   public interface StorageOpener {
     BlobStorage open(RunAssignment job, RunContext ctx) throws IOException;
@@ -79,7 +79,7 @@ public final class KopiaEngine implements Engine {
   private final Duration checkpointInterval;
 
   public KopiaEngine() {
-    this(KopiaEngine::defaultStorage, Duration.ofMinutes(20));
+    this(JobStorage::openRaw, Duration.ofMinutes(20));
   }
 
   public KopiaEngine(StorageOpener opener, Duration checkpointInterval) {
@@ -92,21 +92,9 @@ public final class KopiaEngine implements Engine {
     return "kopia";
   }
 
-  static BlobStorage defaultStorage(RunAssignment job, RunContext ctx) throws IOException {
-    String type = job.destType() == null ? "s3" : job.destType().toLowerCase(Locale.ROOT);
-    if (type.equals("local")) {
-      if (job.destLocalPath() == null || job.destLocalPath().isBlank()) {
-        throw new RepositoryException("dest_type is local but dest_local_path is empty");
-      }
-      Path root = Path.of(job.destLocalPath());
-      if (job.destPrefix() != null && !job.destPrefix().isBlank()) {
-        root = root.resolve(job.destPrefix());
-      }
-      Files.createDirectories(root);
-      return new RetryingBlobStorage(
-          FilesystemBlobStorage.open(root), RetryingBlobStorage.Policy.defaults());
-    }
-    return S3Storage.open(job, ctx);
+  /** The job's storage as production runs it: the opener's raw store in the one stack. */
+  private BlobStorage open(RunAssignment job, RunContext ctx) throws IOException {
+    return JobStorage.stack(opener.open(job, ctx), job, ctx);
   }
 
   // ---- repository creation --------------------------------------------------------------
@@ -121,7 +109,7 @@ public final class KopiaEngine implements Engine {
     if (job.repositoryPassword() == null || job.repositoryPassword().isEmpty()) {
       return RunOutcome.failed("the job has no repository password (repository_password)");
     }
-    try (BlobStorage storage = opener.open(job, ctx);
+    try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, true)) {
       return RunOutcome.success("repository ready");
     } catch (IOException | RuntimeException e) {
@@ -148,7 +136,7 @@ public final class KopiaEngine implements Engine {
     } catch (IllegalArgumentException e) {
       return RunOutcome.failed(e.getMessage());
     }
-    try (BlobStorage storage = opener.open(job, ctx);
+    try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, true)) {
       event(
           progress,
@@ -174,7 +162,6 @@ public final class KopiaEngine implements Engine {
       UploadOptions options =
           new UploadOptions(
               parallelism,
-              Math.max(0, job.bandwidthLimitKbps()) * 1024L,
               compressor,
               checkpointInterval,
               50_000,
@@ -365,7 +352,7 @@ public final class KopiaEngine implements Engine {
     } catch (IllegalArgumentException e) {
       return restoreFailed(progress, e.getMessage());
     }
-    try (BlobStorage storage = opener.open(job, ctx);
+    try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       event(
           progress,
@@ -503,7 +490,7 @@ public final class KopiaEngine implements Engine {
   @Override
   public RunOutcome maintain(RunAssignment job, MaintenanceMode mode, RunContext ctx) {
     ProgressReporter progress = ctx.progress();
-    try (BlobStorage storage = opener.open(job, ctx);
+    try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
       Maintenance maintenance =

@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.agent.s3;
 
+import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -7,16 +8,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -29,11 +27,11 @@ import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
  * survive a busy or flaky server:
  *
  * <ul>
- *   <li>503 SlowDown / throttling and connection resets are retried with jittered exponential
- *       backoff (base 250 ms, capped at 20 s) for up to {@link #DEFAULT_MAX_ATTEMPTS} attempts,
- *       which is a retry window of a few minutes (restic#4018 gave up too early). The SDK's retry
- *       "circuit breaker" is off, so a burst of throttling on many parallel transfers cannot
- *       disable retries for the whole run.
+ *   <li>503 SlowDown / throttling and connection resets are retried by the agent's {@link
+ *       RetryPolicy} (jittered exponential backoff from 250 ms, capped at 20 s) for up to {@link
+ *       #DEFAULT_MAX_ATTEMPTS} attempts, which is a retry window of a few minutes (restic#4018 gave
+ *       up too early). The SDK's retry "circuit breaker" is off, so a burst of throttling on many
+ *       parallel transfers cannot disable retries for the whole run.
  *   <li>A stuck attempt is cut: the socket read timeout catches a stalled stream, the per-attempt
  *       timeout catches anything else (a slow-drip response), and both are retried.
  *   <li>S3's endpoint rules run once per bucket, not twice per request ({@link
@@ -114,18 +112,9 @@ public final class S3ClientFactory implements AutoCloseable {
     }
   }
 
-  /** The retry policy every client of this factory uses (exposed for the engines' own loops). */
+  /** The agent's retry policy as the SDK's per-request strategy (one policy, see RetryPolicy). */
   RetryStrategy retryStrategy() {
-    return AwsRetryStrategy.standardRetryStrategy().toBuilder()
-        .maxAttempts(maxAttempts)
-        .circuitBreakerEnabled(false)
-        .backoffStrategy(
-            BackoffStrategy.exponentialDelay(Duration.ofMillis(250), Duration.ofSeconds(20)))
-        .throttlingBackoffStrategy(
-            BackoffStrategy.exponentialDelay(Duration.ofMillis(500), Duration.ofSeconds(20)))
-        // A cut attempt (stuck request) is worth another try, like a reset connection.
-        .retryOnException(e -> e instanceof ApiCallAttemptTimeoutException)
-        .build();
+    return RetryPolicy.DEFAULT.sdkStrategy(maxAttempts);
   }
 
   private Clients build(S3Target target) {

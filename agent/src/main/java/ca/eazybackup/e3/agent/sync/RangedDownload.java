@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.agent.sync;
 
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
+import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -170,9 +170,8 @@ final class RangedDownload {
         if (attempt >= attempts
             || transfers.cancelled.getAsBoolean()
             || Thread.currentThread().isInterrupted()
-            || e instanceof InterruptedIOException
             || e instanceof java.nio.channels.ClosedChannelException
-            || e instanceof AbortedException) {
+            || !RetryPolicy.isRetriable(e)) {
           throw e;
         }
         log.info(
@@ -182,6 +181,7 @@ final class RangedDownload {
             to,
             attempt,
             e.toString());
+        RetryPolicy.DEFAULT.pause(attempt, transfers.cancelled);
       }
     }
   }

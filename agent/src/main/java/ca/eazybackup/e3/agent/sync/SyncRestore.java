@@ -7,6 +7,7 @@ import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.s3.DirectGet;
+import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -30,7 +31,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -281,11 +281,12 @@ final class SyncRestore {
         Files.deleteIfExists(temp);
         if (attempt >= settings.fileAttempts()
             || ctx.cancellation().isCancelled()
-            || e instanceof AbortedException) {
+            || (e instanceof SdkException && !RetryPolicy.isRetriable(e))) {
           throw e instanceof VerifyException v ? v : new IOException(e.getMessage(), e);
         }
         log.info(
             "event=sync_restore_retry key={} attempt={} reason={}", o.key(), attempt, e.toString());
+        RetryPolicy.DEFAULT.pause(attempt, ctx.cancellation()::isCancelled);
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(temp);
         throw e;

@@ -5,6 +5,7 @@ import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
+import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -300,26 +301,13 @@ final class SyncRun {
           // Locked (Windows sharing violation), permission denied, I/O error: skip, warn, go on.
           skipped(file, unreadable);
           return;
-        } catch (S3Exception e) {
-          if (ctx.cancellation().isCancelled()) {
-            return;
-          }
-          boolean clientError =
-              e.statusCode() >= 400
-                  && e.statusCode() < 500
-                  && e.statusCode() != 429
-                  && e.statusCode() != 408
-                  && !"BadDigest".equals(errorCode(e));
-          if (clientError || attempt == settings.fileAttempts()) {
-            failed(file, e);
-            return;
-          }
-          pause(attempt);
         } catch (SdkException e) {
+          // One policy for the whole agent: refused credentials, a missing bucket or another bad
+          // request fail the file at once; throttling, 5xx and connection failures are retried.
           if (ctx.cancellation().isCancelled()) {
             return;
           }
-          if (attempt == settings.fileAttempts()) {
+          if (!RetryPolicy.isRetriable(e) || attempt == settings.fileAttempts()) {
             failed(file, e);
             return;
           }
@@ -331,15 +319,11 @@ final class SyncRun {
     }
   }
 
-  private static String errorCode(S3Exception e) {
-    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-  }
-
   private void pause(int attempt) {
-    long millis = Math.min(10_000, 250L << Math.min(attempt, 6));
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    while (System.nanoTime() < deadline && !ctx.cancellation().isCancelled()) {
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    try {
+      RetryPolicy.DEFAULT.pause(attempt, ctx.cancellation()::isCancelled);
+    } catch (InterruptedIOException cancelled) {
+      // the attempt loop sees the cancel and stops
     }
   }
 

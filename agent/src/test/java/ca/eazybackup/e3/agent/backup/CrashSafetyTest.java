@@ -2,10 +2,12 @@ package ca.eazybackup.e3.agent.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.BlobStorageException;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
 import ca.eazybackup.e3.agent.backup.restore.OverwriteMode;
 import ca.eazybackup.e3.agent.backup.testing.MemoryContentStore;
@@ -61,12 +63,32 @@ class CrashSafetyTest {
     for (int round = 1; round <= 10; round++) {
       mutate(src, round);
       Map<String, String> expected = Trees.describe(src);
-      store.failAfter(r.nextInt(120));
-      try {
-        repo.backup(src);
-      } catch (Exception expectedCrash) {
-        // the "process" died somewhere in the run
+      // A dry run of the same backup counts its operations, then the store goes back as it was,
+      // and the fault point is drawn within that count. Checkpoints are timed, so a run can end
+      // before its dry run's count: then that run is undone too and an earlier point drawn, until
+      // the fault has really fired.
+      MemoryContentStore.State before = store.snapshot();
+      store.failAfter(Long.MAX_VALUE);
+      repo.backup(src);
+      long bound = store.operations();
+      Throwable crash;
+      while (true) {
+        store.restore(before);
+        long faultAt = r.nextInt((int) Math.max(1, bound));
+        store.failAfter(faultAt);
+        crash = catchThrowable(() -> repo.backup(src));
+        if (store.faultsFired.get() > 0) {
+          break;
+        }
+        assertThat(crash).as("round %d: no fault, no failure", round).isNull();
+        bound = faultAt;
       }
+      assertThat(crash)
+          .as("round %d: the run died of the injected fault and nothing else", round)
+          .isNotNull()
+          .satisfiesAnyOf(
+              e -> assertThat(e).isInstanceOf(MemoryContentStore.InjectedFault.class),
+              e -> assertThat(e).hasRootCauseInstanceOf(MemoryContentStore.InjectedFault.class));
       store.crash();
       var next = repo.backup(src);
       assertThat(next.manifest().isComplete()).isTrue();
@@ -90,7 +112,8 @@ class CrashSafetyTest {
     private void check(boolean write) throws IOException {
       if (dead || (write && budget.decrementAndGet() < 0)) {
         dead = true;
-        throw new IOException("agent killed");
+        // a dead process retries nothing: not retriable, so the production stack fails at once
+        throw new BlobStorageException("agent killed", null, false);
       }
     }
 

@@ -1,9 +1,13 @@
 package ca.eazybackup.e3.agent.backup.blob;
 
+import ca.eazybackup.e3.agent.transfer.RetryHint;
 import java.io.IOException;
 
-/** A storage call failed; {@code retriable} says whether trying again may succeed. */
-public class BlobStorageException extends IOException {
+/**
+ * A storage call failed; {@code retriable} says whether trying again may succeed (the agent's
+ * {@link ca.eazybackup.e3.agent.transfer.RetryPolicy} decided, or the storage knows).
+ */
+public class BlobStorageException extends IOException implements RetryHint {
   private static final long serialVersionUID = 1L;
   private final boolean retriable;
 
@@ -12,6 +16,7 @@ public class BlobStorageException extends IOException {
     this.retriable = retriable;
   }
 
+  @Override
   public boolean retriable() {
     return retriable;
   }

@@ -1,9 +1,13 @@
 package ca.eazybackup.e3.agent.backup.blob;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -17,6 +21,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -24,13 +29,16 @@ import java.util.function.Consumer;
  * Blobs as files in Kopia's sharded layout (kopia repo/blob/sharded, repo/blob/filesystem): ids
  * longer than {@code maxNonShardedLength} go into nested directories named by their leading
  * characters, files end in {@code .f}, {@code .shards} records the layout, writes go through a
- * {@code .tmp.<hex>} file and a rename so a reader never sees half a blob.
+ * {@code .tmp.<hex>} file that is synced before the rename (and the folder after it), so a reader
+ * never sees half a blob and a crash never leaves one.
  */
 public final class FilesystemBlobStorage implements BlobStorage {
   static final String SHARDS_FILE = ".shards";
   private static final String SUFFIX = ".f";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final Path root;
   private final int[] shards;
@@ -64,8 +72,10 @@ public final class FilesystemBlobStorage implements BlobStorage {
     }
     int[] s = empty ? new int[] {1, 3} : new int[] {3, 3};
     FilesystemBlobStorage st = new FilesystemBlobStorage(root, s, 20);
-    String json = "{\"default\":[" + s[0] + "," + s[1] + "],\"maxNonShardedLength\":20}\n";
-    st.writeAtomically(shardsFile, json.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    com.fasterxml.jackson.databind.node.ObjectNode json = JSON.createObjectNode();
+    json.putArray("default").add(s[0]).add(s[1]);
+    json.put("maxNonShardedLength", 20);
+    st.writeAtomically(shardsFile, (JSON.writeValueAsString(json) + "\n").getBytes(UTF_8));
     return st;
   }
 
@@ -117,25 +127,62 @@ public final class FilesystemBlobStorage implements BlobStorage {
   @Override
   public void put(String blobId, byte[] data) throws IOException {
     Path p = pathOf(blobId);
-    Files.createDirectories(p.getParent());
+    createShardDirectories(p.getParent());
     writeAtomically(p, data);
   }
 
+  /**
+   * Temp file, fsync, rename, fsync of the folder: once this returns the blob survives a power cut
+   * (a rename alone may be reordered before the data reaches the disk, leaving an empty or torn
+   * file under the final name after a crash).
+   */
   private void writeAtomically(Path target, byte[] data) throws IOException {
     byte[] rnd = new byte[8];
     RANDOM.nextBytes(rnd);
     Path tmp =
         target.resolveSibling(target.getFileName() + ".tmp." + HexFormat.of().formatHex(rnd));
     try {
-      Files.write(tmp, data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(data);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
       try {
         Files.move(
             tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      syncDirectory(target.getParent());
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Creates missing shard folders, each one's entry synced in its parent like a blob's. */
+  private void createShardDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    createShardDirectories(dir.getParent());
+    try {
+      Files.createDirectory(dir);
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return; // another writer made it
+    }
+    syncDirectory(dir.getParent());
+  }
+
+  /** Makes a rename in {@code dir} durable; folders cannot be opened for sync on Windows. */
+  static void syncDirectory(Path dir) throws IOException {
+    if (WINDOWS) {
+      return; // NTFS journals the rename itself; a folder handle cannot be opened this way
+    }
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
     }
   }
 

@@ -1,56 +1,112 @@
 package ca.eazybackup.e3.agent.backup.blob;
 
-import ca.eazybackup.e3.agent.s3.S3ClientFactory;
-import ca.eazybackup.e3.agent.s3.S3Target;
+import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Consumer;
-import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Blobs as S3 objects {@code prefix + blobId} in one bucket (kopia repo/blob/s3): ranged GETs, PUTs
- * with Content-MD5, paged listings. Errors become {@link BlobStorageException}s marked retriable
- * for throttling, server errors and connection failures; wrap in {@link RetryingBlobStorage} for
- * backoff. The client comes from the agent's one {@link S3ClientFactory}.
+ * with Content-MD5 and Kopia's content type, paged listings that skip Kopia's {@code
+ * .storageconfig} and anything in a sub-folder of the prefix. Every SDK error becomes a {@link
+ * BlobStorageException} classified by the agent's {@link RetryPolicy} (a missing object a {@link
+ * BlobNotFoundException}), with a message naming the bucket and what to fix; the stack built by
+ * {@link StorageStack} retries and throttles it. The client comes from the agent's one S3 client
+ * factory and is not closed here.
  */
 public final class S3BlobStorage implements BlobStorage {
   private static final String CONTENT_TYPE = "application/x-kopia";
   private static final String STORAGE_CONFIG = ".storageconfig";
 
   private final S3Client s3;
+  private final String endpoint;
   private final String bucket;
   private final String prefix;
   private final int listPageSize;
 
-  public S3BlobStorage(S3Client s3, String bucket, String prefix) {
-    this(s3, bucket, prefix, 1000);
-  }
-
-  S3BlobStorage(S3Client s3, String bucket, String prefix, int listPageSize) {
-    this.listPageSize = listPageSize;
+  S3BlobStorage(S3Client s3, String endpoint, String bucket, String prefix, int listPageSize) {
     if (bucket == null || bucket.isBlank()) {
       throw new IllegalArgumentException("S3 bucket is empty");
     }
     this.s3 = s3;
+    this.endpoint = endpoint == null ? "S3" : endpoint;
     this.bucket = bucket;
-    this.prefix = prefix == null ? "" : prefix;
+    this.prefix = normalizePrefix(prefix);
+    this.listPageSize = listPageSize;
   }
 
+  /** {@code a/b} and {@code /a/b/} both become {@code a/b/}; blank stays empty. */
+  static String normalizePrefix(String prefix) {
+    String p = prefix == null ? "" : prefix.strip().replaceAll("^/+", "");
+    return p.isEmpty() || p.endsWith("/") ? p : p + "/";
+  }
+
+  /**
+   * Opens the repository folder {@code prefix} of {@code bucket}, checking first that the bucket
+   * can be reached: a missing bucket is created only when {@code autoCreate}, refused credentials
+   * and a missing bucket fail at once with a message that says what to fix.
+   *
+   * @param endpoint the endpoint's URL, for messages only
+   */
   public static S3BlobStorage open(
-      S3ClientFactory factory, S3Target target, String bucket, String prefix) {
-    return new S3BlobStorage(factory.client(target), bucket, prefix);
+      S3Client s3, String endpoint, String bucket, String prefix, boolean autoCreate)
+      throws IOException {
+    if (bucket == null || bucket.isBlank()) {
+      throw new BlobStorageException("no destination bucket is configured", null, false);
+    }
+    S3BlobStorage st = new S3BlobStorage(s3, endpoint, bucket, prefix, 1000);
+    st.ensureBucket(autoCreate);
+    return st;
+  }
+
+  private void ensureBucket(boolean autoCreate) throws IOException {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+      return;
+    } catch (NoSuchBucketException e) {
+      if (!autoCreate) {
+        throw missingBucket(e);
+      }
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) {
+        throw translate("open", null, e);
+      }
+      if (!autoCreate) {
+        throw missingBucket(e);
+      }
+    } catch (SdkException e) {
+      throw translate("open", null, e);
+    }
+    try {
+      s3.createBucket(b -> b.bucket(bucket));
+    } catch (SdkException e) {
+      throw translate("create bucket", null, e);
+    }
+  }
+
+  private BlobStorageException missingBucket(Exception e) {
+    return new BlobStorageException(
+        "bucket '"
+            + bucket
+            + "' does not exist at "
+            + endpoint
+            + ": create it or set bucket_auto_create",
+        e,
+        false);
   }
 
   private String key(String blobId) {
@@ -58,44 +114,21 @@ public final class S3BlobStorage implements BlobStorage {
   }
 
   private IOException translate(String what, String blobId, SdkException e) {
-    if (e instanceof NoSuchKeyException) {
+    if (e instanceof NoSuchKeyException && blobId != null) {
       return new BlobNotFoundException(blobId);
     }
     if (e instanceof S3Exception s3e) {
-      int status = s3e.statusCode();
-      if ("NoSuchBucket".equals(errorCode(s3e))) {
-        return new BlobStorageException(
-            "bucket '" + bucket + "' does not exist: create it or check the destination", e, false);
+      if ("NoSuchBucket".equals(errorCode(s3e)) || e instanceof NoSuchBucketException) {
+        return missingBucket(e);
       }
-      if (status == 404 && blobId != null) {
+      if (s3e.statusCode() == 404 && blobId != null) {
         return new BlobNotFoundException(blobId);
       }
-      boolean retriable = status >= 500 || status == 429 || status == 408 || status == 0;
-      String code = errorCode(s3e);
-      return new BlobStorageException(
-          what
-              + " s3://"
-              + bucket
-              + "/"
-              + key(blobId == null ? "" : blobId)
-              + " failed: HTTP "
-              + status
-              + " "
-              + code,
-          e,
-          retriable);
     }
-    boolean retriable = e instanceof SdkClientException || e.retryable();
+    RetryPolicy.Verdict v = RetryPolicy.classify(e);
+    String where = "s3://" + bucket + "/" + key(blobId == null ? "" : blobId) + " at " + endpoint;
     return new BlobStorageException(
-        what
-            + " s3://"
-            + bucket
-            + "/"
-            + key(blobId == null ? "" : blobId)
-            + " failed: "
-            + e.getMessage(),
-        e,
-        retriable);
+        what + " " + where + " failed: " + v.reason(), e, v.retriable());
   }
 
   private static String errorCode(S3Exception e) {
@@ -104,30 +137,49 @@ public final class S3BlobStorage implements BlobStorage {
         : e.awsErrorDetails().errorCode();
   }
 
+  /**
+   * Streams the body into one array of the expected size: the SDK's {@code getObjectAsBytes} copies
+   * a body three times (growing buffer, trim, defensive copy), which for a restore's multi-MiB pack
+   * ranges was a measurable share of its CPU and garbage. A body cut short is a retriable error.
+   */
   @Override
   public byte[] get(String blobId, long offset, long length) throws IOException {
     if (length == 0) {
       return new byte[0];
     }
-    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(key(blobId));
-    if (length > 0) {
-      req.range("bytes=" + offset + "-" + (offset + length - 1));
-    } else if (offset > 0) {
-      req.range("bytes=" + offset + "-");
-    }
-    byte[] data;
-    try {
-      data = s3.getObjectAsBytes(req.build()).asByteArray();
+    byte[] body;
+    try (ResponseInputStream<GetObjectResponse> in =
+        s3.getObject(
+            b -> {
+              b.bucket(bucket).key(key(blobId));
+              if (offset > 0 || length > 0) {
+                String end = length < 0 ? "" : String.valueOf(offset + length - 1);
+                b.range("bytes=" + offset + "-" + end);
+              }
+            })) {
+      Long size = in.response().contentLength();
+      if (size == null || size < 0 || size > Integer.MAX_VALUE - 16) {
+        body = in.readAllBytes();
+      } else {
+        body = new byte[size.intValue()];
+        int n = in.readNBytes(body, 0, body.length);
+        if (n != body.length) {
+          throw new BlobStorageException(
+              "get " + blobId + ": body ended after " + n + " of " + body.length + " bytes",
+              null,
+              true);
+        }
+      }
     } catch (SdkException e) {
       throw translate("get", blobId, e);
     }
-    if (length > 0 && data.length != length) {
+    if (length > 0 && body.length != length) {
       throw new BlobStorageException(
-          "get " + blobId + ": expected " + length + " bytes at " + offset + ", got " + data.length,
+          "get " + blobId + ": expected " + length + " bytes at " + offset + ", got " + body.length,
           null,
           false);
     }
-    return data;
+    return body;
   }
 
   @Override
@@ -175,7 +227,7 @@ public final class S3BlobStorage implements BlobStorage {
                       .build())
               .contents()) {
         String id = o.key().substring(prefix.length());
-        if (id.equals(STORAGE_CONFIG) || id.isEmpty()) {
+        if (id.isEmpty() || id.equals(STORAGE_CONFIG) || id.contains("/")) {
           continue;
         }
         each.accept(new BlobMetadata(id, o.size(), o.lastModified()));
@@ -193,7 +245,7 @@ public final class S3BlobStorage implements BlobStorage {
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
+      if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
         return Optional.empty();
       }
       throw translate("stat", blobId, e);
@@ -202,7 +254,7 @@ public final class S3BlobStorage implements BlobStorage {
     }
   }
 
-  /** The client belongs to the factory, which closes it. */
+  /** The client belongs to the agent's factory, which closes it. */
   @Override
   public void close() {}
 

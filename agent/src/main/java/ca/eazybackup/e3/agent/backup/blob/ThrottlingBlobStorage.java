@@ -1,67 +1,24 @@
 package ca.eazybackup.e3.agent.backup.blob;
 
+import ca.eazybackup.e3.agent.transfer.TokenBucket;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
- * Limits upload and download bandwidth with token buckets (one per direction, a second's worth of
- * burst). A limit of 0 or less means unlimited.
+ * Limits the network, both directions: a put takes its bytes from the upload bucket before it is
+ * sent, a get pays for what it received from the download bucket. The buckets are the agent's one
+ * {@link TokenBucket}, shared by every thread of a run; null means unlimited.
  */
 public final class ThrottlingBlobStorage implements BlobStorage {
   private final BlobStorage inner;
   private final TokenBucket upload;
   private final TokenBucket download;
 
-  public ThrottlingBlobStorage(
-      BlobStorage inner, long uploadBytesPerSecond, long downloadBytesPerSecond) {
-    this(inner, uploadBytesPerSecond, downloadBytesPerSecond, Sleeper.REAL, System::nanoTime);
-  }
-
-  public ThrottlingBlobStorage(
-      BlobStorage inner, long up, long down, Sleeper sleeper, LongSupplier nanoClock) {
+  public ThrottlingBlobStorage(BlobStorage inner, TokenBucket upload, TokenBucket download) {
     this.inner = inner;
-    this.upload = up > 0 ? new TokenBucket(up, sleeper, nanoClock) : null;
-    this.download = down > 0 ? new TokenBucket(down, sleeper, nanoClock) : null;
-  }
-
-  /** Token bucket: callers take tokens, waiting (outside the lock) when the bucket is short. */
-  static final class TokenBucket {
-    private final long rate;
-    private final Sleeper sleeper;
-    private final LongSupplier clock;
-    private double tokens;
-    private long last;
-
-    TokenBucket(long rate, Sleeper sleeper, LongSupplier clock) {
-      this.rate = rate;
-      this.sleeper = sleeper;
-      this.clock = clock;
-      this.tokens = rate;
-      this.last = clock.getAsLong();
-    }
-
-    void take(long n) throws InterruptedIOException {
-      long waitNanos;
-      synchronized (this) {
-        long now = clock.getAsLong();
-        tokens = Math.min(rate, tokens + (double) (now - last) * rate / 1e9);
-        last = now;
-        tokens -= n; // may go negative: the debt is paid by waiting
-        waitNanos = tokens >= 0 ? 0 : (long) (-tokens * 1e9 / rate);
-      }
-      if (waitNanos > 0) {
-        try {
-          sleeper.sleep(Duration.ofNanos(waitNanos));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while throttling");
-        }
-      }
-    }
+    this.upload = upload;
+    this.download = download;
   }
 
   @Override
@@ -99,5 +56,10 @@ public final class ThrottlingBlobStorage implements BlobStorage {
   @Override
   public void close() throws IOException {
     inner.close();
+  }
+
+  @Override
+  public String toString() {
+    return inner.toString();
   }
 }

@@ -1,5 +1,7 @@
 package ca.eazybackup.e3.agent.backup.content;
 
+import ca.eazybackup.e3.agent.backup.index.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import ca.eazybackup.e3.agent.backup.index.IndexMerge;
 import ca.eazybackup.e3.agent.backup.index.PackIndex;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package ca.eazybackup.e3.agent.backup.content;
 
+import ca.eazybackup.e3.agent.backup.index.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
@@ -26,6 +28,9 @@ public interface ContentStore {
   byte[] read(ContentId id) throws IOException;
 
   boolean exists(ContentId id) throws IOException;
+
+  /** The live (not deleted) index entry of {@code id}: which pack, where, how long; or null. */
+  ContentInfo info(ContentId id) throws IOException;
 
   /**
    * Splits {@code ids} into groups that are cheapest to read together, for bulk readers (restore):

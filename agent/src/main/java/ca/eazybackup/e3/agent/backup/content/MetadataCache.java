@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.agent.backup.content;
 
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,11 +1,14 @@
 package ca.eazybackup.e3.agent.backup.crypto;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.generators.SCrypt;
@@ -43,10 +46,18 @@ public final class KeyDerivation {
 
   /**
    * Format keys derived in this process, so a long-running agent pays scrypt's ~0.5 CPU-s (and its
-   * 64 MiB) once per repository and password, not on every run. Memory only, never written out;
-   * keyed by a SHA-256 of salt and password so the map holds no password.
+   * 64 MiB) once per repository and password, not on every run. Memory only, never written out, at
+   * most {@link #MEMO_SIZE} entries (least recently used dropped). Keyed by an HMAC-SHA256 of salt
+   * and password under a key drawn at random per process: a plain hash of a password in a heap dump
+   * could be checked against guesses at hash speed, this one only with the process key.
    */
-  private static final int MEMO_SIZE = 16;
+  static final int MEMO_SIZE = 16;
+
+  private static final byte[] MEMO_KEY = new byte[32];
+
+  static {
+    new SecureRandom().nextBytes(MEMO_KEY);
+  }
 
   private static final Map<String, byte[]> MEMO =
       new LinkedHashMap<>(16, 0.75f, true) {
@@ -58,15 +69,24 @@ public final class KeyDerivation {
         }
       };
 
-  private static String memoKey(byte[] password, byte[] salt) {
+  static String memoKey(byte[] password, byte[] salt) {
     try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(salt);
-      d.update((byte) 0);
-      d.update(password);
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(MEMO_KEY, "HmacSHA256"));
+      byte[] len = ByteBuffer.allocate(4).putInt(salt.length).array();
+      mac.update(len); // length-prefixed, so salt/password boundaries cannot shift
+      mac.update(salt);
+      mac.update(password);
+      return HexFormat.of().formatHex(mac.doFinal());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  /** For tests: entries memoised now. */
+  static int memoSize() {
+    synchronized (MEMO) {
+      return MEMO.size();
     }
   }
 

@@ -1,6 +1,5 @@
 package ca.eazybackup.e3.agent.backup.index;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 

@@ -1,7 +1,5 @@
 package ca.eazybackup.e3.agent.backup.index;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

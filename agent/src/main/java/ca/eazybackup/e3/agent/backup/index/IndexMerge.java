@@ -1,7 +1,5 @@
 package ca.eazybackup.e3.agent.backup.index;
 
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
-
 /**
  * Which of two entries for one content wins (kopia repo/content/index/merged.go
  * contentInfoGreaterThan).

@@ -1,7 +1,5 @@
 package ca.eazybackup.e3.agent.backup.index;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
 import java.util.function.Consumer;
 
 /** One decoded index (an index blob or a pack's local index), searched in place. */

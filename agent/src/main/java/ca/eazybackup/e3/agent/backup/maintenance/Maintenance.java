@@ -2,9 +2,9 @@ package ca.eazybackup.e3.agent.backup.maintenance;
 
 import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
-import ca.eazybackup.e3.agent.backup.content.ContentId;
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
 import ca.eazybackup.e3.agent.backup.content.ContentStore;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import ca.eazybackup.e3.agent.backup.object.ObjectId;
 import ca.eazybackup.e3.agent.backup.object.ObjectManager;
 import ca.eazybackup.e3.agent.backup.repo.Repository;

@@ -1,6 +1,6 @@
 package ca.eazybackup.e3.agent.backup.object;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 
 /**
  * A Kopia object id (repo/object/objectid.go): a content id, or {@code I} + the id of a list object

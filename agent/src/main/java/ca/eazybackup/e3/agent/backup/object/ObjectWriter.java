@@ -1,7 +1,7 @@
 package ca.eazybackup.e3.agent.backup.object;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
 import ca.eazybackup.e3.agent.backup.content.ContentStore;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import ca.eazybackup.e3.agent.backup.splitter.Splitter;
 import java.io.IOException;
 import java.io.OutputStream;

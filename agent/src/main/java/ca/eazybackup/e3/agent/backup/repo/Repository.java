@@ -2,7 +2,6 @@ package ca.eazybackup.e3.agent.backup.repo;
 
 import ca.eazybackup.e3.agent.backup.blob.BlobNotFoundException;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
-import ca.eazybackup.e3.agent.backup.content.ContentStore;
 import ca.eazybackup.e3.agent.backup.content.KopiaContentStore;
 import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
 import ca.eazybackup.e3.agent.backup.crypto.Encryption;
@@ -175,7 +174,7 @@ public final class Repository implements AutoCloseable {
     return new Repository(storage, rf, store);
   }
 
-  public ContentStore contents() {
+  public KopiaContentStore contents() {
     return contents;
   }
 

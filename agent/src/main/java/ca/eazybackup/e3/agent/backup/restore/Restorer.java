@@ -1,6 +1,6 @@
 package ca.eazybackup.e3.agent.backup.restore;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import ca.eazybackup.e3.agent.backup.object.ObjectChunk;
 import ca.eazybackup.e3.agent.backup.object.ObjectManager;
 import ca.eazybackup.e3.agent.backup.snapshot.DirEntry;

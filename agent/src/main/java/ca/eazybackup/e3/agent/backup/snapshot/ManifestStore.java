@@ -1,7 +1,7 @@
 package ca.eazybackup.e3.agent.backup.snapshot;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
 import ca.eazybackup.e3.agent.backup.content.ContentStore;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

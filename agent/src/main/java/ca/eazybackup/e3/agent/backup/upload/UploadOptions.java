@@ -7,7 +7,6 @@ import java.time.Duration;
  * How one upload runs.
  *
  * @param parallelism files hashed and stored at once (the job's {@code parallelism})
- * @param bytesPerSecond read rate cap for file data; 0 = unlimited (bounds what can be uploaded)
  * @param compressor Kopia compressor name for file contents, or "none"
  * @param checkpointInterval an {@code incomplete: "checkpoint"} manifest is saved this often
  * @param spillThreshold entries of one directory kept in memory before spilling to {@code spillDir}
@@ -15,7 +14,6 @@ import java.time.Duration;
  */
 public record UploadOptions(
     int parallelism,
-    long bytesPerSecond,
     String compressor,
     Duration checkpointInterval,
     int spillThreshold,
@@ -29,6 +27,6 @@ public record UploadOptions(
   }
 
   public static UploadOptions defaults(Path spillDir) {
-    return new UploadOptions(4, 0, "zstd", Duration.ofMinutes(20), 50_000, spillDir);
+    return new UploadOptions(4, "zstd", Duration.ofMinutes(20), 50_000, spillDir);
   }
 }

@@ -70,7 +70,6 @@ public final class Uploader implements AutoCloseable {
   private final Cancellation cancel;
   private final Clock clock;
   private final ExecutorService pool;
-  private final RateLimiter limiter;
   private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[READ_BUFFER]);
 
   private final AtomicLong bytesHashed = new AtomicLong();
@@ -110,7 +109,6 @@ public final class Uploader implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.limiter = new RateLimiter(options.bytesPerSecond(), cancel);
   }
 
   /** A source folder and the name it gets under a virtual root. */
@@ -393,7 +391,6 @@ public final class Uploader implements AutoCloseable {
         if (n < 0) {
           break;
         }
-        limiter.acquire(n);
         w.write(buf, 0, n);
         read += n;
         progress.bytesDone(n);

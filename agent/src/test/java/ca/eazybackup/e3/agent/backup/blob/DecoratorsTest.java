@@ -3,49 +3,49 @@ package ca.eazybackup.e3.agent.backup.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.eazybackup.e3.agent.transfer.FakeTicker;
+import ca.eazybackup.e3.agent.transfer.RetryPolicy;
+import ca.eazybackup.e3.agent.transfer.TokenBucket;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The production stack ({@link StorageStack}: throttling over retrying over the store) on a real
+ * folder store with injected faults, on fake time so waits are observed, not slept.
+ */
 class DecoratorsTest {
   @TempDir Path dir;
 
-  /** A fake clock that the fake sleeper advances: backoff is observable without waiting. */
-  private final AtomicLong nanos = new AtomicLong();
+  private final FakeTicker ticker = new FakeTicker();
+  private final RetryPolicy policy =
+      new RetryPolicy(
+          Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMinutes(2), ticker);
 
-  private final List<Duration> sleeps = new ArrayList<>();
-  private final Sleeper sleeper =
-      d -> {
-        sleeps.add(d);
-        nanos.addAndGet(d.toNanos());
-      };
+  private FaultInjectingBlobStorage faulty() throws IOException {
+    return new FaultInjectingBlobStorage(FilesystemBlobStorage.open(dir));
+  }
 
   @Test
   void retriesSlowDownUntilItSucceeds() throws Exception {
-    FaultInjectingBlobStorage faulty =
-        new FaultInjectingBlobStorage(FilesystemBlobStorage.open(dir));
+    FaultInjectingBlobStorage faulty = faulty();
     faulty.fail(
         FaultInjectingBlobStorage.Op.PUT,
         id -> true,
         3,
         new BlobStorageException("503 SlowDown", null, true));
-    RetryingBlobStorage st =
-        new RetryingBlobStorage(faulty, RetryingBlobStorage.Policy.defaults(), sleeper, nanos::get);
+    BlobStorage st = StorageStack.wrap(faulty, policy, null, null, () -> false);
     st.put("kopia.repository", new byte[] {1});
     assertThat(st.get("kopia.repository", 0, -1)).containsExactly(1);
-    assertThat(sleeps).hasSize(3);
-    assertThat(sleeps.get(2)).isGreaterThan(sleeps.get(0).dividedBy(2));
+    // three backoffs: [50,100] + [100,200] + [200,400] ms
+    assertThat(ticker.waited()).isBetween(Duration.ofMillis(350), Duration.ofMillis(700));
   }
 
   @Test
   void givesUpAfterTheRetryWindowAndNeverRetriesPermanentErrorsOrMissingBlobs() throws Exception {
-    FaultInjectingBlobStorage faulty =
-        new FaultInjectingBlobStorage(FilesystemBlobStorage.open(dir));
+    FaultInjectingBlobStorage faulty = faulty();
     faulty.fail(
         FaultInjectingBlobStorage.Op.PUT,
         id -> id.startsWith("a"),
@@ -56,36 +56,52 @@ class DecoratorsTest {
         id -> id.startsWith("b"),
         Integer.MAX_VALUE,
         new BlobStorageException("403 AccessDenied", null, false));
-    RetryingBlobStorage st =
-        new RetryingBlobStorage(
-            faulty,
-            new RetryingBlobStorage.Policy(
-                Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMinutes(2)),
-            sleeper,
-            nanos::get);
+    BlobStorage st = StorageStack.wrap(faulty, policy, null, null, () -> false);
     assertThatThrownBy(() -> st.put("a1", new byte[1]))
         .hasMessageContaining("connection reset")
         .hasMessageContaining("attempts");
-    assertThat(Duration.ofNanos(nanos.get()))
+    assertThat(ticker.waited())
         .isLessThanOrEqualTo(Duration.ofMinutes(2))
         .isGreaterThan(Duration.ofMinutes(1));
-    int before = sleeps.size();
+    int before = ticker.parks();
     assertThatThrownBy(() -> st.put("b1", new byte[1])).hasMessageContaining("AccessDenied");
     assertThatThrownBy(() -> st.get("missing", 0, -1)).isInstanceOf(BlobNotFoundException.class);
-    assertThat(sleeps).hasSize(before);
+    assertThat(ticker.parks()).isEqualTo(before);
   }
 
   @Test
-  void throttlingWaitsInProportionToBytes() throws Exception {
-    ThrottlingBlobStorage st =
-        new ThrottlingBlobStorage(FilesystemBlobStorage.open(dir), 1000, 0, sleeper, nanos::get);
-    st.put("b1", new byte[1000]); // the initial burst
-    assertThat(sleeps).isEmpty();
+  void throttlesTheNetworkInBothDirections() throws Exception {
+    TokenBucket up = new TokenBucket(1000, () -> false, ticker);
+    TokenBucket down = new TokenBucket(500, () -> false, ticker);
+    BlobStorage st = StorageStack.wrap(faulty(), policy, up, down, () -> false);
+    st.put("b1", new byte[50]); // within the burst
+    assertThat(ticker.waited()).isZero();
     st.put("b2", new byte[2000]);
-    assertThat(sleeps).hasSize(1);
-    assertThat(sleeps.get(0)).isEqualTo(Duration.ofSeconds(2));
-    assertThat(st.get("b2", 0, -1)).hasSize(2000); // download unlimited
-    assertThat(sleeps).hasSize(1);
+    assertThat(ticker.waited()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(st.get("b2", 0, -1)).hasSize(2000); // restores are limited too
+    assertThat(ticker.waited()).isBetween(Duration.ofMillis(5900), Duration.ofSeconds(6));
+  }
+
+  @Test
+  void aRetriedPutIsChargedOnce() throws Exception {
+    FaultInjectingBlobStorage faulty = faulty();
+    faulty.fail(
+        FaultInjectingBlobStorage.Op.PUT, id -> true, 1, new IOException("connection reset"));
+    TokenBucket up = new TokenBucket(1000, () -> false, ticker);
+    BlobStorage st = StorageStack.wrap(faulty, policy, up, null, () -> false);
+    st.put("b1", new byte[1050]);
+    // one second for the bytes (50 ms burst), plus one backoff of at most 100 ms
+    assertThat(ticker.waited()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1100));
+  }
+
+  @Test
+  void aCancelledRunStopsWaiting() throws Exception {
+    boolean[] cancelled = {false};
+    TokenBucket up = new TokenBucket(10, () -> cancelled[0], ticker);
+    BlobStorage st = StorageStack.wrap(faulty(), policy, up, null, () -> cancelled[0]);
+    cancelled[0] = true;
+    assertThatThrownBy(() -> st.put("b1", new byte[100_000]))
+        .isInstanceOf(java.io.InterruptedIOException.class);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.eazybackup.e3.agent.backup.blob.CountingBlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import ca.eazybackup.e3.agent.backup.repo.Repository;
 import ca.eazybackup.e3.agent.backup.repo.RepositoryOptions;
 import java.nio.file.Files;

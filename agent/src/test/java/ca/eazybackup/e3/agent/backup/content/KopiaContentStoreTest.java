@@ -9,6 +9,8 @@ import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
 import ca.eazybackup.e3.agent.backup.crypto.Encryption;
 import ca.eazybackup.e3.agent.backup.hashing.HashFunction;
 import ca.eazybackup.e3.agent.backup.hashing.Hashing;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

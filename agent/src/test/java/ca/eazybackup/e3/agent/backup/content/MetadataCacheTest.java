@@ -2,6 +2,7 @@ package ca.eazybackup.e3.agent.backup.content;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;

@@ -54,4 +54,35 @@ class KeyDerivationTest {
         .isEqualTo(
             "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
   }
+
+  @Test
+  void theKeyMemoHoldsNoPlainHashOfThePassword() throws Exception {
+    byte[] salt = "salt".getBytes(StandardCharsets.US_ASCII);
+    byte[] pw = "password".getBytes(StandardCharsets.UTF_8);
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    sha.update(salt);
+    sha.update((byte) 0);
+    sha.update(pw);
+    String plain = HEX.formatHex(sha.digest()); // the old memo key: checkable against guesses
+    assertThat(KeyDerivation.memoKey(pw, salt))
+        .isNotEqualTo(plain)
+        .isEqualTo(KeyDerivation.memoKey(pw, salt));
+    // the salt/password boundary is part of the key
+    assertThat(
+            KeyDerivation.memoKey(
+                "bc".getBytes(StandardCharsets.UTF_8), "a".getBytes(StandardCharsets.UTF_8)))
+        .isNotEqualTo(
+            KeyDerivation.memoKey(
+                "c".getBytes(StandardCharsets.UTF_8), "ab".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void theKeyMemoIsBoundedAndReturnsCopies() {
+    byte[] uniqueId = new byte[32];
+    byte[] a = KeyDerivation.formatKey("scrypt-65536-8-1", "memo-test", uniqueId);
+    a[0] ^= 1; // a caller scribbling on its copy does not change the memo
+    byte[] b = KeyDerivation.formatKey("scrypt-65536-8-1", "memo-test", uniqueId);
+    assertThat(b[0]).isNotEqualTo(a[0]);
+    assertThat(KeyDerivation.memoSize()).isBetween(1, KeyDerivation.MEMO_SIZE);
+  }
 }

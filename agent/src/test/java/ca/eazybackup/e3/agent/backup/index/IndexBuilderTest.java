@@ -3,8 +3,6 @@ package ca.eazybackup.e3.agent.backup.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;

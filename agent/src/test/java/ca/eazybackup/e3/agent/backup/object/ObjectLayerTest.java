@@ -3,7 +3,7 @@ package ca.eazybackup.e3.agent.backup.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import ca.eazybackup.e3.agent.backup.testing.MemoryContentStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package ca.eazybackup.e3.agent.backup.pack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
 import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
 import ca.eazybackup.e3.agent.backup.crypto.Encryption;
 import ca.eazybackup.e3.agent.backup.hashing.HashFunction;
 import ca.eazybackup.e3.agent.backup.hashing.Hashing;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import ca.eazybackup.e3.agent.backup.index.IndexBuilder;
 import ca.eazybackup.e3.agent.backup.index.PackIndex;
 import java.time.Instant;

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
-import ca.eazybackup.e3.agent.backup.content.ContentId;
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
 import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
 import ca.eazybackup.e3.agent.backup.crypto.Encryption;
 import ca.eazybackup.e3.agent.backup.format.ContentFormat;
@@ -13,6 +11,8 @@ import ca.eazybackup.e3.agent.backup.format.EpochParameters;
 import ca.eazybackup.e3.agent.backup.format.RepositoryFormat;
 import ca.eazybackup.e3.agent.backup.hashing.HashFunction;
 import ca.eazybackup.e3.agent.backup.hashing.Hashing;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import ca.eazybackup.e3.agent.backup.index.IndexBuilder;
 import ca.eazybackup.e3.agent.backup.pack.PackBuilder;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package ca.eazybackup.e3.agent.backup.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
 import ca.eazybackup.e3.agent.backup.snapshot.DirEntry;
 import ca.eazybackup.e3.agent.backup.snapshot.SnapshotManifest;
 import ca.eazybackup.e3.agent.backup.testing.MemoryContentStore;

@@ -1,8 +1,8 @@
 package ca.eazybackup.e3.agent.backup.testing;
 
-import ca.eazybackup.e3.agent.backup.content.ContentId;
-import ca.eazybackup.e3.agent.backup.content.ContentInfo;
 import ca.eazybackup.e3.agent.backup.content.ContentStore;
+import ca.eazybackup.e3.agent.backup.index.ContentId;
+import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,6 +32,7 @@ public final class MemoryContentStore implements ContentStore {
   /** Every operation after the next {@code n} throws, until {@link #heal()}. */
   public void failAfter(long n) {
     operations.set(0);
+    faultsFired.set(0);
     failAt = n;
   }
 
@@ -66,9 +67,27 @@ public final class MemoryContentStore implements ContentStore {
     return n[0];
   }
 
+  /** The fault {@link #failAfter} injects, so a test can tell it from any other failure. */
+  public static final class InjectedFault extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    InjectedFault() {
+      super("injected storage fault");
+    }
+  }
+
+  /** How many operations threw the injected fault since the last {@link #failAfter}. */
+  public final AtomicLong faultsFired = new AtomicLong();
+
+  /** Operations since the last {@link #failAfter} (or since creation). */
+  public long operations() {
+    return operations.get();
+  }
+
   private void maybeFail() throws IOException {
     if (operations.incrementAndGet() > failAt) {
-      throw new IOException("injected storage fault");
+      faultsFired.incrementAndGet();
+      throw new InjectedFault();
     }
   }
 
@@ -119,6 +138,15 @@ public final class MemoryContentStore implements ContentStore {
   }
 
   @Override
+  public synchronized ContentInfo info(ContentId id) {
+    byte[] b = pending.containsKey(id) ? pending.get(id) : durable.get(id);
+    if (b == null || (!pending.containsKey(id) && deleted.containsKey(id))) {
+      return null;
+    }
+    return new ContentInfo(id, "p0", 0, b.length, b.length, 0, false, Instant.EPOCH);
+  }
+
+  @Override
   public synchronized boolean exists(ContentId id) {
     return pending.containsKey(id) || (durable.containsKey(id) && !deleted.containsKey(id));
   }
@@ -164,5 +192,32 @@ public final class MemoryContentStore implements ContentStore {
       pending.clear();
       pendingDeletes.clear();
     }
+  }
+
+  /** Everything the store holds, to put back with {@link #restore}. */
+  public record State(
+      Map<ContentId, byte[]> durable,
+      Map<ContentId, byte[]> pending,
+      Map<ContentId, Boolean> deleted,
+      Map<ContentId, Boolean> pendingDeletes) {}
+
+  public synchronized State snapshot() {
+    return new State(
+        new TreeMap<>(durable),
+        new TreeMap<>(pending),
+        new TreeMap<>(deleted),
+        new TreeMap<>(pendingDeletes));
+  }
+
+  /** Back to {@code s}, as if nothing happened since it was taken. */
+  public synchronized void restore(State s) {
+    durable.clear();
+    durable.putAll(s.durable());
+    pending.clear();
+    pending.putAll(s.pending());
+    deleted.clear();
+    deleted.putAll(s.deleted());
+    pendingDeletes.clear();
+    pendingDeletes.putAll(s.pendingDeletes());
   }
 }

@@ -51,7 +51,7 @@ public final class TestRepo {
     List<SnapshotManifest> previous = snaps.list(source);
     DirEntry prevRoot = previous.isEmpty() ? null : previous.get(previous.size() - 1).rootEntry();
     UploadOptions o =
-        new UploadOptions(parallelism, 0, "zstd", checkpointInterval, spillThreshold, spillDir);
+        new UploadOptions(parallelism, "zstd", checkpointInterval, spillThreshold, spillDir);
     try (Uploader u = new Uploader(objects(), snaps, o, progress, cancel, Clock.systemUTC())) {
       return u.upload(source, List.of(new Uploader.Root("root", root)), prevRoot);
     }

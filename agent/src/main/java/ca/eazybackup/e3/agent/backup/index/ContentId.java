@@ -1,4 +1,4 @@
-package ca.eazybackup.e3.agent.backup.content;
+package ca.eazybackup.e3.agent.backup.index;
 
 import java.util.HexFormat;
 

@@ -23,10 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Relay implements AutoCloseable {
   private final WireMockServer wm;
   private final StallWindow stall = new StallWindow();
+  private final FaultPlan plan = new FaultPlan();
+  private final String origin;
   private StubMapping outage;
 
   Relay(URI target) {
-    String origin = target.getScheme() + "://" + target.getAuthority();
+    origin = target.getScheme() + "://" + target.getAuthority();
     // preserveHostHeader keeps SigV4 signatures valid: the client signed the relay's host.
     wm =
         new WireMockServer(
@@ -34,7 +36,7 @@ final class Relay implements AutoCloseable {
                 .dynamicPort()
                 .bindAddress("127.0.0.1")
                 .preserveHostHeader(true)
-                .extensions(stall));
+                .extensions(stall, plan.definitions, plan.bodies));
     wm.start();
     wm.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(origin)));
   }
@@ -84,6 +86,49 @@ final class Relay implements AutoCloseable {
             .atPriority(1)
             .willReturn(aResponse().proxiedFrom(origin).withTransformers(StallWindow.NAME)));
     return stall;
+  }
+
+  /**
+   * The relay's fault plan: rules added to it apply from now on to every request (the rest is
+   * forwarded unchanged).
+   */
+  FaultPlan faults() {
+    wm.stubFor(
+        any(anyUrl())
+            .atPriority(5)
+            .willReturn(
+                aResponse()
+                    .proxiedFrom(origin)
+                    .withTransformers(FaultPlan.DEFINITIONS, FaultPlan.BODIES)));
+    return plan;
+  }
+
+  /**
+   * The first request whose URL contains {@code urlPart} gets {@code json} instead of the real
+   * answer.
+   */
+  void answerOnceWith(String urlPart, String json) {
+    String name = "once-" + java.util.UUID.randomUUID();
+    wm.stubFor(
+        any(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching(
+                ".*" + java.util.regex.Pattern.quote(urlPart)))
+            .atPriority(1)
+            .inScenario(name)
+            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .willSetStateTo("answered")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(json)));
+  }
+
+  /** Every GET (downloads, listings) is answered {@code millis} late. */
+  void delayDownloads(String origin, int millis) {
+    wm.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.get(anyUrl())
+            .atPriority(1)
+            .willReturn(aResponse().proxiedFrom(origin).withFixedDelay(millis)));
   }
 
   /** The stall window of {@link #stallUploadsFor}: when it began and ends, and what it held. */

@@ -209,6 +209,7 @@ public final class RuntimeSteps {
                 "agent_browse_filesystem.php",
                 Map.of("agent_id", w.account.agentId(), "path", path))
             .path("result");
+    w.lastListing = listing;
   }
 
   @Then("the listing shows drive {string}")

@@ -15,12 +15,14 @@ Feature: The agent runtime keeps runs alive, stoppable and honest
     And the client requests "cancel" for the run
     Then the run ends "cancelled" within 15 seconds
 
+  @slow
   Scenario: heartbeats keep a run alive while S3 stalls longer than the watchdog timeout
     Given a folder generated from seed 12 with the "small" tree
-    And S3 stalls the first upload for 75 seconds
+    And S3 stalls every upload for 85 seconds from the first one
     And a sync job for that folder to bucket "stall" under prefix "stall"
     When the client starts a run of the job
-    Then the run ends "success" within 200 seconds
+    Then the run is still alive by its heartbeats when S3 has stalled longer than the watchdog timeout
+    And the run ends "success" within 200 seconds
 
   Scenario: the addon is down for 30 seconds mid-run and no update is lost
     Given the agent talks to the addon through a relay

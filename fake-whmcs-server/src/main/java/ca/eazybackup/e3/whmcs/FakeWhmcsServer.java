@@ -10,8 +10,8 @@ import ca.eazybackup.e3.whmcs.crypto.SecretBox;
 import ca.eazybackup.e3.whmcs.db.AddonSettings;
 import ca.eazybackup.e3.whmcs.db.Db;
 import ca.eazybackup.e3.whmcs.http.Api;
-import ca.eazybackup.e3.whmcs.http.ApiException;
 import ca.eazybackup.e3.whmcs.http.Auth;
+import ca.eazybackup.e3.whmcs.http.ErrorResponses;
 import ca.eazybackup.e3.whmcs.http.Json;
 import ca.eazybackup.e3.whmcs.jobs.JobContext;
 import ca.eazybackup.e3.whmcs.jobs.JobService;
@@ -47,6 +47,7 @@ public final class FakeWhmcsServer implements AutoCloseable {
   private final Watchdog watchdog;
   private final Scheduler scheduler;
   private final ScheduledExecutorService crons;
+  private final BrowseRequests browse;
 
   private FakeWhmcsServer(
       ServerConfig config,
@@ -55,7 +56,8 @@ public final class FakeWhmcsServer implements AutoCloseable {
       Notifier notifier,
       Watchdog watchdog,
       Scheduler scheduler,
-      ScheduledExecutorService crons) {
+      ScheduledExecutorService crons,
+      BrowseRequests browse) {
     this.config = config;
     this.db = db;
     this.app = app;
@@ -63,6 +65,7 @@ public final class FakeWhmcsServer implements AutoCloseable {
     this.watchdog = watchdog;
     this.scheduler = scheduler;
     this.crons = crons;
+    this.browse = browse;
   }
 
   /** Migrates the database, starts HTTP on {@code config.host():config.port()} and the crons. */
@@ -95,38 +98,14 @@ public final class FakeWhmcsServer implements AutoCloseable {
                 cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
                 cfg.http.defaultContentType = "application/json";
                 cfg.jetty.defaultHost = config.host();
+                ErrorResponses.configure(cfg);
               });
-      app.exception(
-          ApiException.class,
-          (e, ctx) -> ctx.status(e.status()).json(Api.fail(e.getMessage(), e.field())));
-      app.exception(
-          Exception.class,
-          (e, ctx) -> {
-            // One line without the cause chain: driver messages can quote bound values.
-            LOG.error(
-                "event=request_failed path={} error={}", ctx.path(), e.getClass().getSimpleName());
-            LOG.debug("event=request_failed_detail path={}", ctx.path(), e);
-            ctx.status(500).json(Api.fail("internal error: " + e.getClass().getSimpleName(), null));
-          });
-      app.error(
-          404,
-          ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-              ctx.json(Api.fail("no such endpoint: " + ctx.path(), null));
-            }
-          });
+      ErrorResponses.install(app);
       Auth auth = new Auth(db, clock, config.adminToken());
       Api api = new Api(app, config.basePath(), auth);
       new AgentRoutes(db, auth, claimer, runs, commands, jobContext, nas).register(api);
-      new ClientRoutes(
-              db,
-              clock,
-              jobs,
-              runs,
-              clientCommands,
-              new BrowseRequests(db, commands, config.browseTimeout()),
-              nas)
-          .register(api);
+      BrowseRequests browse = new BrowseRequests(db, commands, config.browseTimeout());
+      new ClientRoutes(db, clock, jobs, runs, clientCommands, browse, nas).register(api);
       new AdminRoutes(db, runs, clientCommands).register(api);
       new SimRoutes(db, clock, box, settings, auth, watchdog, scheduler).register(api);
       app.start(config.host(), config.port());
@@ -141,7 +120,7 @@ public final class FakeWhmcsServer implements AutoCloseable {
       schedule(crons, config.watchdogSweepInterval(), "watchdog", watchdog::sweep);
       schedule(crons, config.schedulerInterval(), "scheduler", scheduler::tick);
       FakeWhmcsServer server =
-          new FakeWhmcsServer(config, db, app, notifier, watchdog, scheduler, crons);
+          new FakeWhmcsServer(config, db, app, notifier, watchdog, scheduler, crons, browse);
       LOG.info("event=server_started url={}", server.baseUrl());
       return server;
     } catch (RuntimeException e) {
@@ -195,9 +174,23 @@ public final class FakeWhmcsServer implements AutoCloseable {
     return scheduler.tick();
   }
 
+  /** Folder listings waiting for an agent's report now. */
+  int waitingBrowses() {
+    return browse.waiting();
+  }
+
+  /** Server threads handling a request now (a waiting browse must not hold one). */
+  int busyServerThreads() {
+    var pool = app.jettyServer().server().getThreadPool();
+    return pool instanceof org.eclipse.jetty.util.thread.QueuedThreadPool q
+        ? q.getBusyThreads()
+        : -1;
+  }
+
   @Override
   public void close() {
     crons.shutdownNow();
+    browse.close();
     app.stop();
     notifier.close();
     db.close();

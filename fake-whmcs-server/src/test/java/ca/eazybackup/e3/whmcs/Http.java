@@ -77,6 +77,54 @@ final class Http {
     return execute(b.build());
   }
 
+  /**
+   * Any method, content type and raw body, for hostile-input tests; the answer must still be JSON
+   * (a non-JSON body fails the parse, and so the test).
+   */
+  Response raw(
+      String method, String fileAndQuery, String contentType, byte[] body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(baseUrl + "/" + fileAndQuery))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return execute(b.build());
+  }
+
+  /**
+   * Writes {@code head} (request line and headers, CRLF-separated, no blank line) and {@code body}
+   * over a plain socket: for what the JDK client refuses to send (a broken %-escape, a non-ASCII
+   * header).
+   */
+  Response socket(String head, byte[] body) {
+    URI base = URI.create(baseUrl);
+    try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+      s.setSoTimeout(30_000);
+      String headers =
+          head.replace("{base}", base.getRawPath())
+              + "\r\nHost: "
+              + base.getAuthority()
+              + "\r\nContent-Length: "
+              + body.length
+              + "\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(headers.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      s.getOutputStream().write(body);
+      s.getOutputStream().flush();
+      String answer =
+          new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int code = Integer.parseInt(answer.substring(9, 12));
+      String payload = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+      return new Response(code, JSON.readTree(payload.isEmpty() ? "{}" : payload));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static Response execute(HttpRequest req) {
     try {
       HttpResponse<String> r = CLIENT.send(req, HttpResponse.BodyHandlers.ofString());

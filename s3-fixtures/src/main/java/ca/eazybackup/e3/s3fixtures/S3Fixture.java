@@ -1,7 +1,6 @@
 package ca.eazybackup.e3.s3fixtures;
 
 import java.net.URI;
-import org.junit.jupiter.api.Assumptions;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -51,6 +50,8 @@ public interface S3Fixture extends AutoCloseable {
   /**
    * Like {@link #start()}, but a fixture that cannot run on this machine aborts the calling JUnit
    * test or Cucumber scenario (reported as skipped, with the one-line reason) instead of failing.
+   * Not under CI ({@code CI=true}): CI promises every fixture but MinIO (which needs a Docker
+   * engine), so there an unavailable fixture fails the build rather than passing it as skipped.
    */
   static S3Fixture startOrSkip() {
     return startOrSkip(S3Fixtures.configuredKind());
@@ -58,11 +59,6 @@ public interface S3Fixture extends AutoCloseable {
 
   /** Like {@link #start(String)}, skipping the calling test when that kind cannot run here. */
   static S3Fixture startOrSkip(String kind) {
-    try {
-      return S3Fixtures.start(kind);
-    } catch (S3FixtureUnavailableException e) {
-      Assumptions.abort("S3 fixture '" + kind + "' unavailable: " + e.getMessage());
-      throw e; // not reached: abort always throws
-    }
+    return S3Fixtures.startOrSkip(kind, System.getenv(), S3Fixtures::start);
   }
 }

@@ -1,6 +1,9 @@
 package ca.eazybackup.e3.s3fixtures;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,27 @@ final class S3Fixtures {
       kind = System.getenv(ENV);
     }
     return kind == null || kind.isBlank() ? "s3proxy" : kind.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** See {@link S3Fixture#startOrSkip(String)}; {@code env} and {@code start} for its tests. */
+  static S3Fixture startOrSkip(
+      String kind, Map<String, String> env, Function<String, S3Fixture> start) {
+    try {
+      return start.apply(kind);
+    } catch (S3FixtureUnavailableException e) {
+      if (requiredUnderCi(kind, env)) {
+        throw new S3FixtureException(
+            "CI=true requires the '" + kind + "' S3 fixture, but it cannot run: " + e.getMessage(),
+            e);
+      }
+      Assumptions.abort("S3 fixture '" + kind + "' unavailable: " + e.getMessage());
+      throw e; // not reached: abort always throws
+    }
+  }
+
+  /** CI promises every fixture but MinIO, which needs a Docker engine CI machines lack. */
+  static boolean requiredUnderCi(String kind, Map<String, String> env) {
+    return "true".equalsIgnoreCase(env.getOrDefault("CI", "")) && !"minio".equals(kind);
   }
 
   static S3Fixture start(String kind) {

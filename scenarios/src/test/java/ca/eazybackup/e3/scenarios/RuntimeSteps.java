@@ -27,6 +27,7 @@ public final class RuntimeSteps {
   private final ScenarioWorld w;
   private final BackupSteps backup;
   private Relay addonRelay;
+  private Relay.StallWindow stall;
   private JsonNode listing;
   private ca.eazybackup.e3.whmcs.sim.AgentProcess secondAgent;
 
@@ -62,14 +63,47 @@ public final class RuntimeSteps {
     w.api().post("cloudbackup_request_command.php", Map.of("type", type, "run_id", w.runId));
   }
 
-  @Given("S3 stalls the first upload for {int} seconds")
+  @Given("S3 stalls every upload for {int} seconds from the first one")
   public void s3Stalls(int seconds) {
     URI s3 = w.env.s3().endpoint();
     Relay relay = new Relay(s3);
-    relay.stallFirstUpload(s3.getScheme() + "://" + s3.getAuthority(), seconds * 1000);
+    stall = relay.stallUploadsFor(s3.getScheme() + "://" + s3.getAuthority(), seconds * 1000L);
     setS3Endpoint(relay.urlFor(s3));
     w.cleanups.push(relay::close);
     w.cleanups.push(() -> setS3Endpoint(s3.toString()));
+  }
+
+  /**
+   * The proof that the stall outlasted the watchdog and the run survived it by its heartbeats
+   * alone: past the watchdog timeout after the stall began, S3 still holds every upload, the agent
+   * has already retried at least once (its socket timeout cut the first attempt), the run is still
+   * running, and its last heartbeat is newer than the watchdog's cutoff.
+   */
+  @Then(
+      "the run is still alive by its heartbeats when S3 has stalled longer than the watchdog timeout")
+  public void aliveThroughTheStall() {
+    await().atMost(Duration.ofSeconds(90)).until(() -> stall.startedAtMillis() > 0);
+    long start = stall.startedAtMillis();
+    long watchdogPassed = start + SharedSystem.WATCHDOG_TIMEOUT.toMillis() + 5_000;
+    assertThat(stall.endsAtMillis())
+        .as("the stall ends after the watchdog would have failed a silent run")
+        .isGreaterThan(watchdogPassed);
+    await()
+        .atMost(SharedSystem.WATCHDOG_TIMEOUT.plusSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> System.currentTimeMillis() >= watchdogPassed);
+    JsonNode run = RunWatcher.run(w.api(), w.jobId, w.runId);
+    assertThat(System.currentTimeMillis())
+        .as("still inside the stall")
+        .isLessThan(stall.endsAtMillis());
+    assertThat(run.path("status").asText()).as("run status" + w.diagnostics()).isEqualTo("running");
+    long lastHeartbeat = java.time.Instant.parse(run.path("updated_at").asText()).toEpochMilli();
+    assertThat(lastHeartbeat)
+        .as("last heartbeat later than the watchdog's cutoff for a run stalled since the start")
+        .isGreaterThan(start + SharedSystem.WATCHDOG_TIMEOUT.toMillis());
+    assertThat(stall.stalledAttempts())
+        .as("upload attempts held, the retry after the agent's socket timeout included")
+        .isGreaterThanOrEqualTo(2);
   }
 
   private void setS3Endpoint(String url) {
@@ -109,21 +143,14 @@ public final class RuntimeSteps {
 
   @Then("the run's events arrived in order, once each, ending with {string}")
   public void eventsInOrder(String lastCode) {
-    // Sequence numbers may jump (the agent starts a new block when the addon hands it its own run
-    // back after an outage), but they must strictly increase: in order, no duplicates.
-    List<Long> seqs = new ArrayList<>();
-    String last = null;
-    for (JsonNode e : w.events(w.runId)) {
-      seqs.add(e.path("seq").asLong());
-      last = e.path("code").asText();
-    }
-    assertThat(seqs).isNotEmpty().isSorted().doesNotHaveDuplicates();
-    assertThat(last).isEqualTo(lastCode);
+    ReportChecks.assertEachReportOnceInOrder(w.events(w.runId));
+    JsonNode events = w.events(w.runId);
+    assertThat(events.get(events.size() - 1).path("code").asText()).isEqualTo(lastCode);
   }
 
   @Then("the agent dropped no report")
   public void nothingDropped() {
-    assertThat(w.agent.console()).doesNotContain("outbox.dropped");
+    ReportChecks.assertNoReportLost(w.agent.console());
   }
 
   @Given("a second agent of the same client is running")
@@ -182,6 +209,7 @@ public final class RuntimeSteps {
                 "agent_browse_filesystem.php",
                 Map.of("agent_id", w.account.agentId(), "path", path))
             .path("result");
+    w.lastListing = listing;
   }
 
   @Then("the listing shows drive {string}")

@@ -51,6 +51,10 @@ public final class ScenarioWorld {
   long restoreRunId;
 
   JsonNode lastRun;
+
+  /** The listing the client's last folder browse returned. */
+  JsonNode lastListing;
+
   final List<Long> runIds = new ArrayList<>();
   String shareUser;
   String sharePassword;

@@ -2,6 +2,8 @@ package ca.eazybackup.e3.scenarios;
 
 import ca.eazybackup.e3.whmcs.ServerConfig;
 import ca.eazybackup.e3.whmcs.sim.SimEnvironment;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,18 +21,29 @@ final class SharedSystem {
   // silent agent trips it; the S3 stall scenario stalls longer than this.
   static final Duration WATCHDOG_TIMEOUT = Duration.ofSeconds(60);
   private static SimEnvironment env;
+  private static ScenarioDatabase database;
+  private static GreenMail smtp;
 
   private SharedSystem() {}
 
   static synchronized SimEnvironment get() {
     if (env == null) {
+      // A real SMTP server: the addon sends its notification mail there as it would to a relay.
+      smtp =
+          new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+      smtp.start();
+      database = ScenarioDatabase.create();
       env =
           SimEnvironment.start(
               ServerConfig.builder()
                   .port(0)
+                  .jdbcUrl(database == null ? null : database.jdbcUrl())
                   .reclaimGrace(RECLAIM_GRACE)
                   .watchdogTimeout(WATCHDOG_TIMEOUT)
                   .watchdogSweepInterval(Duration.ofSeconds(1))
+                  .smtp(
+                      new ServerConfig.Smtp(
+                          "127.0.0.1", smtp.getSmtp().getPort(), "e3-backup@example.com"))
                   .build());
       Runtime.getRuntime().addShutdownHook(new Thread(SharedSystem::close, "scenarios-teardown"));
     }
@@ -42,6 +55,20 @@ final class SharedSystem {
       env.close();
       env = null;
     }
+    if (database != null) {
+      database.drop();
+      database = null;
+    }
+    if (smtp != null) {
+      smtp.stop();
+      smtp = null;
+    }
+  }
+
+  /** The SMTP server the addon mails to (started with the addon). */
+  static synchronized GreenMail smtp() {
+    get();
+    return smtp;
   }
 
   static Path agentJar() {

@@ -70,7 +70,7 @@ public final class AgentApiClient {
   public Optional<RunAssignment> nextRun(String hostname) throws ApiException {
     ObjectNode body = JSON.createObjectNode();
     if (hostname != null && !hostname.isBlank()) {
-      body.put("hostname", hostname);
+      body.put("hostname", ContractLimits.head(hostname, ContractLimits.HOSTNAME));
     }
     JsonNode run = post("agent_next_run.php", body).path("run");
     if (run.isMissingNode() || run.isNull()) {
@@ -81,7 +81,7 @@ public final class AgentApiClient {
 
   /** Heartbeat/progress/final status; only the fields present in {@code body} are written. */
   public UpdateRunResponse updateRun(ObjectNode body) throws ApiException {
-    JsonNode r = post("agent_update_run.php", body);
+    JsonNode r = post("agent_update_run.php", ContractLimits.fitRunUpdate(body));
     return new UpdateRunResponse(
         r.path("run_status").asText(null), r.path("cancel_requested").asBoolean(false));
   }
@@ -90,7 +90,7 @@ public final class AgentApiClient {
   public int pushEvents(long runId, List<RunEvent> events) throws ApiException {
     ObjectNode body = JSON.createObjectNode();
     body.put("run_id", runId);
-    body.set("events", JSON.valueToTree(events));
+    body.set("events", JSON.valueToTree(events.stream().map(ContractLimits::fit).toList()));
     return post("agent_push_events.php", body).path("accepted").asInt(0);
   }
 
@@ -115,7 +115,7 @@ public final class AgentApiClient {
     ObjectNode body = JSON.createObjectNode();
     body.put("command_id", commandId);
     body.put("status", ok ? "completed" : "failed");
-    body.put("result_message", resultMessage);
+    body.put("result_message", ContractLimits.head(resultMessage, ContractLimits.RESULT_MESSAGE));
     post("agent_complete_command.php", body);
   }
 
@@ -129,7 +129,7 @@ public final class AgentApiClient {
   public void reportBrowseError(long commandId, String error) throws ApiException {
     ObjectNode body = JSON.createObjectNode();
     body.put("command_id", commandId);
-    body.put("error", error);
+    body.put("error", ContractLimits.head(error, ContractLimits.TEXT));
     post("agent_report_browse.php", body);
   }
 
@@ -140,7 +140,7 @@ public final class AgentApiClient {
     if (error == null) {
       body.putNull("error");
     } else {
-      body.put("error", error);
+      body.put("error", ContractLimits.head(error, ContractLimits.TEXT));
     }
     post("cloudnas_update_status.php", body);
   }

@@ -6,6 +6,8 @@ import ca.eazybackup.e3.whmcs.commands.CommandService;
 import ca.eazybackup.e3.whmcs.db.Db;
 import ca.eazybackup.e3.whmcs.db.Row;
 import ca.eazybackup.e3.whmcs.http.ApiException;
+import ca.eazybackup.e3.whmcs.http.FieldLimits;
+import ca.eazybackup.e3.whmcs.http.Json;
 import ca.eazybackup.e3.whmcs.http.Params;
 import ca.eazybackup.e3.whmcs.runs.RunFinishedListener;
 import ca.eazybackup.e3.whmcs.runs.RunLog;
@@ -144,16 +146,14 @@ public final class ClientCommands {
     Row job =
         db.one("SELECT * FROM s3_cloudbackup_jobs WHERE id = ?", source.lng("job_id"))
             .orElseThrow();
-    String target = p.str("target_path").trim();
-    if (target.indexOf('\0') >= 0 || target.length() > 4096) {
-      throw ApiException.badRequest("target_path", "target_path is not a valid path");
-    }
+    String target = FieldLimits.checkNoParentSegments("target_path", p.str("target_path").trim());
     List<String> paths = p.optStringList("paths").orElse(List.of());
     for (String s : paths) {
       if (s.contains("..")) {
         throw ApiException.badRequest("paths", "paths must not contain '..'");
       }
     }
+    FieldLimits.checkTextBytes("paths", Json.write(paths));
     String overwrite = p.optEnum("overwrite", OVERWRITE).orElse("if-changed");
     boolean deleteExtra = p.bool("delete_extra", false);
     String manifestId =

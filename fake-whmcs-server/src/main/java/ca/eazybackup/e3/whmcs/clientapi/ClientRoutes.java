@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** The client-facing endpoints (header X-Client-Session); every query is scoped to the client. */
 public final class ClientRoutes {
@@ -61,7 +62,7 @@ public final class ClientRoutes {
         (c, p, x) -> ok("command_id", commands.request(c, p, false)));
     api.client("cloudbackup_start_restore.php", (c, p, x) -> commands.startRestore(c, p));
     api.client("cloudbackup_list_snapshots.php", this::listSnapshots);
-    api.client("agent_browse_filesystem.php", this::browse);
+    api.clientAsync("agent_browse_filesystem.php", this::browse);
     api.client("agent_list.php", this::agentList);
     api.client("bucket_list.php", this::bucketList);
     api.client("cloudnas_list_mounts.php", (c, p, x) -> ok("mounts", nas.list(c)));
@@ -165,8 +166,10 @@ public final class ClientRoutes {
     return ok("job_id", jobId, "snapshots", snaps);
   }
 
-  private Map<String, Object> browse(long clientId, Params p, Context ctx) {
-    return ok("result", browse.browse(clientId, p.id("agent_id"), p.strOr("path", "")));
+  private CompletableFuture<Map<String, Object>> browse(long clientId, Params p, Context ctx) {
+    return browse
+        .browse(clientId, p.id("agent_id"), p.strOr("path", ""))
+        .thenApply(result -> ok("result", result));
   }
 
   private Map<String, Object> agentList(long clientId, Params p, Context ctx) {

@@ -3,8 +3,12 @@ package ca.eazybackup.e3.whmcs.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Registers the addon's PHP-named endpoints under the base path. Every endpoint answers GET and
@@ -34,6 +38,15 @@ public final class Api {
     Map<String, Object> handle(long clientId, Params params, Context ctx);
   }
 
+  /**
+   * Handler of a client endpoint that waits for something (an agent's answer): the future's value
+   * is the response, and no server thread is held while it is pending.
+   */
+  @FunctionalInterface
+  public interface AsyncClientHandler {
+    CompletableFuture<Map<String, Object>> handle(long clientId, Params params, Context ctx);
+  }
+
   /** Handler of an admin or simulation endpoint. */
   @FunctionalInterface
   public interface PlainHandler {
@@ -51,6 +64,20 @@ public final class Api {
 
   public void client(String file, ClientHandler h) {
     route(file, ctx -> h.handle(auth.client(ctx.header("X-Client-Session")), params(ctx), ctx));
+  }
+
+  public void clientAsync(String file, AsyncClientHandler h) {
+    String path = base + "/" + file;
+    for (HandlerType t : new HandlerType[] {HandlerType.GET, HandlerType.POST}) {
+      app.addHttpHandler(
+          t,
+          path,
+          ctx -> {
+            CompletableFuture<Map<String, Object>> answer =
+                h.handle(auth.client(ctx.header("X-Client-Session")), params(ctx), ctx);
+            ctx.future(() -> answer.thenAccept(ctx::json));
+          });
+    }
   }
 
   public void admin(String file, PlainHandler h) {
@@ -77,17 +104,19 @@ public final class Api {
     }
   }
 
+  /**
+   * The request's parameters. Body and query string are decoded here (see {@link RequestText}), not
+   * through the framework's getters, which fail with a 500 on an unknown charset.
+   */
   private static Params params(Context ctx) {
-    return Params.from(ctx.contentType(), ctx.body(), ctx.queryParamMap(), formOrEmpty(ctx));
-  }
-
-  private static Map<String, java.util.List<String>> formOrEmpty(Context ctx) {
-    String ct = ctx.contentType();
-    if (ct != null
-        && ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-      return ctx.formParamMap();
-    }
-    return Map.of();
+    String contentType = ctx.contentType();
+    Charset charset = RequestText.charset(contentType);
+    String body = RequestText.decode(ctx.bodyAsBytes(), charset);
+    Map<String, List<String>> query =
+        RequestText.formFields(ctx.queryString(), StandardCharsets.UTF_8, "query string");
+    Map<String, List<String>> form =
+        RequestText.isForm(contentType) ? RequestText.formFields(body, charset, "body") : Map.of();
+    return Params.from(contentType, body, query, form);
   }
 
   /** {@code {"status":"success", k1: v1, ...}} */

@@ -33,12 +33,14 @@ public final class Auth {
     if (idHeader == null || tokenHeader == null || tokenHeader.isEmpty()) {
       throw invalidAgent();
     }
-    long id;
-    try {
-      id = Long.parseLong(idHeader.trim());
-    } catch (NumberFormatException e) {
+    String idText = idHeader.trim();
+    // ASCII digits only (Long.parseLong also reads other scripts' digits).
+    if (idText.isEmpty()
+        || idText.length() > 18
+        || !idText.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw invalidAgent();
     }
+    long id = Long.parseLong(idText);
     byte[] digest = VerifiedAgents.digest(tokenHeader);
     VerifiedAgents.Entry known = verified.get(id, digest);
     if (known == null) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A request's parameters, from a JSON body, a form-encoded body or the query string (the PHP addon
@@ -19,6 +20,9 @@ import java.util.Optional;
  * names the field.
  */
 public final class Params {
+  private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
   private final ObjectNode node;
 
   private Params(ObjectNode node) {
@@ -46,8 +50,7 @@ public final class Params {
       try {
         parsed = Json.MAPPER.readTree(trimmed);
       } catch (JsonProcessingException e) {
-        throw ApiException.badRequest(
-            "body", "request body is not valid JSON: " + e.getOriginalMessage());
+        throw ApiException.badRequest("body", "request body is not valid JSON: " + Json.problem(e));
       }
       if (!(parsed instanceof ObjectNode o)) {
         throw ApiException.badRequest("body", "request body must be a JSON object");
@@ -87,21 +90,37 @@ public final class Params {
     return node.has(name);
   }
 
+  /**
+   * A required string: present, and not empty once surrounding whitespace and control characters
+   * are removed (so a space or a control character cannot stand in for a value).
+   */
   public String str(String name) {
     return optStr(name)
-        .filter(s -> !s.isBlank())
+        .filter(s -> !s.trim().isEmpty() && !s.isBlank())
         .orElseThrow(() -> ApiException.badRequest(name, name + " is required"));
   }
 
+  /**
+   * A string field: JSON strings, numbers and booleans as text; NUL is refused (no column, path or
+   * name may hold it) and so is a value longer than the field's column ({@link FieldLimits}).
+   */
   public Optional<String> optStr(String name) {
     JsonNode v = node.get(name);
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
     if (v.isValueNode()) {
-      return Optional.of(v.asText());
+      return Optional.of(checkText(name, v.asText()));
     }
     throw ApiException.badRequest(name, name + " must be a string");
+  }
+
+  /** NUL and length checks of one string value of {@code field}. */
+  static String checkText(String field, String value) {
+    if (value.indexOf('\0') >= 0) {
+      throw ApiException.badRequest(field, field + " must not contain a NUL character (\\u0000)");
+    }
+    return FieldLimits.checkChars(field, value);
   }
 
   public String strOr(String name, String fallback) {
@@ -118,16 +137,29 @@ public final class Params {
       return Optional.empty();
     }
     if (v.isIntegralNumber()) {
-      return Optional.of(v.asLong());
+      if (!v.canConvertToLong()) {
+        throw outOfRange(name);
+      }
+      return Optional.of(v.longValue());
     }
     if (v.isTextual()) {
-      try {
-        return Optional.of(Long.parseLong(v.asText().trim()));
-      } catch (NumberFormatException e) {
+      // ASCII digits only: Long.parseLong also reads other scripts' digits ("١٢" is 12).
+      String t = v.asText().trim();
+      if (!INTEGER.matcher(t).matches()) {
         throw ApiException.badRequest(name, name + " must be a whole number");
+      }
+      try {
+        return Optional.of(Long.parseLong(t));
+      } catch (NumberFormatException e) {
+        throw outOfRange(name);
       }
     }
     throw ApiException.badRequest(name, name + " must be a whole number");
+  }
+
+  private static ApiException outOfRange(String name) {
+    return ApiException.badRequest(
+        name, name + " is out of range: whole numbers from -2^63 to 2^63-1 are accepted");
   }
 
   /** A non-negative integer, or the fallback when absent. */
@@ -144,17 +176,18 @@ public final class Params {
     if (v == null || v.isNull()) {
       return Optional.empty();
     }
+    double d;
     if (v.isNumber()) {
-      return Optional.of(v.asDouble());
+      d = v.asDouble();
+    } else if (v.isTextual() && DECIMAL.matcher(v.asText().trim()).matches()) {
+      d = Double.parseDouble(v.asText().trim());
+    } else {
+      throw ApiException.badRequest(name, name + " must be a number");
     }
-    if (v.isTextual()) {
-      try {
-        return Optional.of(Double.parseDouble(v.asText().trim()));
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest(name, name + " must be a number");
-      }
+    if (!Double.isFinite(d)) {
+      throw ApiException.badRequest(name, name + " is out of range");
     }
-    throw ApiException.badRequest(name, name + " must be a number");
+    return Optional.of(d);
   }
 
   public Optional<Boolean> optBool(String name) {
@@ -165,8 +198,11 @@ public final class Params {
     if (v.isBoolean()) {
       return Optional.of(v.asBoolean());
     }
-    if (v.isNumber()) {
-      return Optional.of(v.asInt() != 0);
+    if (v.isIntegralNumber() && v.canConvertToInt() && (v.intValue() == 0 || v.intValue() == 1)) {
+      return Optional.of(v.intValue() == 1);
+    }
+    if (!v.isTextual()) {
+      throw ApiException.badRequest(name, name + " must be true or false");
     }
     String s = v.asText().trim().toLowerCase(Locale.ROOT);
     switch (s) {
@@ -201,12 +237,13 @@ public final class Params {
       try {
         v = Json.MAPPER.readTree(t);
       } catch (JsonProcessingException e) {
-        throw ApiException.badRequest(name, name + " is not valid JSON: " + e.getOriginalMessage());
+        throw ApiException.badRequest(name, name + " is not valid JSON: " + Json.problem(e));
       }
     }
     if (!v.isObject()) {
       throw ApiException.badRequest(name, name + " must be a JSON object");
     }
+    FieldLimits.checkTextBytes(name, Json.write(v));
     return Optional.of(v);
   }
 
@@ -228,7 +265,7 @@ public final class Params {
           throw ApiException.badRequest(name, name + " is not a valid JSON array");
         }
       } else {
-        return Optional.of(List.of(t));
+        return Optional.of(List.of(checkText(name, t)));
       }
     }
     if (!v.isArray()) {
@@ -239,7 +276,7 @@ public final class Params {
       if (!e.isTextual()) {
         throw ApiException.badRequest(name, name + " must contain only strings");
       }
-      out.add(e.asText());
+      out.add(checkText(name, e.asText()));
     }
     return Optional.of(out);
   }

@@ -5,6 +5,7 @@ import ca.eazybackup.e3.whmcs.db.Db;
 import ca.eazybackup.e3.whmcs.db.Row;
 import ca.eazybackup.e3.whmcs.db.Sql;
 import ca.eazybackup.e3.whmcs.http.ApiException;
+import ca.eazybackup.e3.whmcs.http.FieldLimits;
 import ca.eazybackup.e3.whmcs.http.Json;
 import ca.eazybackup.e3.whmcs.http.Params;
 import ca.eazybackup.e3.whmcs.scheduler.Schedule;
@@ -183,12 +184,10 @@ public final class JobService {
             "source_path", "source_path is required for a local_agent job");
       }
       for (String s : paths) {
-        if (s.length() > 4096 || s.indexOf('\0') >= 0) {
-          throw ApiException.badRequest("source_paths", "source path is not a valid path: " + s);
-        }
+        FieldLimits.checkNoParentSegments("source_paths", s);
       }
       cols.put("source_path", paths.get(0));
-      cols.put("source_paths_json", Json.write(paths));
+      cols.put("source_paths_json", FieldLimits.checkTextBytes("source_paths", Json.write(paths)));
     }
     if (p.present("dest_type")) {
       String dt = p.strOr("dest_type", "s3").trim();

@@ -4,6 +4,7 @@ import ca.eazybackup.e3.whmcs.db.Db;
 import ca.eazybackup.e3.whmcs.db.Row;
 import ca.eazybackup.e3.whmcs.db.Sql;
 import ca.eazybackup.e3.whmcs.http.ApiException;
+import ca.eazybackup.e3.whmcs.http.FieldLimits;
 import ca.eazybackup.e3.whmcs.http.Json;
 import ca.eazybackup.e3.whmcs.http.Params;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -263,43 +264,11 @@ public final class RunService {
     List<Object[]> rows = new ArrayList<>();
     int i = 0;
     for (JsonNode e : events) {
-      String at = "events[" + i + "]";
-      if (!e.isObject()) {
-        throw ApiException.badRequest(at, at + " must be an object");
-      }
-      Params ep = Params.of(e);
-      long seq;
-      try {
-        seq = ep.id("seq");
-      } catch (ApiException x) {
-        throw ApiException.badRequest(at + ".seq", at + ".seq must be a whole number");
-      }
-      String level = ep.strOr("level", "info").toLowerCase(java.util.Locale.ROOT);
-      if (!LEVELS.contains(level)) {
-        throw ApiException.badRequest(at + ".level", at + ".level must be info, warn or error");
-      }
-      Instant ts;
-      try {
-        ts = ep.optInstant("ts").orElse(now);
-      } catch (ApiException x) {
-        throw ApiException.badRequest(at + ".ts", at + ".ts must be an RFC 3339 UTC time");
-      }
-      JsonNode params = e.get("params");
-      rows.add(
-          new Object[] {
-            runId,
-            seq,
-            ts,
-            ep.strOr("type", ""),
-            level,
-            ep.strOr("code", ""),
-            ep.strOr("message", ""),
-            params == null || params.isNull() ? null : Json.write(params),
-            now
-          });
+      rows.add(eventRow(runId, "events[" + i + "]", e, now));
       i++;
     }
-    return db.auto(
+    // All or nothing: a batch with one bad event stores none, so the agent's resend is whole.
+    return db.tx(
         sql -> {
           int accepted = 0;
           for (Object[] r : rows) {
@@ -312,6 +281,44 @@ public final class RunService {
           }
           return accepted;
         });
+  }
+
+  /** One event's row, every field checked; errors name the field as {@code events[i].field}. */
+  private static Object[] eventRow(long runId, String at, JsonNode e, Instant now) {
+    if (!e.isObject()) {
+      throw ApiException.badRequest(at, at + " must be an object");
+    }
+    Params ep = Params.of(e);
+    try {
+      long seq = ep.id("seq");
+      if (seq < 1) {
+        throw ApiException.badRequest("seq", "seq must be 1 or more");
+      }
+      String level = ep.strOr("level", "info").toLowerCase(java.util.Locale.ROOT);
+      if (!LEVELS.contains(level)) {
+        throw ApiException.badRequest("level", "level must be info, warn or error");
+      }
+      Instant ts = ep.optInstant("ts").orElse(now);
+      JsonNode params = e.get("params");
+      String paramsJson =
+          params == null || params.isNull()
+              ? null
+              : FieldLimits.checkTextBytes("params", Json.write(params));
+      return new Object[] {
+        runId,
+        seq,
+        ts,
+        ep.strOr("type", ""),
+        level,
+        ep.strOr("code", ""),
+        ep.strOr("message", ""),
+        paramsJson,
+        now
+      };
+    } catch (ApiException x) {
+      String field = x.field() == null ? at : at + "." + x.field();
+      throw ApiException.badRequest(field, at + ": " + x.getMessage());
+    }
   }
 
   /** The client's run (404 for another client's). */

@@ -24,6 +24,20 @@ public interface WindowsHost {
   ServiceControl serviceControl();
 
   /**
+   * The service side of the SCM (StartServiceCtrlDispatcher, SetServiceStatus) for {@code service
+   * run}. A host without one answers ERROR_FAILED_SERVICE_CONTROLLER_CONNECT, as Windows does for a
+   * process the SCM did not start.
+   */
+  default ServiceDispatcher serviceDispatcher() {
+    return (name, program) -> {
+      throw ShimException.win32(
+          "StartServiceCtrlDispatcher(" + name + ")",
+          Win32Error.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT,
+          "This host has no Service Control Manager.");
+    };
+  }
+
+  /**
    * Turns a path as the addon sends it ({@code C:\\Users\\x}, {@code \\\\server\\share\\dir}, or a
    * native path) into a path this process can read. On Windows this is {@code Path.of}; the
    * simulated host maps drive letters and UNC shares onto local folders and refuses a share that

@@ -5,6 +5,7 @@ import ca.eazybackup.e3.shims.Elevation;
 import ca.eazybackup.e3.shims.NetworkShares;
 import ca.eazybackup.e3.shims.Registry;
 import ca.eazybackup.e3.shims.ServiceControl;
+import ca.eazybackup.e3.shims.ServiceDispatcher;
 import ca.eazybackup.e3.shims.Services;
 import ca.eazybackup.e3.shims.ShellNotifier;
 import ca.eazybackup.e3.shims.ShimException;
@@ -48,6 +49,7 @@ public final class JnaWindowsHost implements WindowsHost {
   private final Drives drives = new Drives();
   private final JnaRegistry registry = new JnaRegistry();
   private final JnaServiceManager serviceManager = new JnaServiceManager();
+  private final JnaServiceDispatcher dispatcher = new JnaServiceDispatcher();
 
   @Override
   public DriveMapper drives() {
@@ -72,6 +74,11 @@ public final class JnaWindowsHost implements WindowsHost {
   @Override
   public ServiceControl serviceControl() {
     return serviceManager;
+  }
+
+  @Override
+  public ServiceDispatcher serviceDispatcher() {
+    return dispatcher;
   }
 
   @Override

@@ -5,6 +5,7 @@ import ca.eazybackup.e3.shims.Elevation;
 import ca.eazybackup.e3.shims.NetworkShares;
 import ca.eazybackup.e3.shims.Registry;
 import ca.eazybackup.e3.shims.ServiceControl;
+import ca.eazybackup.e3.shims.ServiceDispatcher;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.Services;
 import ca.eazybackup.e3.shims.ShellNotifier;
@@ -49,9 +50,13 @@ public final class SimulatedWindowsHost implements WindowsHost {
   static final String ELEVATED = "E3_SIMHOST_ELEVATED";
   static final String CREDENTIALS = "E3_SIMHOST_SHARE_CREDENTIALS";
   static final String WEBCLIENT = "E3_SIMHOST_WEBCLIENT";
+  static final String SESSION = "E3_SIMHOST_SESSION";
+  static final String SCM_CONTROL_TIMEOUT = "E3_SIMHOST_SCM_CONTROL_TIMEOUT_MS";
 
   private final Path root;
   private final boolean elevated;
+  private final String session;
+  private final Path journalFile;
   private final SimStore store;
   private final SimJournal journal;
   private final ShareCredentials credentials;
@@ -60,11 +65,17 @@ public final class SimulatedWindowsHost implements WindowsHost {
   private final SimRegistry registry;
   private final SimServices services;
   private final SimServiceControl serviceControl;
+  private final SimServiceDispatcher serviceDispatcher;
   private final SimShell shell;
 
   private SimulatedWindowsHost(Builder b) {
     this.root = b.root;
-    this.elevated = b.elevated;
+    this.session =
+        SimState.SERVICE.equals(b.session)
+            ? SimState.SERVICE
+            : b.elevated ? SimState.ELEVATED : SimState.STANDARD;
+    this.elevated = b.elevated || session.equals(SimState.SERVICE);
+    this.journalFile = b.journal;
     try {
       Files.createDirectories(root.resolve("drives"));
       Files.createDirectories(root.resolve("shares"));
@@ -85,7 +96,8 @@ public final class SimulatedWindowsHost implements WindowsHost {
     this.shares = new SimShares(this);
     this.registry = new SimRegistry(this);
     this.services = new SimServices(this);
-    this.serviceControl = new SimServiceControl(this);
+    this.serviceControl = new SimServiceControl(this, b.scmControlTimeout);
+    this.serviceDispatcher = new SimServiceDispatcher(this);
     this.shell = new SimShell(this);
   }
 
@@ -117,6 +129,14 @@ public final class SimulatedWindowsHost implements WindowsHost {
     String webClient = setting(WEBCLIENT);
     if (webClient != null) {
       b.webClient(webClient);
+    }
+    String session = setting(SESSION);
+    if (session != null) {
+      b.session(session);
+    }
+    String controlTimeout = setting(SCM_CONTROL_TIMEOUT);
+    if (controlTimeout != null) {
+      b.scmControlTimeout(java.time.Duration.ofMillis(Long.parseLong(controlTimeout)));
     }
     return b.build();
   }
@@ -203,6 +223,11 @@ public final class SimulatedWindowsHost implements WindowsHost {
     return serviceControl;
   }
 
+  @Override
+  public ServiceDispatcher serviceDispatcher() {
+    return serviceDispatcher;
+  }
+
   /**
    * {@code C:\x} → {@code <root>/drives/C/x}; {@code \\server\share\x} → {@code
    * <root>/shares/server/share/x} (names match case-insensitively, as on Windows); a native
@@ -277,21 +302,11 @@ public final class SimulatedWindowsHost implements WindowsHost {
           state.mappings.removeIf(m -> !m.persistent());
           state.webClientPorts.clear();
           state.announced.clear();
-          state.services.replaceAll(
-              (key, s) -> {
-                if (s.name().equalsIgnoreCase(WindowsKeys.WEBCLIENT_SERVICE)) {
-                  return s.state().equals(ServiceState.DISABLED.name())
-                      ? s
-                      : s.withState(ServiceState.STOPPED.name());
-                }
-                return s.state().equals(ServiceState.DISABLED.name())
-                    ? s
-                    : s.withState(ServiceState.RUNNING.name());
-              });
-          state.services.values().removeIf(SimState.Service::markedForDelete);
           return null;
         });
     journal.ok("host.restart");
+    // WebClient is stopped again; the SCM kills every service process and starts ours anew.
+    serviceControl.reboot();
   }
 
   /**
@@ -330,7 +345,7 @@ public final class SimulatedWindowsHost implements WindowsHost {
   // ---- shared by the facets ----
 
   String session() {
-    return elevated ? SimState.ELEVATED : SimState.STANDARD;
+    return session;
   }
 
   SimStore store() {
@@ -339,6 +354,11 @@ public final class SimulatedWindowsHost implements WindowsHost {
 
   SimJournal journal() {
     return journal;
+  }
+
+  /** The journal file child processes (services) append to, when there is one. */
+  Optional<Path> journalFile() {
+    return Optional.ofNullable(journalFile);
   }
 
   ShareCredentials credentials() {
@@ -497,6 +517,8 @@ public final class SimulatedWindowsHost implements WindowsHost {
     private String webClient = "stopped";
     private boolean createDriveC = true;
     private Clock clock = Clock.systemUTC();
+    private String session;
+    private java.time.Duration scmControlTimeout = java.time.Duration.ofSeconds(30);
 
     private Builder(Path root) {
       this.root = root;
@@ -529,6 +551,25 @@ public final class SimulatedWindowsHost implements WindowsHost {
     /** Whether to create {@code C:} when missing (default true). */
     public Builder withDriveC(boolean value) {
       this.createDriveC = value;
+      return this;
+    }
+
+    /**
+     * {@code service}: this process is a service the SCM launched (LocalSystem, session 0:
+     * elevated, and its mappings belong to no user's session); otherwise the session follows {@link
+     * #elevated}.
+     */
+    public Builder session(String value) {
+      this.session = value;
+      return this;
+    }
+
+    /**
+     * How long the SCM waits for a control handler to return: 30 s on Windows (HandlerEx docs);
+     * shorter only so a test of the rule need not wait half a minute.
+     */
+    public Builder scmControlTimeout(java.time.Duration value) {
+      this.scmControlTimeout = value;
       return this;
     }
 

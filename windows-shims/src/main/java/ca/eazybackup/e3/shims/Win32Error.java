@@ -68,7 +68,9 @@ public enum Win32Error {
   ERROR_TIMEOUT(1460, "This operation returned because the timeout period expired."),
   ERROR_BAD_USERNAME(2202, "The specified username is invalid."),
   ERROR_NOT_CONNECTED(2250, "This network connection does not exist."),
-  ERROR_OPEN_FILES(2401, "There are open files on this connection.");
+  ERROR_OPEN_FILES(2401, "There are open files on this connection."),
+  /** CryptUnprotectData of a blob from another machine (an HRESULT, as GetLastError gives it). */
+  NTE_BAD_KEY_STATE(0x8009000B, "Key not valid for use in specified state.");
 
   private static final Map<Integer, Win32Error> BY_CODE =
       Arrays.stream(values())
@@ -92,7 +94,8 @@ public enum Win32Error {
 
   /** {@code ERROR_LOGON_FAILURE (1326): The user name or password is incorrect.} */
   public String describe() {
-    return name() + " (" + code + "): " + message;
+    String number = code < 0 ? String.format("0x%08X", code) : Integer.toString(code);
+    return name() + " (" + number + "): " + message;
   }
 
   /** Describes any code, also one this table does not know ({@code Win32 error 1234}). */

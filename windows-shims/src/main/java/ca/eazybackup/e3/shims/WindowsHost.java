@@ -24,6 +24,30 @@ public interface WindowsHost {
   ServiceControl serviceControl();
 
   /**
+   * DPAPI, machine scope, for the agent token at rest. A host without it answers
+   * ERROR_CALL_NOT_IMPLEMENTED, and the token stays in plain text behind {@link #fileProtection}.
+   */
+  default DataProtection dataProtection() {
+    return new DataProtection() {
+      @Override
+      public byte[] protect(byte[] plain) throws ShimException {
+        throw ShimException.win32("CryptProtectData", Win32Error.ERROR_CALL_NOT_IMPLEMENTED, null);
+      }
+
+      @Override
+      public byte[] unprotect(byte[] blob) throws ShimException {
+        throw ShimException.win32(
+            "CryptUnprotectData", Win32Error.ERROR_CALL_NOT_IMPLEMENTED, null);
+      }
+    };
+  }
+
+  /** ACLs (Windows) or modes (elsewhere: 0600) of files holding secrets. */
+  default FileProtection fileProtection() {
+    return new PosixFileProtection();
+  }
+
+  /**
    * The service side of the SCM (StartServiceCtrlDispatcher, SetServiceStatus) for {@code service
    * run}. A host without one answers ERROR_FAILED_SERVICE_CONTROLLER_CONNECT, as Windows does for a
    * process the SCM did not start.

@@ -69,7 +69,7 @@ class CliTest {
   }
 
   @Test
-  void serviceInstallRegistersThisBinaryInForegroundMode() throws Exception {
+  void serviceInstallRegistersThisBinaryAsAServiceProgram() throws Exception {
     Path cfg = config(FakeAddon.TOKEN);
 
     int code = AgentMain.execute(() -> host, "service", "install", "--config", cfg.toString());
@@ -79,7 +79,8 @@ class CliTest {
         .singleElement()
         .asString()
         .startsWith("install E3BackupAgent")
-        .contains(" run --config " + cfg.toAbsolutePath());
+        .contains(" -Xrs ")
+        .contains(" service run --config " + cfg.toAbsolutePath());
     assertThat(AgentMain.execute(() -> host, "service", "stop")).isZero();
     assertThat(host.serviceCalls).last().isEqualTo("stop E3BackupAgent");
   }

@@ -1,7 +1,9 @@
 package ca.eazybackup.e3.shims.jna;
 
+import ca.eazybackup.e3.shims.DataProtection;
 import ca.eazybackup.e3.shims.DriveMapper;
 import ca.eazybackup.e3.shims.Elevation;
+import ca.eazybackup.e3.shims.FileProtection;
 import ca.eazybackup.e3.shims.NetworkShares;
 import ca.eazybackup.e3.shims.Registry;
 import ca.eazybackup.e3.shims.ServiceControl;
@@ -50,6 +52,7 @@ public final class JnaWindowsHost implements WindowsHost {
   private final JnaRegistry registry = new JnaRegistry();
   private final JnaServiceManager serviceManager = new JnaServiceManager();
   private final JnaServiceDispatcher dispatcher = new JnaServiceDispatcher();
+  private final JnaSecrets secrets = new JnaSecrets();
 
   @Override
   public DriveMapper drives() {
@@ -79,6 +82,16 @@ public final class JnaWindowsHost implements WindowsHost {
   @Override
   public ServiceDispatcher serviceDispatcher() {
     return dispatcher;
+  }
+
+  @Override
+  public DataProtection dataProtection() {
+    return secrets;
+  }
+
+  @Override
+  public FileProtection fileProtection() {
+    return secrets;
   }
 
   @Override

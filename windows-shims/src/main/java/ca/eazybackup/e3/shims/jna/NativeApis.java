@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Winnetwk;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import com.sun.jna.win32.StdCallLibrary;
 import com.sun.jna.win32.W32APIOptions;
 
@@ -30,6 +31,12 @@ final class NativeApis {
     int GetLogicalDrives();
   }
 
+  /** advapi32.dll entries jna-platform's Advapi32 does not declare. */
+  interface Advapi32Extra extends StdCallLibrary {
+    boolean ConvertStringSecurityDescriptorToSecurityDescriptor(
+        String sddl, int revision, PointerByReference descriptor, IntByReference size);
+  }
+
   /** shell32.dll. */
   interface Shell32 extends StdCallLibrary {
     void SHChangeNotify(int eventId, int flags, Pointer item1, Pointer item2);
@@ -47,6 +54,15 @@ final class NativeApis {
   private static final class KernelHolder {
     static final Kernel32Extra INSTANCE =
         Native.load("kernel32", Kernel32Extra.class, W32APIOptions.DEFAULT_OPTIONS);
+  }
+
+  private static final class AdvapiHolder {
+    static final Advapi32Extra INSTANCE =
+        Native.load("advapi32", Advapi32Extra.class, W32APIOptions.UNICODE_OPTIONS);
+  }
+
+  static Advapi32Extra advapi32() {
+    return AdvapiHolder.INSTANCE;
   }
 
   static Kernel32Extra kernel32() {

@@ -87,6 +87,9 @@ final class SimState {
   /** Lower-case service name → its process, while the simulated SCM runs one. */
   public Map<String, ServiceProcess> serviceProcesses = new LinkedHashMap<>();
 
+  /** The simulated DPAPI's machine key (base64), made on first use. */
+  public String dpapiMachineKey;
+
   /** Lower-case key → lower-case value name → value. */
   public Map<String, Map<String, RegValue>> registry = new LinkedHashMap<>();
 

@@ -1,7 +1,9 @@
 package ca.eazybackup.e3.shims.sim;
 
+import ca.eazybackup.e3.shims.DataProtection;
 import ca.eazybackup.e3.shims.DriveMapper;
 import ca.eazybackup.e3.shims.Elevation;
+import ca.eazybackup.e3.shims.FileProtection;
 import ca.eazybackup.e3.shims.NetworkShares;
 import ca.eazybackup.e3.shims.Registry;
 import ca.eazybackup.e3.shims.ServiceControl;
@@ -66,6 +68,8 @@ public final class SimulatedWindowsHost implements WindowsHost {
   private final SimServices services;
   private final SimServiceControl serviceControl;
   private final SimServiceDispatcher serviceDispatcher;
+  private final SimDataProtection dataProtection;
+  private final SimFileProtection fileProtection;
   private final SimShell shell;
 
   private SimulatedWindowsHost(Builder b) {
@@ -98,6 +102,8 @@ public final class SimulatedWindowsHost implements WindowsHost {
     this.services = new SimServices(this);
     this.serviceControl = new SimServiceControl(this, b.scmControlTimeout);
     this.serviceDispatcher = new SimServiceDispatcher(this);
+    this.dataProtection = new SimDataProtection(this);
+    this.fileProtection = new SimFileProtection(this);
     this.shell = new SimShell(this);
   }
 
@@ -226,6 +232,16 @@ public final class SimulatedWindowsHost implements WindowsHost {
   @Override
   public ServiceDispatcher serviceDispatcher() {
     return serviceDispatcher;
+  }
+
+  @Override
+  public DataProtection dataProtection() {
+    return dataProtection;
+  }
+
+  @Override
+  public FileProtection fileProtection() {
+    return fileProtection;
   }
 
   /**

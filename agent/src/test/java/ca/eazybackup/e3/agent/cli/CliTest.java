@@ -109,6 +109,31 @@ class CliTest {
   }
 
   @Test
+  void doctorWarnsAboutAnUnsealedTokenUntilServiceProtectSealsIt() throws Exception {
+    var win = ca.eazybackup.e3.shims.sim.SimulatedWindowsHost.builder(dir.resolve("win")).build();
+    Path cfg = config(FakeAddon.TOKEN);
+    java.nio.file.Files.setPosixFilePermissions(
+        cfg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+    String before = doctorOn(win, cfg);
+    assertThat(before).contains("WARN secrets").contains("stored unprotected");
+    assertThat(before).contains("readable by group, others");
+
+    assertThat(AgentMain.execute(() -> win, "service", "protect", "--config", cfg.toString()))
+        .isZero();
+
+    String after = doctorOn(win, cfg);
+    assertThat(after).contains("OK   secrets    AgentToken sealed with DPAPI");
+    assertThat(after).doesNotContain("WARN secrets").contains("OK   addon");
+  }
+
+  private String doctorOn(ca.eazybackup.e3.shims.WindowsHost win, Path config) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    new Doctor(new PrintStream(buffer, true, StandardCharsets.UTF_8), win).check(config);
+    return buffer.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
   void doctorFailsOnABrokenConfigNamingTheField() throws Exception {
     Path cfg = Files.writeString(dir.resolve("agent.conf"), "AgentID=1\nAgentToken=t0ken\n");
 

@@ -112,7 +112,7 @@ final class ServiceCommand implements Callable<Integer>, AgentMain.NeedsHost {
                 + " AGENTID, AGENTTOKEN)");
       }
       ConfigSecrets.write(config.path(), apiUrl, agentId, agentToken, windows);
-    } else {
+    } else if (java.nio.file.Files.exists(config.path())) {
       ConfigSecrets.protect(config.path(), windows);
     }
     return service.install(config.path());

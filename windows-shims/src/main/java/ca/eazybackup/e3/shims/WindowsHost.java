@@ -47,6 +47,33 @@ public interface WindowsHost {
     return new PosixFileProtection();
   }
 
+  /** VSS; a host without it answers ACCESS_DENIED, so a backup reads the live files. */
+  default ShadowCopies shadowCopies() {
+    return new ShadowCopies() {
+      @Override
+      public ShadowCopy create(String volume, java.nio.file.Path under, java.time.Duration t)
+          throws ShimException {
+        throw new ShadowCopyException(volume, VssError.ACCESS_DENIED);
+      }
+
+      @Override
+      public void release(ShadowCopy shadow) {}
+
+      @Override
+      public void delete(String id) {}
+
+      @Override
+      public java.util.List<String> list() {
+        return java.util.List.of();
+      }
+    };
+  }
+
+  /** How a backup opens source files ({@link SourceFiles#NATIVE} unless the host models locks). */
+  default SourceFiles sourceFiles() {
+    return SourceFiles.NATIVE;
+  }
+
   /**
    * The service side of the SCM (StartServiceCtrlDispatcher, SetServiceStatus) for {@code service
    * run}. A host without one answers ERROR_FAILED_SERVICE_CONTROLLER_CONNECT, as Windows does for a

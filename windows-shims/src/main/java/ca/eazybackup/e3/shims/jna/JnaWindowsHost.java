@@ -9,6 +9,7 @@ import ca.eazybackup.e3.shims.Registry;
 import ca.eazybackup.e3.shims.ServiceControl;
 import ca.eazybackup.e3.shims.ServiceDispatcher;
 import ca.eazybackup.e3.shims.Services;
+import ca.eazybackup.e3.shims.ShadowCopies;
 import ca.eazybackup.e3.shims.ShellNotifier;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.VolumeInfo;
@@ -53,6 +54,7 @@ public final class JnaWindowsHost implements WindowsHost {
   private final JnaServiceManager serviceManager = new JnaServiceManager();
   private final JnaServiceDispatcher dispatcher = new JnaServiceDispatcher();
   private final JnaSecrets secrets = new JnaSecrets();
+  private final JnaShadowCopies shadowCopies = new JnaShadowCopies();
 
   @Override
   public DriveMapper drives() {
@@ -82,6 +84,11 @@ public final class JnaWindowsHost implements WindowsHost {
   @Override
   public ServiceDispatcher serviceDispatcher() {
     return dispatcher;
+  }
+
+  @Override
+  public ShadowCopies shadowCopies() {
+    return shadowCopies;
   }
 
   @Override

@@ -2,6 +2,7 @@ package ca.eazybackup.e3.shims.jna;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.WString;
 import com.sun.jna.platform.win32.Winnetwk;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -29,6 +30,13 @@ final class NativeApis {
   /** kernel32.dll entries jna-platform's Kernel32 does not declare. */
   interface Kernel32Extra extends StdCallLibrary {
     int GetLogicalDrives();
+
+    /** Wide strings spelled out: this library is loaded with the default (ANSI) options. */
+    boolean CreateSymbolicLinkW(WString link, WString target, int flags);
+
+    default boolean CreateSymbolicLink(String link, String target, int flags) {
+      return CreateSymbolicLinkW(new WString(link), new WString(target), flags);
+    }
   }
 
   /** advapi32.dll entries jna-platform's Advapi32 does not declare. */

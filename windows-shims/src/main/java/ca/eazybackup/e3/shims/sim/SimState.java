@@ -87,6 +87,17 @@ final class SimState {
   /** Lower-case service name → its process, while the simulated SCM runs one. */
   public Map<String, ServiceProcess> serviceProcesses = new LinkedHashMap<>();
 
+  /** A shadow copy the simulated VSS made: a frozen copy of a drive folder. */
+  record Shadow(String id, String volume, String folder, long createdAtMillis) {}
+
+  public List<Shadow> shadowCopies = new ArrayList<>();
+
+  /** Until when another program's shadow copy operation keeps VSS busy (epoch ms). */
+  public long vssBusyUntilMillis;
+
+  /** How long the simulated VSS takes to make a shadow copy (ms). */
+  public long vssCreateDelayMillis;
+
   /** The simulated DPAPI's machine key (base64), made on first use. */
   public String dpapiMachineKey;
 

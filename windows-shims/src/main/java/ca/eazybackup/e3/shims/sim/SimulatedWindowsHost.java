@@ -10,8 +10,10 @@ import ca.eazybackup.e3.shims.ServiceControl;
 import ca.eazybackup.e3.shims.ServiceDispatcher;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.Services;
+import ca.eazybackup.e3.shims.ShadowCopies;
 import ca.eazybackup.e3.shims.ShellNotifier;
 import ca.eazybackup.e3.shims.ShimException;
+import ca.eazybackup.e3.shims.SourceFiles;
 import ca.eazybackup.e3.shims.Volumes;
 import ca.eazybackup.e3.shims.Win32Error;
 import ca.eazybackup.e3.shims.WindowsHost;
@@ -69,6 +71,8 @@ public final class SimulatedWindowsHost implements WindowsHost {
   private final SimServiceControl serviceControl;
   private final SimServiceDispatcher serviceDispatcher;
   private final SimDataProtection dataProtection;
+  private final SimShadowCopies shadowCopies;
+  private final SimSourceFiles sourceFiles;
   private final SimFileProtection fileProtection;
   private final SimShell shell;
 
@@ -103,6 +107,8 @@ public final class SimulatedWindowsHost implements WindowsHost {
     this.serviceControl = new SimServiceControl(this, b.scmControlTimeout);
     this.serviceDispatcher = new SimServiceDispatcher(this);
     this.dataProtection = new SimDataProtection(this);
+    this.shadowCopies = new SimShadowCopies(this);
+    this.sourceFiles = new SimSourceFiles(this);
     this.fileProtection = new SimFileProtection(this);
     this.shell = new SimShell(this);
   }
@@ -235,6 +241,16 @@ public final class SimulatedWindowsHost implements WindowsHost {
   }
 
   @Override
+  public ShadowCopies shadowCopies() {
+    return shadowCopies;
+  }
+
+  @Override
+  public SourceFiles sourceFiles() {
+    return sourceFiles;
+  }
+
+  @Override
   public DataProtection dataProtection() {
     return dataProtection;
   }
@@ -323,6 +339,90 @@ public final class SimulatedWindowsHost implements WindowsHost {
     journal.ok("host.restart");
     // WebClient is stopped again; the SCM kills every service process and starts ours anew.
     serviceControl.reboot();
+  }
+
+  /**
+   * Another process (e.g. {@code OUTLOOK.EXE}) opens {@code windowsPath} ({@code C:\x\a.pst})
+   * without sharing: opening it for a backup fails with ERROR_SHARING_VIOLATION until {@link
+   * #unlockFile}; its copy in a shadow copy reads fine.
+   */
+  public void lockFile(String windowsPath, String process) throws ShimException {
+    String key = WindowsPath.parse(windowsPath).toString();
+    editLocks(locks -> locks.put(key, process));
+    journal.ok("file.lock", "path", windowsPath, "held_by", process);
+  }
+
+  public void unlockFile(String windowsPath) throws ShimException {
+    String key = WindowsPath.parse(windowsPath).toString();
+    editLocks(locks -> locks.keySet().removeIf(k -> k.equalsIgnoreCase(key)));
+    journal.ok("file.unlock", "path", windowsPath);
+  }
+
+  private void editLocks(java.util.function.Consumer<Map<String, String>> edit)
+      throws ShimException {
+    store.update(
+        state -> {
+          Path file = root.resolve(SimSourceFiles.FILE);
+          try {
+            Map<String, String> locks = new TreeMap<>();
+            if (Files.exists(file)) {
+              locks.putAll(
+                  SimStore.JSON.readValue(
+                      file.toFile(),
+                      new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
+            }
+            edit.accept(locks);
+            Path tmp = file.resolveSibling(SimSourceFiles.FILE + ".tmp");
+            Files.write(tmp, SimStore.JSON.writeValueAsBytes(locks));
+            Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            throw new ShimException("cannot write " + file + ": " + e, e);
+          }
+          return null;
+        });
+  }
+
+  /** Another backup program holds VSS for {@code duration}: creates fail with IN_PROGRESS. */
+  public void occupyVss(java.time.Duration duration) throws ShimException {
+    store.update(
+        state -> {
+          state.vssBusyUntilMillis = System.currentTimeMillis() + duration.toMillis();
+          return null;
+        });
+  }
+
+  /** VSS takes {@code duration} to make a shadow copy (a busy or hung writer). */
+  public void slowVss(java.time.Duration duration) throws ShimException {
+    store.update(
+        state -> {
+          state.vssCreateDelayMillis = duration.toMillis();
+          return null;
+        });
+  }
+
+  /** {@code shadow_storage_bytes} of the drive in {@code volumes.json}; -1 without a limit. */
+  long shadowStorageLimit(char letter) throws ShimException {
+    Path file = root.resolve("volumes.json");
+    if (!Files.exists(file)) {
+      return -1;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode all = SimStore.JSON.readTree(file.toFile());
+      var names = all.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (name.equalsIgnoreCase(String.valueOf(letter))) {
+          return all.get(name).path("shadow_storage_bytes").asLong(-1);
+        }
+      }
+      return -1;
+    } catch (IOException e) {
+      throw new ShimException("simulated volumes file " + file + " unreadable: " + e, e);
+    }
   }
 
   /**

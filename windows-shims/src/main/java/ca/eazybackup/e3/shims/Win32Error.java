@@ -14,12 +14,16 @@ public enum Win32Error {
   ERROR_PATH_NOT_FOUND(3, "The system cannot find the path specified."),
   ERROR_ACCESS_DENIED(5, "Access is denied."),
   ERROR_INVALID_HANDLE(6, "The handle is invalid."),
+  ERROR_INVALID_DATA(13, "The data is invalid."),
+  ERROR_SHARING_VIOLATION(
+      32, "The process cannot access the file because it is being used by another process."),
   ERROR_NOT_SUPPORTED(50, "The request is not supported."),
   ERROR_BAD_NETPATH(53, "The network path was not found."),
   ERROR_BAD_NET_NAME(67, "The network name cannot be found."),
   ERROR_ALREADY_ASSIGNED(85, "The local device name is already in use."),
   ERROR_INVALID_PASSWORD(86, "The specified network password is not correct."),
   ERROR_INVALID_PARAMETER(87, "The parameter is incorrect."),
+  ERROR_CALL_NOT_IMPLEMENTED(120, "This function is not supported on this system."),
   ERROR_INVALID_NAME(123, "The filename, directory name, or volume label syntax is incorrect."),
   ERROR_FILE_TOO_LARGE(223, "The file size exceeds the limit allowed and cannot be saved."),
   ERROR_SERVICE_REQUEST_TIMEOUT(
@@ -34,6 +38,10 @@ public enum Win32Error {
   ERROR_SERVICE_CANNOT_ACCEPT_CTRL(
       1061, "The service cannot accept control messages at this time."),
   ERROR_SERVICE_NOT_ACTIVE(1062, "The service has not been started."),
+  ERROR_FAILED_SERVICE_CONTROLLER_CONNECT(
+      1063, "The service process could not connect to the service controller."),
+  ERROR_SERVICE_SPECIFIC_ERROR(1066, "The service has returned a service-specific error code."),
+  ERROR_PROCESS_ABORTED(1067, "The process terminated unexpectedly."),
   ERROR_SERVICE_MARKED_FOR_DELETE(1072, "The specified service has been marked for deletion."),
   ERROR_SERVICE_EXISTS(1073, "The specified service already exists."),
   ERROR_BAD_DEVICE(1200, "The specified device name is invalid."),
@@ -57,9 +65,12 @@ public enum Win32Error {
   ERROR_PRIVILEGE_NOT_HELD(1314, "A required privilege is not held by the client."),
   ERROR_LOGON_FAILURE(1326, "The user name or password is incorrect."),
   ERROR_ACCOUNT_RESTRICTION(1327, "Account restrictions are preventing this user from signing in."),
+  ERROR_TIMEOUT(1460, "This operation returned because the timeout period expired."),
   ERROR_BAD_USERNAME(2202, "The specified username is invalid."),
   ERROR_NOT_CONNECTED(2250, "This network connection does not exist."),
-  ERROR_OPEN_FILES(2401, "There are open files on this connection.");
+  ERROR_OPEN_FILES(2401, "There are open files on this connection."),
+  /** CryptUnprotectData of a blob from another machine (an HRESULT, as GetLastError gives it). */
+  NTE_BAD_KEY_STATE(0x8009000B, "Key not valid for use in specified state.");
 
   private static final Map<Integer, Win32Error> BY_CODE =
       Arrays.stream(values())
@@ -83,7 +94,8 @@ public enum Win32Error {
 
   /** {@code ERROR_LOGON_FAILURE (1326): The user name or password is incorrect.} */
   public String describe() {
-    return name() + " (" + code + "): " + message;
+    String number = code < 0 ? String.format("0x%08X", code) : Integer.toString(code);
+    return name() + " (" + number + "): " + message;
   }
 
   /** Describes any code, also one this table does not know ({@code Win32 error 1234}). */

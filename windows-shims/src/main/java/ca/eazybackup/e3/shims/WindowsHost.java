@@ -24,6 +24,71 @@ public interface WindowsHost {
   ServiceControl serviceControl();
 
   /**
+   * DPAPI, machine scope, for the agent token at rest. A host without it answers
+   * ERROR_CALL_NOT_IMPLEMENTED, and the token stays in plain text behind {@link #fileProtection}.
+   */
+  default DataProtection dataProtection() {
+    return new DataProtection() {
+      @Override
+      public byte[] protect(byte[] plain) throws ShimException {
+        throw ShimException.win32("CryptProtectData", Win32Error.ERROR_CALL_NOT_IMPLEMENTED, null);
+      }
+
+      @Override
+      public byte[] unprotect(byte[] blob) throws ShimException {
+        throw ShimException.win32(
+            "CryptUnprotectData", Win32Error.ERROR_CALL_NOT_IMPLEMENTED, null);
+      }
+    };
+  }
+
+  /** ACLs (Windows) or modes (elsewhere: 0600) of files holding secrets. */
+  default FileProtection fileProtection() {
+    return new PosixFileProtection();
+  }
+
+  /** VSS; a host without it answers ACCESS_DENIED, so a backup reads the live files. */
+  default ShadowCopies shadowCopies() {
+    return new ShadowCopies() {
+      @Override
+      public ShadowCopy create(String volume, java.nio.file.Path under, java.time.Duration t)
+          throws ShimException {
+        throw new ShadowCopyException(volume, VssError.ACCESS_DENIED);
+      }
+
+      @Override
+      public void release(ShadowCopy shadow) {}
+
+      @Override
+      public void delete(String id) {}
+
+      @Override
+      public java.util.List<String> list() {
+        return java.util.List.of();
+      }
+    };
+  }
+
+  /** How a backup opens source files ({@link SourceFiles#NATIVE} unless the host models locks). */
+  default SourceFiles sourceFiles() {
+    return SourceFiles.NATIVE;
+  }
+
+  /**
+   * The service side of the SCM (StartServiceCtrlDispatcher, SetServiceStatus) for {@code service
+   * run}. A host without one answers ERROR_FAILED_SERVICE_CONTROLLER_CONNECT, as Windows does for a
+   * process the SCM did not start.
+   */
+  default ServiceDispatcher serviceDispatcher() {
+    return (name, program) -> {
+      throw ShimException.win32(
+          "StartServiceCtrlDispatcher(" + name + ")",
+          Win32Error.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT,
+          "This host has no Service Control Manager.");
+    };
+  }
+
+  /**
    * Turns a path as the addon sends it ({@code C:\\Users\\x}, {@code \\\\server\\share\\dir}, or a
    * native path) into a path this process can read. On Windows this is {@code Path.of}; the
    * simulated host maps drive letters and UNC shares onto local folders and refuses a share that

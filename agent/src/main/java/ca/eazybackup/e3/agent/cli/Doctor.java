@@ -6,6 +6,7 @@ import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.config.AgentConfig;
 import ca.eazybackup.e3.agent.config.AgentConfigFile;
 import ca.eazybackup.e3.agent.config.ConfigException;
+import ca.eazybackup.e3.agent.config.ConfigSecrets;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import ca.eazybackup.e3.agent.s3.S3Target;
 import ca.eazybackup.e3.shims.ServiceState;
@@ -41,7 +42,7 @@ final class Doctor {
   int check(Path configFile) {
     AgentConfig cfg;
     try {
-      cfg = AgentConfigFile.load(configFile);
+      cfg = AgentConfigFile.load(configFile, host.dataProtection());
       verdict(
           "OK", "config", configFile + " (agent " + cfg.agentId() + ", " + cfg.apiBaseUrl() + ")");
       cfg.warnings().forEach(w -> verdict("WARN", "config", w));
@@ -52,6 +53,7 @@ final class Doctor {
       checkHost();
       return exitCode();
     }
+    checkSecrets(configFile);
     checkWritable("runs dir", cfg.runsDir());
     checkWritable("log dir", cfg.logDir());
     List<RunAssignment> jobs = checkAddon(cfg);
@@ -160,6 +162,49 @@ final class Doctor {
               + (state == ServiceState.RUNNING ? "" : ": Cloud NAS needs it running"));
     } catch (ShimException | RuntimeException e) {
       verdict("SKIP", "webclient", e.getMessage());
+    }
+  }
+
+  /** The token at rest: sealed with DPAPI where the host has it, and the file closed to others. */
+  private void checkSecrets(Path configFile) {
+    try {
+      boolean sealed =
+          ConfigSecrets.rawToken(configFile).map(ConfigSecrets::isProtected).orElse(false);
+      boolean hasDpapi = dpapiAvailable();
+      List<String> readers = host.fileProtection().otherReaders(configFile);
+      if (hasDpapi && !sealed) {
+        verdict(
+            "WARN",
+            "secrets",
+            "AgentToken is stored unprotected in "
+                + configFile
+                + ": run 'e3-backup-agent service protect' (as administrator) to seal it with DPAPI");
+      } else {
+        verdict(
+            "OK",
+            "secrets",
+            sealed ? "AgentToken sealed with DPAPI" : "AgentToken in a file only its owner reads");
+      }
+      if (!readers.isEmpty()) {
+        verdict(
+            "WARN",
+            "secrets",
+            configFile
+                + " is readable by "
+                + String.join(", ", readers)
+                + ": run 'e3-backup-agent service protect' to restrict it");
+      }
+    } catch (IOException | ShimException e) {
+      verdict("SKIP", "secrets", e.getMessage());
+    }
+  }
+
+  private boolean dpapiAvailable() {
+    try {
+      host.dataProtection().protect(new byte[] {0});
+      return true;
+    } catch (ShimException e) {
+      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.agent.config;
 
+import ca.eazybackup.e3.shims.DataProtection;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -58,7 +59,16 @@ public final class AgentConfigFile {
     return base.resolve("e3backup");
   }
 
+  /** Reads {@code file}; a DPAPI-protected AgentToken is an error (see the overload). */
   public static AgentConfig load(Path file) throws ConfigException {
+    return load(file, null);
+  }
+
+  /**
+   * Reads {@code file}; an {@code AgentToken=dpapi:…} value is unprotected with {@code dpapi}
+   * ({@link ConfigSecrets}).
+   */
+  public static AgentConfig load(Path file, DataProtection dpapi) throws ConfigException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -68,10 +78,14 @@ public final class AgentConfigFile {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(file, text);
+    return parse(file, text, dpapi);
   }
 
   static AgentConfig parse(Path file, String text) throws ConfigException {
+    return parse(file, text, null);
+  }
+
+  static AgentConfig parse(Path file, String text, DataProtection dpapi) throws ConfigException {
     Map<String, String> values = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
     String[] lines = text.split("\\R", -1);
@@ -99,7 +113,7 @@ public final class AgentConfigFile {
 
     URI api = apiBaseUrl(file, required(file, values, "ApiBaseURL"));
     long agentId = positiveLong(file, "AgentID", required(file, values, "AgentID"));
-    String token = required(file, values, "AgentToken");
+    String token = ConfigSecrets.reveal(file, required(file, values, "AgentToken"), dpapi);
     Duration poll = seconds(file, values, "PollIntervalSecs", AgentConfig.DEFAULT_POLL_INTERVAL);
     Duration heartbeat =
         seconds(file, values, "HeartbeatIntervalSecs", AgentConfig.DEFAULT_HEARTBEAT_INTERVAL);

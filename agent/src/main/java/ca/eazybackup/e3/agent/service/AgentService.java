@@ -1,37 +1,70 @@
 package ca.eazybackup.e3.agent.service;
 
 import ca.eazybackup.e3.shims.ServiceControl;
+import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.ShimException;
+import ca.eazybackup.e3.shims.WindowsHost;
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
- * The agent as a Windows service: the SCM starts {@code java -jar e3-backup-agent.jar run --config
- * <file>}; a service stop reaches the process as a console control/termination signal, which the
- * {@code run} command turns into a graceful stop (the running run is reported cancelled, queued
- * reports are flushed). Off Windows the simulated host records what would happen.
+ * The agent as a Windows service. The SCM launches {@code <runtime>\bin\java.exe -Xrs -jar
+ * e3-backup-agent.jar service run --config <file>}: the bundled runtime next to the jar when there
+ * is one (the installed layout {@code <dir>\app\e3-backup-agent.jar}, {@code <dir>\runtime}), else
+ * the runtime running this command - never whatever {@code java} is first on PATH. {@code service
+ * run} connects to the SCM ({@link AgentServiceProgram}); {@code -Xrs} keeps the JVM from treating
+ * a user's logoff as a reason to shut down (java's -Xrs docs: a JVM running as a service receives
+ * CTRL_LOGOFF_EVENT but must not exit on it).
  */
 public final class AgentService {
   public static final String NAME = "E3BackupAgent";
   public static final String DISPLAY_NAME = "e3 Backup Agent";
 
+  private final WindowsHost host;
   private final ServiceControl scm;
 
-  public AgentService(ServiceControl scm) {
-    this.scm = scm;
+  public AgentService(WindowsHost host) {
+    this.host = host;
+    this.scm = host.serviceControl();
   }
 
   public String install(Path configFile) throws ShimException {
-    List<String> cmd = commandLine(configFile);
+    List<String> cmd = commandLine(configFile, ownJar(), Path.of(System.getProperty("java.home")));
     scm.install(NAME, DISPLAY_NAME, cmd);
     return "installed service " + NAME + ": " + String.join(" ", cmd);
   }
 
-  public String uninstall() throws ShimException {
-    scm.uninstall(NAME);
-    return "uninstalled service " + NAME;
+  /**
+   * Stops the service if it runs, removes it, and with {@code purgeConfig} also deletes that
+   * config, its logs and runs folders (the installer's uninstall: nothing of the agent is left).
+   */
+  public String uninstall(Path purgeConfig) throws ShimException, IOException {
+    ServiceState state = scm.state(NAME);
+    if (state == ServiceState.RUNNING) {
+      scm.stop(NAME);
+    }
+    if (state != ServiceState.NOT_INSTALLED) {
+      scm.uninstall(NAME);
+    }
+    String result =
+        state == ServiceState.NOT_INSTALLED
+            ? "service " + NAME + " was not installed"
+            : "uninstalled service " + NAME;
+    if (purgeConfig != null) {
+      Path dir = purgeConfig.toAbsolutePath().getParent();
+      for (Path p : List.of(purgeConfig, dir.resolve("runs"), dir.resolve("logs"))) {
+        deleteTree(p);
+      }
+      result += "; removed " + purgeConfig + " and its runs and logs";
+    }
+    return result;
   }
 
   public String start() throws ShimException {
@@ -48,12 +81,18 @@ public final class AgentService {
     return "service " + NAME + ": " + scm.state(NAME);
   }
 
-  /** The command line the service runs: this very binary, in foreground mode. */
-  static List<String> commandLine(Path configFile) {
+  WindowsHost host() {
+    return host;
+  }
+
+  /**
+   * The registered command line: {@code java -Xrs -jar <jar> service run --config <file>}, with the
+   * bundled runtime's java when {@code jar} sits in an installed layout.
+   */
+  static List<String> commandLine(Path configFile, Path jar, Path javaHome) {
     List<String> cmd = new ArrayList<>();
-    Path java = Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java");
-    cmd.add(java.toString());
-    Path jar = ownJar();
+    cmd.add(javaOf(jar, javaHome).toString());
+    cmd.add("-Xrs");
     if (jar != null && jar.toString().endsWith(".jar")) {
       cmd.add("-jar");
       cmd.add(jar.toString());
@@ -62,13 +101,26 @@ public final class AgentService {
       cmd.add(System.getProperty("java.class.path"));
       cmd.add("ca.eazybackup.e3.agent.cli.AgentMain");
     }
+    cmd.add("service");
     cmd.add("run");
     cmd.add("--config");
     cmd.add(configFile.toAbsolutePath().toString());
     return cmd;
   }
 
-  private static Path ownJar() {
+  /** {@code <dir>/runtime/bin/java[.exe]} for {@code <dir>/app/<jar>}, else this JVM's java. */
+  static Path javaOf(Path jar, Path javaHome) {
+    String exe = isWindows() ? "java.exe" : "java";
+    if (jar != null && jar.getParent() != null && jar.getParent().getParent() != null) {
+      Path bundled = jar.getParent().getParent().resolve("runtime").resolve("bin").resolve(exe);
+      if (Files.isRegularFile(bundled)) {
+        return bundled;
+      }
+    }
+    return javaHome.resolve("bin").resolve(exe);
+  }
+
+  static Path ownJar() {
     try {
       var source = AgentService.class.getProtectionDomain().getCodeSource();
       return source == null ? null : Path.of(source.getLocation().toURI());
@@ -77,9 +129,18 @@ public final class AgentService {
     }
   }
 
+  private static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   private static boolean isWindows() {
-    return System.getProperty("os.name", "")
-        .toLowerCase(java.util.Locale.ROOT)
-        .startsWith("windows");
+    return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
   }
 }

@@ -69,7 +69,7 @@ class CliTest {
   }
 
   @Test
-  void serviceInstallRegistersThisBinaryInForegroundMode() throws Exception {
+  void serviceInstallRegistersThisBinaryAsAServiceProgram() throws Exception {
     Path cfg = config(FakeAddon.TOKEN);
 
     int code = AgentMain.execute(() -> host, "service", "install", "--config", cfg.toString());
@@ -79,7 +79,8 @@ class CliTest {
         .singleElement()
         .asString()
         .startsWith("install E3BackupAgent")
-        .contains(" run --config " + cfg.toAbsolutePath());
+        .contains(" -Xrs ")
+        .contains(" service run --config " + cfg.toAbsolutePath());
     assertThat(AgentMain.execute(() -> host, "service", "stop")).isZero();
     assertThat(host.serviceCalls).last().isEqualTo("stop E3BackupAgent");
   }
@@ -105,6 +106,31 @@ class CliTest {
     assertThat(report).contains("FAIL addon").contains("check AgentID and AgentToken");
     assertThat(report).contains("WARN elevation").contains("WARN webclient");
     assertThat(report).doesNotContain("wrong-token-xyz");
+  }
+
+  @Test
+  void doctorWarnsAboutAnUnsealedTokenUntilServiceProtectSealsIt() throws Exception {
+    var win = ca.eazybackup.e3.shims.sim.SimulatedWindowsHost.builder(dir.resolve("win")).build();
+    Path cfg = config(FakeAddon.TOKEN);
+    java.nio.file.Files.setPosixFilePermissions(
+        cfg, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+    String before = doctorOn(win, cfg);
+    assertThat(before).contains("WARN secrets").contains("stored unprotected");
+    assertThat(before).contains("readable by group, others");
+
+    assertThat(AgentMain.execute(() -> win, "service", "protect", "--config", cfg.toString()))
+        .isZero();
+
+    String after = doctorOn(win, cfg);
+    assertThat(after).contains("OK   secrets    AgentToken sealed with DPAPI");
+    assertThat(after).doesNotContain("WARN secrets").contains("OK   addon");
+  }
+
+  private String doctorOn(ca.eazybackup.e3.shims.WindowsHost win, Path config) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    new Doctor(new PrintStream(buffer, true, StandardCharsets.UTF_8), win).check(config);
+    return buffer.toString(StandardCharsets.UTF_8);
   }
 
   @Test

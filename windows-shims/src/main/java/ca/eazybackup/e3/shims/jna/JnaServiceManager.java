@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.shims.jna;
 
+import ca.eazybackup.e3.shims.PendingWatch;
 import ca.eazybackup.e3.shims.ServiceControl;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.Services;
@@ -9,7 +10,6 @@ import com.sun.jna.platform.win32.Advapi32;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.Winsvc;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /** The Service Control Manager through Advapi32: the agent's own service and WebClient. */
@@ -25,7 +25,6 @@ final class JnaServiceManager implements ServiceControl {
   private static final int SERVICE_AUTO_START = 0x2;
   private static final int SERVICE_ERROR_NORMAL = 0x1;
   private static final int SERVICE_CONTROL_STOP = 0x1;
-  private static final Duration WAIT = Duration.ofSeconds(30);
 
   private static final Advapi32 API = Advapi32.INSTANCE;
 
@@ -171,20 +170,43 @@ final class JnaServiceManager implements ServiceControl {
     return WindowsValues.serviceState(status.dwCurrentState);
   }
 
-  /** Polls the SCM until the service reaches {@code wanted} (SERVICE_RUNNING/STOPPED). */
+  /**
+   * Polls the SCM until the service reaches {@code wanted} (SERVICE_RUNNING/STOPPED), giving up
+   * when its checkpoint stands still for longer than its wait hint, as Microsoft's "Starting a
+   * Service" sample does ({@link PendingWatch}).
+   */
   private static void awaitState(Winsvc.SC_HANDLE service, String name, int wanted)
       throws ShimException {
-    Instant deadline = Instant.now().plus(WAIT);
     ServiceState target = WindowsValues.serviceState(wanted);
-    while (currentState(service, name) != target) {
-      if (Instant.now().isAfter(deadline)) {
+    PendingWatch watch = new PendingWatch(Duration.ofSeconds(1), System.currentTimeMillis());
+    while (true) {
+      Winsvc.SERVICE_STATUS status = new Winsvc.SERVICE_STATUS();
+      if (!API.QueryServiceStatus(service, status)) {
+        throw lastError("QueryServiceStatus(" + name + ")");
+      }
+      ServiceState now = WindowsValues.serviceState(status.dwCurrentState);
+      if (now == target) {
+        return;
+      }
+      if (now == ServiceState.STOPPED) {
+        throw ShimException.win32(
+            "waiting for " + name + " to be " + target,
+            status.dwWin32ExitCode == 0
+                ? Win32Error.ERROR_PROCESS_ABORTED.code()
+                : status.dwWin32ExitCode,
+            status.dwServiceSpecificExitCode == 0
+                ? null
+                : "Service-specific exit code " + status.dwServiceSpecificExitCode + ".");
+      }
+      long t = System.currentTimeMillis();
+      if (!watch.observe(status.dwCheckPoint, Integer.toUnsignedLong(status.dwWaitHint), t)) {
         throw ShimException.win32(
             "waiting for " + name + " to be " + target,
             Win32Error.ERROR_SERVICE_REQUEST_TIMEOUT,
-            null);
+            "Checkpoint " + status.dwCheckPoint + " stood still longer than its wait hint.");
       }
       try {
-        Thread.sleep(250);
+        Thread.sleep(watch.pollInterval().toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ShimException("interrupted while waiting for " + name, e);

@@ -1,11 +1,15 @@
 package ca.eazybackup.e3.shims.jna;
 
+import ca.eazybackup.e3.shims.DataProtection;
 import ca.eazybackup.e3.shims.DriveMapper;
 import ca.eazybackup.e3.shims.Elevation;
+import ca.eazybackup.e3.shims.FileProtection;
 import ca.eazybackup.e3.shims.NetworkShares;
 import ca.eazybackup.e3.shims.Registry;
 import ca.eazybackup.e3.shims.ServiceControl;
+import ca.eazybackup.e3.shims.ServiceDispatcher;
 import ca.eazybackup.e3.shims.Services;
+import ca.eazybackup.e3.shims.ShadowCopies;
 import ca.eazybackup.e3.shims.ShellNotifier;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.VolumeInfo;
@@ -48,6 +52,9 @@ public final class JnaWindowsHost implements WindowsHost {
   private final Drives drives = new Drives();
   private final JnaRegistry registry = new JnaRegistry();
   private final JnaServiceManager serviceManager = new JnaServiceManager();
+  private final JnaServiceDispatcher dispatcher = new JnaServiceDispatcher();
+  private final JnaSecrets secrets = new JnaSecrets();
+  private final JnaShadowCopies shadowCopies = new JnaShadowCopies();
 
   @Override
   public DriveMapper drives() {
@@ -72,6 +79,26 @@ public final class JnaWindowsHost implements WindowsHost {
   @Override
   public ServiceControl serviceControl() {
     return serviceManager;
+  }
+
+  @Override
+  public ServiceDispatcher serviceDispatcher() {
+    return dispatcher;
+  }
+
+  @Override
+  public ShadowCopies shadowCopies() {
+    return shadowCopies;
+  }
+
+  @Override
+  public DataProtection dataProtection() {
+    return secrets;
+  }
+
+  @Override
+  public FileProtection fileProtection() {
+    return secrets;
   }
 
   @Override

@@ -2,8 +2,10 @@ package ca.eazybackup.e3.shims.jna;
 
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.WString;
 import com.sun.jna.platform.win32.Winnetwk;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
 import com.sun.jna.win32.StdCallLibrary;
 import com.sun.jna.win32.W32APIOptions;
 
@@ -28,6 +30,19 @@ final class NativeApis {
   /** kernel32.dll entries jna-platform's Kernel32 does not declare. */
   interface Kernel32Extra extends StdCallLibrary {
     int GetLogicalDrives();
+
+    /** Wide strings spelled out: this library is loaded with the default (ANSI) options. */
+    boolean CreateSymbolicLinkW(WString link, WString target, int flags);
+
+    default boolean CreateSymbolicLink(String link, String target, int flags) {
+      return CreateSymbolicLinkW(new WString(link), new WString(target), flags);
+    }
+  }
+
+  /** advapi32.dll entries jna-platform's Advapi32 does not declare. */
+  interface Advapi32Extra extends StdCallLibrary {
+    boolean ConvertStringSecurityDescriptorToSecurityDescriptor(
+        String sddl, int revision, PointerByReference descriptor, IntByReference size);
   }
 
   /** shell32.dll. */
@@ -47,6 +62,15 @@ final class NativeApis {
   private static final class KernelHolder {
     static final Kernel32Extra INSTANCE =
         Native.load("kernel32", Kernel32Extra.class, W32APIOptions.DEFAULT_OPTIONS);
+  }
+
+  private static final class AdvapiHolder {
+    static final Advapi32Extra INSTANCE =
+        Native.load("advapi32", Advapi32Extra.class, W32APIOptions.UNICODE_OPTIONS);
+  }
+
+  static Advapi32Extra advapi32() {
+    return AdvapiHolder.INSTANCE;
   }
 
   static Kernel32Extra kernel32() {

@@ -32,6 +32,21 @@ final class WindowsValues {
     return letters;
   }
 
+  static final int SERVICE_STOPPED = 1;
+  static final int SERVICE_START_PENDING = 2;
+  static final int SERVICE_STOP_PENDING = 3;
+  static final int SERVICE_RUNNING = 4;
+
+  /** Our state → SERVICE_STATUS.dwCurrentState, for SetServiceStatus. */
+  static int serviceStateCode(ServiceState state) {
+    return switch (state) {
+      case START_PENDING -> SERVICE_START_PENDING;
+      case STOP_PENDING -> SERVICE_STOP_PENDING;
+      case RUNNING -> SERVICE_RUNNING;
+      default -> SERVICE_STOPPED;
+    };
+  }
+
   /** SERVICE_STATUS.dwCurrentState → our state (pause states count as running). */
   static ServiceState serviceState(int current) {
     return switch (current) {

@@ -30,6 +30,16 @@ final class SimRegistry implements Registry {
         .put(SimState.lower(name), new SimState.RegValue(name, type, value));
   }
 
+  /** A DWORD value read inside a state change (the SCM reads its timeouts this way). */
+  static Optional<Long> dword(SimState state, String key, String name) {
+    Map<String, SimState.RegValue> values = state.registry.get(SimState.lower(canonical(key)));
+    SimState.RegValue v = values == null ? null : values.get(SimState.lower(name));
+    if (v == null || !DWORD.equals(v.type())) {
+      return Optional.empty();
+    }
+    return Optional.of(Long.parseLong(v.value()));
+  }
+
   static boolean linkedConnections(SimState state) {
     Map<String, SimState.RegValue> values =
         state.registry.get(SimState.lower(canonical(WindowsKeys.POLICIES_SYSTEM)));

@@ -1,23 +1,68 @@
 package ca.eazybackup.e3.shims.sim;
 
+import ca.eazybackup.e3.shims.PendingWatch;
 import ca.eazybackup.e3.shims.ServiceControl;
+import ca.eazybackup.e3.shims.ServiceControlRequest;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.Win32Error;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The agent's own service in the simulated SCM. Every change needs an elevated process. The state
- * machine follows the SCM: install → STOPPED; start → RUNNING; stop → STOPPED; uninstalling a
- * running service only marks it for deletion (it disappears when it stops, and until then start and
- * install fail with ERROR_SERVICE_MARKED_FOR_DELETE). No process is launched: the journal records
- * what would happen.
+ * The Service Control Manager of the simulated host, for the agent's own service. It keeps the
+ * SCM's state machine (install → STOPPED; uninstalling a running service only marks it for
+ * deletion; every change needs an elevated process) and, like the real SCM, it launches the
+ * registered command line as a child process and holds it to the SCM's rules:
+ *
+ * <ul>
+ *   <li>The process must connect its dispatcher (StartServiceCtrlDispatcher) within {@code
+ *       ServicesPipeTimeout} (HKLM\SYSTEM\CurrentControlSet\Control, default 30,000 ms), else it is
+ *       killed and the start fails with ERROR_SERVICE_REQUEST_TIMEOUT (1053) - the fate of a plain
+ *       {@code java -jar … run} (StartServiceCtrlDispatcher docs: "the main thread … should make
+ *       this call as soon as possible after it starts up (within 30 seconds)").
+ *   <li>A pending start or stop whose checkpoint stands still for longer than its wait hint is
+ *       given up with 1053 (SERVICE_STATUS docs, {@link PendingWatch}).
+ *   <li>The control handler must return within 30 s, else the control fails with 1053 (HandlerEx
+ *       docs: "The control handler must return within 30 seconds").
+ *   <li>A process that exits without reporting SERVICE_STOPPED leaves the service STOPPED; during a
+ *       start that is ERROR_PROCESS_ABORTED (1067).
+ * </ul>
+ *
+ * The child learns it was launched by the SCM from {@code E3_SIMHOST_SCM_SERVICE} and {@code
+ * E3_SIMHOST_SCM_LAUNCH}; its {@link SimServiceDispatcher} reports through the shared state file
+ * and listens for controls on a loopback port with a per-launch token. A process without a
+ * dispatcher never reports, exactly as on Windows.
  */
 final class SimServiceControl implements ServiceControl {
-  private final SimulatedWindowsHost host;
+  static final String CONTROL_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Control";
+  static final String PIPE_TIMEOUT = "ServicesPipeTimeout";
+  static final long DEFAULT_PIPE_TIMEOUT_MS = 30_000;
+  static final String SERVICE_ENV = "E3_SIMHOST_SCM_SERVICE";
+  static final String LAUNCH_ENV = "E3_SIMHOST_SCM_LAUNCH";
+  private static final Duration POLL_FLOOR = Duration.ofMillis(100);
 
-  SimServiceControl(SimulatedWindowsHost host) {
+  private final SimulatedWindowsHost host;
+  private final Duration controlTimeout;
+
+  SimServiceControl(SimulatedWindowsHost host, Duration controlTimeout) {
     this.host = host;
+    this.controlTimeout = controlTimeout;
   }
 
   @Override
@@ -26,105 +71,447 @@ final class SimServiceControl implements ServiceControl {
     Object[] fields = {"name", name, "display_name", displayName, "command_line", commandLine};
     change(
         "service.install",
-        "CreateService(" + name + ")",
         fields,
-        (state, existing, call) -> {
-          if (existing != null) {
-            throw ShimException.win32(
-                call,
-                existing.markedForDelete()
-                    ? Win32Error.ERROR_SERVICE_MARKED_FOR_DELETE
-                    : Win32Error.ERROR_SERVICE_EXISTS,
-                null);
-          }
-          state.services.put(
-              SimState.lower(name),
-              new SimState.Service(
-                  name, displayName, List.copyOf(commandLine), ServiceState.STOPPED.name(), false));
-        });
+        () ->
+            host.store()
+                .update(
+                    state -> {
+                      String call = "CreateService(" + name + ")";
+                      SimState.Service existing = state.services.get(SimState.lower(name));
+                      if (existing != null) {
+                        throw ShimException.win32(
+                            call,
+                            existing.markedForDelete()
+                                ? Win32Error.ERROR_SERVICE_MARKED_FOR_DELETE
+                                : Win32Error.ERROR_SERVICE_EXISTS,
+                            null);
+                      }
+                      if (commandLine.isEmpty()) {
+                        throw ShimException.win32(call, Win32Error.ERROR_INVALID_PARAMETER, null);
+                      }
+                      state.services.put(
+                          SimState.lower(name),
+                          new SimState.Service(
+                              name,
+                              displayName,
+                              List.copyOf(commandLine),
+                              ServiceState.STOPPED.name(),
+                              false));
+                      return null;
+                    }));
   }
 
   @Override
   public void uninstall(String name) throws ShimException {
     change(
         "service.uninstall",
-        "DeleteService(" + name + ")",
         new Object[] {"name", name},
-        (state, existing, call) -> {
-          requireLive(existing, call);
-          if (existing.state().equals(ServiceState.STOPPED.name())) {
-            state.services.remove(SimState.lower(name));
-          } else {
-            state.services.put(SimState.lower(name), existing.markForDelete());
-          }
-        });
+        () ->
+            host.store()
+                .update(
+                    state -> {
+                      SimState.Service existing = live(state, name, "DeleteService(" + name + ")");
+                      if (stateOf(state, name) == ServiceState.STOPPED) {
+                        state.services.remove(SimState.lower(name));
+                      } else {
+                        state.services.put(SimState.lower(name), existing.markForDelete());
+                      }
+                      return null;
+                    }));
   }
 
   @Override
   public void start(String name) throws ShimException {
-    change(
-        "service.start",
-        "StartService(" + name + ")",
-        new Object[] {"name", name},
-        (state, existing, call) -> {
-          requireLive(existing, call);
-          if (existing.state().equals(ServiceState.RUNNING.name())) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_ALREADY_RUNNING, null);
-          }
-          if (existing.state().equals(ServiceState.DISABLED.name())) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DISABLED, null);
-          }
-          state.services.put(SimState.lower(name), existing.withState(ServiceState.RUNNING.name()));
-        });
+    change("service.start", new Object[] {"name", name}, () -> launchAndAwaitRunning(name));
   }
 
   @Override
   public void stop(String name) throws ShimException {
-    change(
-        "service.stop",
-        "ControlService(" + name + ", SERVICE_CONTROL_STOP)",
-        new Object[] {"name", name},
-        (state, existing, call) -> {
-          if (existing == null) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DOES_NOT_EXIST, null);
-          }
-          if (!existing.state().equals(ServiceState.RUNNING.name())) {
-            throw ShimException.win32(call, Win32Error.ERROR_SERVICE_NOT_ACTIVE, null);
-          }
-          if (existing.markedForDelete()) {
-            state.services.remove(SimState.lower(name));
-          } else {
-            state.services.put(
-                SimState.lower(name), existing.withState(ServiceState.STOPPED.name()));
-          }
-        });
+    change("service.stop", new Object[] {"name", name}, () -> controlAndAwaitStopped(name));
   }
 
   @Override
   public ServiceState state(String name) throws ShimException {
-    return host.store().read(state -> SimServices.stateOf(state, name));
+    return host.store()
+        .update(
+            state -> {
+              reapDeadProcess(state, name);
+              return SimServices.stateOf(state, name);
+            });
   }
 
-  private interface Transition {
-    void apply(SimState state, SimState.Service existing, String call) throws ShimException;
+  // ---- start -------------------------------------------------------------------------------
+
+  private void launchAndAwaitRunning(String name) throws ShimException {
+    String launchId = UUID.randomUUID().toString();
+    String call = "StartService(" + name + ")";
+    long[] pipeTimeout = new long[1];
+    List<String> commandLine =
+        host.store()
+            .update(
+                state -> {
+                  reapDeadProcess(state, name);
+                  SimState.Service s = live(state, name, call);
+                  ServiceState current = ServiceState.valueOf(s.state());
+                  if (current == ServiceState.DISABLED) {
+                    throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DISABLED, null);
+                  }
+                  if (current != ServiceState.STOPPED) {
+                    throw ShimException.win32(call, Win32Error.ERROR_SERVICE_ALREADY_RUNNING, null);
+                  }
+                  pipeTimeout[0] =
+                      SimRegistry.dword(state, CONTROL_KEY, PIPE_TIMEOUT)
+                          .orElse(DEFAULT_PIPE_TIMEOUT_MS);
+                  state.services.put(
+                      SimState.lower(name), s.withState(ServiceState.START_PENDING.name()));
+                  state.serviceProcesses.put(
+                      SimState.lower(name),
+                      new SimState.ServiceProcess(launchId, null, null, null, 0, 0, 0, null));
+                  return s.commandLine();
+                });
+    Process process;
+    try {
+      process = launch(name, launchId, commandLine);
+    } catch (IOException e) {
+      settle(name, launchId, null);
+      throw ShimException.win32(
+          call,
+          Win32Error.ERROR_FILE_NOT_FOUND,
+          "The service's program " + commandLine.get(0) + " could not be started: " + e);
+    }
+    long pid = process.pid();
+    host.store()
+        .update(
+            state -> {
+              SimState.ServiceProcess p = state.serviceProcesses.get(SimState.lower(name));
+              if (p != null && p.launchId().equals(launchId) && p.pid() == null) {
+                state.serviceProcesses.put(
+                    SimState.lower(name),
+                    new SimState.ServiceProcess(
+                        launchId,
+                        pid,
+                        p.controlPort(),
+                        p.controlToken(),
+                        p.checkPoint(),
+                        p.waitHintMillis(),
+                        p.reportedAtMillis(),
+                        p.exitCode()));
+              }
+              return null;
+            });
+    awaitRunning(name, launchId, process, pipeTimeout[0], call);
   }
 
-  private void change(String op, String call, Object[] fields, Transition transition)
+  private void awaitRunning(
+      String name, String launchId, Process process, long pipeTimeoutMs, String call)
       throws ShimException {
+    long started = System.currentTimeMillis();
+    PendingWatch watch = new PendingWatch(POLL_FLOOR, started);
+    while (true) {
+      Snapshot now = snapshot(name);
+      long t = System.currentTimeMillis();
+      if (now.state == ServiceState.RUNNING) {
+        return;
+      }
+      if (now.state == ServiceState.STOPPED || !process.isAlive()) {
+        Integer exit = now.process == null ? null : now.process.exitCode();
+        settle(name, launchId, null);
+        if (exit != null && exit != 0) {
+          throw ShimException.win32(
+              call,
+              Win32Error.ERROR_SERVICE_SPECIFIC_ERROR,
+              "The service stopped while starting, with exit code " + exit + ".");
+        }
+        throw ShimException.win32(
+            call,
+            Win32Error.ERROR_PROCESS_ABORTED,
+            "The service's process exited before it reported SERVICE_RUNNING" + exitOf(process));
+      }
+      boolean connected = now.process != null && now.process.controlPort() != null;
+      if (!connected) {
+        if (t - started > pipeTimeoutMs) {
+          kill(process);
+          settle(name, launchId, null);
+          throw ShimException.win32(
+              call,
+              Win32Error.ERROR_SERVICE_REQUEST_TIMEOUT,
+              "The process did not connect to the SCM (StartServiceCtrlDispatcher) within "
+                  + pipeTimeoutMs
+                  + " ms ("
+                  + PIPE_TIMEOUT
+                  + ") and was terminated: its command line does not run a service program.");
+        }
+      } else if (!watch.observe(now.process.checkPoint(), now.process.waitHintMillis(), t)) {
+        throw ShimException.win32(
+            call,
+            Win32Error.ERROR_SERVICE_REQUEST_TIMEOUT,
+            "The service stayed START_PENDING at checkpoint "
+                + now.process.checkPoint()
+                + " for "
+                + watch.stalledMillis(t)
+                + " ms, longer than its wait hint of "
+                + watch.waitHintMillis()
+                + " ms.");
+      }
+      pause(connected ? watch.pollInterval() : POLL_FLOOR);
+    }
+  }
+
+  private Process launch(String name, String launchId, List<String> commandLine)
+      throws IOException {
+    Path logs = host.root().resolve("services");
+    Files.createDirectories(logs);
+    ProcessBuilder pb =
+        new ProcessBuilder(commandLine)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".out").toFile()));
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("E3_SIMHOST_"));
+    env.put(SimulatedWindowsHost.ROOT, host.root().toString());
+    host.journalFile().ifPresent(j -> env.put(SimulatedWindowsHost.JOURNAL, j.toString()));
+    // Services run as LocalSystem in session 0: elevated, and apart from every user's session.
+    env.put(SimulatedWindowsHost.ELEVATED, "true");
+    env.put(SimulatedWindowsHost.SESSION, SimState.SERVICE);
+    env.put(SERVICE_ENV, name);
+    env.put(LAUNCH_ENV, launchId);
+    return pb.start();
+  }
+
+  // ---- stop --------------------------------------------------------------------------------
+
+  private void controlAndAwaitStopped(String name) throws ShimException {
+    String call = "ControlService(" + name + ", SERVICE_CONTROL_STOP)";
+    Snapshot before =
+        host.store()
+            .update(
+                state -> {
+                  reapDeadProcess(state, name);
+                  if (!state.services.containsKey(SimState.lower(name))) {
+                    throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DOES_NOT_EXIST, null);
+                  }
+                  return new Snapshot(
+                      SimServices.stateOf(state, name),
+                      state.serviceProcesses.get(SimState.lower(name)));
+                });
+    if (before.state == ServiceState.START_PENDING || before.state == ServiceState.STOP_PENDING) {
+      throw ShimException.win32(call, Win32Error.ERROR_SERVICE_CANNOT_ACCEPT_CTRL, null);
+    }
+    if (before.state != ServiceState.RUNNING) {
+      throw ShimException.win32(call, Win32Error.ERROR_SERVICE_NOT_ACTIVE, null);
+    }
+    if (before.process == null || before.process.controlPort() == null) {
+      // A service the SCM believes running without a process of ours (set up by an older host):
+      // nothing to signal, so it simply stops.
+      settle(name, null, null);
+      return;
+    }
+    sendControl(before.process, ServiceControlRequest.STOP, call);
+    PendingWatch watch = new PendingWatch(POLL_FLOOR, System.currentTimeMillis());
+    while (true) {
+      Snapshot now = snapshot(name);
+      if (now.state == ServiceState.STOPPED || now.state == ServiceState.NOT_INSTALLED) {
+        settle(name, before.process.launchId(), null);
+        return;
+      }
+      if (now.process == null || !alive(now.process)) {
+        settle(name, before.process.launchId(), null);
+        host.journal().ok("service.exited_without_stopped", "name", name);
+        return;
+      }
+      long t = System.currentTimeMillis();
+      if (!watch.observe(now.process.checkPoint(), now.process.waitHintMillis(), t)) {
+        throw ShimException.win32(
+            call,
+            Win32Error.ERROR_SERVICE_REQUEST_TIMEOUT,
+            "The service stayed STOP_PENDING at checkpoint "
+                + now.process.checkPoint()
+                + " for "
+                + watch.stalledMillis(t)
+                + " ms, longer than its wait hint of "
+                + watch.waitHintMillis()
+                + " ms.");
+      }
+      pause(watch.pollInterval());
+    }
+  }
+
+  /** Hands {@code request} to the service's control handler and waits for it to return. */
+  private void sendControl(SimState.ServiceProcess p, ServiceControlRequest request, String call)
+      throws ShimException {
+    try (Socket socket = new Socket()) {
+      socket.connect(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), p.controlPort()), 5_000);
+      socket.setSoTimeout((int) controlTimeout.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          (p.controlToken() + " " + request.name() + "\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer =
+          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      if (answer == null || !answer.startsWith("ok")) {
+        throw ShimException.win32(
+            call, Win32Error.ERROR_SERVICE_CANNOT_ACCEPT_CTRL, "The service answered " + answer);
+      }
+    } catch (SocketTimeoutException e) {
+      throw ShimException.win32(
+          call,
+          Win32Error.ERROR_SERVICE_REQUEST_TIMEOUT,
+          "The service's control handler did not return within "
+              + controlTimeout.toMillis()
+              + " ms.");
+    } catch (IOException e) {
+      throw ShimException.win32(
+          call, Win32Error.ERROR_SERVICE_CANNOT_ACCEPT_CTRL, "Its control handler is gone: " + e);
+    }
+  }
+
+  // ---- host restart ------------------------------------------------------------------------
+
+  /**
+   * A reboot: every service process of ours dies with the machine, then the SCM starts the
+   * auto-start services again (all of ours are SERVICE_AUTO_START); one whose program is missing or
+   * never connects stays STOPPED, as Windows logs event 7000/7009 and moves on.
+   */
+  void reboot() throws ShimException {
+    List<String> autoStart = new ArrayList<>();
+    host.store()
+        .update(
+            state -> {
+              for (SimState.ServiceProcess p : state.serviceProcesses.values()) {
+                if (p.pid() != null) {
+                  ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                }
+              }
+              state.serviceProcesses.clear();
+              state.services.values().removeIf(SimState.Service::markedForDelete);
+              state.services.replaceAll(
+                  (key, s) -> {
+                    if (s.state().equals(ServiceState.DISABLED.name())) {
+                      return s;
+                    }
+                    if (!SimServices.isBuiltIn(s)) {
+                      autoStart.add(s.name());
+                    }
+                    return s.withState(ServiceState.STOPPED.name());
+                  });
+              return null;
+            });
+    for (String name : autoStart) {
+      try {
+        launchAndAwaitRunning(name);
+      } catch (ShimException e) {
+        host.journal()
+            .failed(
+                "service.autostart",
+                e.error() == null ? "UNKNOWN" : e.error().name(),
+                e.errorCode(),
+                "name",
+                name);
+      }
+    }
+  }
+
+  // ---- shared ------------------------------------------------------------------------------
+
+  private record Snapshot(ServiceState state, SimState.ServiceProcess process) {}
+
+  private Snapshot snapshot(String name) throws ShimException {
+    return host.store()
+        .read(
+            state ->
+                new Snapshot(
+                    SimServices.stateOf(state, name),
+                    state.serviceProcesses.get(SimState.lower(name))));
+  }
+
+  /**
+   * The service is STOPPED and its process record dropped (only if it is still launch {@code
+   * launchId}, when given); a service marked for deletion goes away now.
+   */
+  private void settle(String name, String launchId, Integer exitCode) throws ShimException {
+    host.store()
+        .update(
+            state -> {
+              SimState.ServiceProcess p = state.serviceProcesses.get(SimState.lower(name));
+              if (launchId != null && p != null && !p.launchId().equals(launchId)) {
+                return null;
+              }
+              state.serviceProcesses.remove(SimState.lower(name));
+              SimState.Service s = state.services.get(SimState.lower(name));
+              if (s == null) {
+                return null;
+              }
+              if (s.markedForDelete()) {
+                state.services.remove(SimState.lower(name));
+              } else {
+                state.services.put(SimState.lower(name), s.withState(ServiceState.STOPPED.name()));
+              }
+              return null;
+            });
+  }
+
+  /** The SCM notices a service process that died: the service is STOPPED. */
+  private static void reapDeadProcess(SimState state, String name) {
+    SimState.ServiceProcess p = state.serviceProcesses.get(SimState.lower(name));
+    if (p == null || p.pid() == null || alive(p)) {
+      return;
+    }
+    state.serviceProcesses.remove(SimState.lower(name));
+    SimState.Service s = state.services.get(SimState.lower(name));
+    if (s == null) {
+      return;
+    }
+    if (s.markedForDelete()) {
+      state.services.remove(SimState.lower(name));
+    } else {
+      state.services.put(SimState.lower(name), s.withState(ServiceState.STOPPED.name()));
+    }
+  }
+
+  static ServiceState stateOf(SimState state, String name) {
+    return SimServices.stateOf(state, name);
+  }
+
+  private static boolean alive(SimState.ServiceProcess p) {
+    return p.pid() != null && ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static void kill(Process process) {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String exitOf(Process process) {
+    return process.isAlive() ? "." : " (exit code " + process.exitValue() + ").";
+  }
+
+  private static void pause(Duration d) throws ShimException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ShimException("interrupted while waiting for the service", e);
+    }
+  }
+
+  private interface Call {
+    void run() throws ShimException;
+  }
+
+  private void change(String op, Object[] fields, Call call) throws ShimException {
     try {
       if (!host.elevation().isElevated()) {
         throw ShimException.win32(
-            call,
+            "OpenSCManager(SC_MANAGER_ALL_ACCESS) for " + op,
             Win32Error.ERROR_ACCESS_DENIED,
             "Installing and controlling services needs an elevated (Administrator) process.");
       }
-      String name = (String) fields[1];
-      host.store()
-          .update(
-              state -> {
-                transition.apply(state, state.services.get(SimState.lower(name)), call);
-                return null;
-              });
+      call.run();
       host.journal().ok(op, fields);
     } catch (ShimException e) {
       Win32Error error = e.error();
@@ -134,12 +521,19 @@ final class SimServiceControl implements ServiceControl {
   }
 
   /** The SCM's answer for a service that is gone or about to be. */
-  private static void requireLive(SimState.Service existing, String call) throws ShimException {
+  private static SimState.Service live(SimState state, String name, String call)
+      throws ShimException {
+    SimState.Service existing = state.services.get(SimState.lower(name));
     if (existing == null) {
       throw ShimException.win32(call, Win32Error.ERROR_SERVICE_DOES_NOT_EXIST, null);
     }
     if (existing.markedForDelete()) {
       throw ShimException.win32(call, Win32Error.ERROR_SERVICE_MARKED_FOR_DELETE, null);
     }
+    return existing;
+  }
+
+  static Optional<SimState.ServiceProcess> processOf(SimState state, String name) {
+    return Optional.ofNullable(state.serviceProcesses.get(SimState.lower(name)));
   }
 }

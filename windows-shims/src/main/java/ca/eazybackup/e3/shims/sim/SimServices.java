@@ -13,6 +13,12 @@ final class SimServices implements Services {
     this.host = host;
   }
 
+  /** Windows' own services (WebClient in svchost): no process of ours behind them. */
+  static boolean isBuiltIn(SimState.Service s) {
+    return !s.commandLine().isEmpty()
+        && s.commandLine().get(0).toLowerCase(java.util.Locale.ROOT).endsWith("svchost.exe");
+  }
+
   static ServiceState stateOf(SimState state, String name) {
     SimState.Service s = state.services.get(SimState.lower(name));
     return s == null ? ServiceState.NOT_INSTALLED : ServiceState.valueOf(s.state());

@@ -16,6 +16,9 @@ final class SimState {
   static final String STANDARD = "standard";
   static final String ELEVATED = "elevated";
 
+  /** Session 0, where services run as LocalSystem: no user's Explorer sees its mappings. */
+  static final String SERVICE = "service";
+
   /** A drive letter mapped in one logon session. */
   record Mapping(
       String letter, String remote, String session, boolean persistent, Integer stalePort) {}
@@ -43,11 +46,60 @@ final class SimState {
     }
   }
 
+  /**
+   * The process behind a service of ours the simulated SCM launched: which launch it is, what its
+   * dispatcher reported (state, checkpoint, wait hint, when) and where its control handler listens.
+   */
+  record ServiceProcess(
+      String launchId,
+      Long pid,
+      Integer controlPort,
+      String controlToken,
+      int checkPoint,
+      long waitHintMillis,
+      long reportedAtMillis,
+      Integer exitCode) {
+
+    ServiceProcess reported(int newCheckPoint, long newWaitHint, long now) {
+      return new ServiceProcess(
+          launchId, pid, controlPort, controlToken, newCheckPoint, newWaitHint, now, exitCode);
+    }
+
+    ServiceProcess exited(int code) {
+      return new ServiceProcess(
+          launchId,
+          pid,
+          controlPort,
+          controlToken,
+          checkPoint,
+          waitHintMillis,
+          reportedAtMillis,
+          code);
+    }
+  }
+
   public List<Mapping> mappings = new ArrayList<>();
   public List<Connection> connections = new ArrayList<>();
 
   /** Keyed by lower-case service name (the SCM compares names case-insensitively). */
   public Map<String, Service> services = new LinkedHashMap<>();
+
+  /** Lower-case service name → its process, while the simulated SCM runs one. */
+  public Map<String, ServiceProcess> serviceProcesses = new LinkedHashMap<>();
+
+  /** A shadow copy the simulated VSS made: a frozen copy of a drive folder. */
+  record Shadow(String id, String volume, String folder, long createdAtMillis) {}
+
+  public List<Shadow> shadowCopies = new ArrayList<>();
+
+  /** Until when another program's shadow copy operation keeps VSS busy (epoch ms). */
+  public long vssBusyUntilMillis;
+
+  /** How long the simulated VSS takes to make a shadow copy (ms). */
+  public long vssCreateDelayMillis;
+
+  /** The simulated DPAPI's machine key (base64), made on first use. */
+  public String dpapiMachineKey;
 
   /** Lower-case key → lower-case value name → value. */
   public Map<String, Map<String, RegValue>> registry = new LinkedHashMap<>();

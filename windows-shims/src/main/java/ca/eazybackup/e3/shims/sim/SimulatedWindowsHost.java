@@ -1,14 +1,19 @@
 package ca.eazybackup.e3.shims.sim;
 
+import ca.eazybackup.e3.shims.DataProtection;
 import ca.eazybackup.e3.shims.DriveMapper;
 import ca.eazybackup.e3.shims.Elevation;
+import ca.eazybackup.e3.shims.FileProtection;
 import ca.eazybackup.e3.shims.NetworkShares;
 import ca.eazybackup.e3.shims.Registry;
 import ca.eazybackup.e3.shims.ServiceControl;
+import ca.eazybackup.e3.shims.ServiceDispatcher;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.Services;
+import ca.eazybackup.e3.shims.ShadowCopies;
 import ca.eazybackup.e3.shims.ShellNotifier;
 import ca.eazybackup.e3.shims.ShimException;
+import ca.eazybackup.e3.shims.SourceFiles;
 import ca.eazybackup.e3.shims.Volumes;
 import ca.eazybackup.e3.shims.Win32Error;
 import ca.eazybackup.e3.shims.WindowsHost;
@@ -49,9 +54,13 @@ public final class SimulatedWindowsHost implements WindowsHost {
   static final String ELEVATED = "E3_SIMHOST_ELEVATED";
   static final String CREDENTIALS = "E3_SIMHOST_SHARE_CREDENTIALS";
   static final String WEBCLIENT = "E3_SIMHOST_WEBCLIENT";
+  static final String SESSION = "E3_SIMHOST_SESSION";
+  static final String SCM_CONTROL_TIMEOUT = "E3_SIMHOST_SCM_CONTROL_TIMEOUT_MS";
 
   private final Path root;
   private final boolean elevated;
+  private final String session;
+  private final Path journalFile;
   private final SimStore store;
   private final SimJournal journal;
   private final ShareCredentials credentials;
@@ -60,11 +69,21 @@ public final class SimulatedWindowsHost implements WindowsHost {
   private final SimRegistry registry;
   private final SimServices services;
   private final SimServiceControl serviceControl;
+  private final SimServiceDispatcher serviceDispatcher;
+  private final SimDataProtection dataProtection;
+  private final SimShadowCopies shadowCopies;
+  private final SimSourceFiles sourceFiles;
+  private final SimFileProtection fileProtection;
   private final SimShell shell;
 
   private SimulatedWindowsHost(Builder b) {
     this.root = b.root;
-    this.elevated = b.elevated;
+    this.session =
+        SimState.SERVICE.equals(b.session)
+            ? SimState.SERVICE
+            : b.elevated ? SimState.ELEVATED : SimState.STANDARD;
+    this.elevated = b.elevated || session.equals(SimState.SERVICE);
+    this.journalFile = b.journal;
     try {
       Files.createDirectories(root.resolve("drives"));
       Files.createDirectories(root.resolve("shares"));
@@ -85,7 +104,12 @@ public final class SimulatedWindowsHost implements WindowsHost {
     this.shares = new SimShares(this);
     this.registry = new SimRegistry(this);
     this.services = new SimServices(this);
-    this.serviceControl = new SimServiceControl(this);
+    this.serviceControl = new SimServiceControl(this, b.scmControlTimeout);
+    this.serviceDispatcher = new SimServiceDispatcher(this);
+    this.dataProtection = new SimDataProtection(this);
+    this.shadowCopies = new SimShadowCopies(this);
+    this.sourceFiles = new SimSourceFiles(this);
+    this.fileProtection = new SimFileProtection(this);
     this.shell = new SimShell(this);
   }
 
@@ -117,6 +141,14 @@ public final class SimulatedWindowsHost implements WindowsHost {
     String webClient = setting(WEBCLIENT);
     if (webClient != null) {
       b.webClient(webClient);
+    }
+    String session = setting(SESSION);
+    if (session != null) {
+      b.session(session);
+    }
+    String controlTimeout = setting(SCM_CONTROL_TIMEOUT);
+    if (controlTimeout != null) {
+      b.scmControlTimeout(java.time.Duration.ofMillis(Long.parseLong(controlTimeout)));
     }
     return b.build();
   }
@@ -203,6 +235,31 @@ public final class SimulatedWindowsHost implements WindowsHost {
     return serviceControl;
   }
 
+  @Override
+  public ServiceDispatcher serviceDispatcher() {
+    return serviceDispatcher;
+  }
+
+  @Override
+  public ShadowCopies shadowCopies() {
+    return shadowCopies;
+  }
+
+  @Override
+  public SourceFiles sourceFiles() {
+    return sourceFiles;
+  }
+
+  @Override
+  public DataProtection dataProtection() {
+    return dataProtection;
+  }
+
+  @Override
+  public FileProtection fileProtection() {
+    return fileProtection;
+  }
+
   /**
    * {@code C:\x} → {@code <root>/drives/C/x}; {@code \\server\share\x} → {@code
    * <root>/shares/server/share/x} (names match case-insensitively, as on Windows); a native
@@ -277,21 +334,95 @@ public final class SimulatedWindowsHost implements WindowsHost {
           state.mappings.removeIf(m -> !m.persistent());
           state.webClientPorts.clear();
           state.announced.clear();
-          state.services.replaceAll(
-              (key, s) -> {
-                if (s.name().equalsIgnoreCase(WindowsKeys.WEBCLIENT_SERVICE)) {
-                  return s.state().equals(ServiceState.DISABLED.name())
-                      ? s
-                      : s.withState(ServiceState.STOPPED.name());
-                }
-                return s.state().equals(ServiceState.DISABLED.name())
-                    ? s
-                    : s.withState(ServiceState.RUNNING.name());
-              });
-          state.services.values().removeIf(SimState.Service::markedForDelete);
           return null;
         });
     journal.ok("host.restart");
+    // WebClient is stopped again; the SCM kills every service process and starts ours anew.
+    serviceControl.reboot();
+  }
+
+  /**
+   * Another process (e.g. {@code OUTLOOK.EXE}) opens {@code windowsPath} ({@code C:\x\a.pst})
+   * without sharing: opening it for a backup fails with ERROR_SHARING_VIOLATION until {@link
+   * #unlockFile}; its copy in a shadow copy reads fine.
+   */
+  public void lockFile(String windowsPath, String process) throws ShimException {
+    String key = WindowsPath.parse(windowsPath).toString();
+    editLocks(locks -> locks.put(key, process));
+    journal.ok("file.lock", "path", windowsPath, "held_by", process);
+  }
+
+  public void unlockFile(String windowsPath) throws ShimException {
+    String key = WindowsPath.parse(windowsPath).toString();
+    editLocks(locks -> locks.keySet().removeIf(k -> k.equalsIgnoreCase(key)));
+    journal.ok("file.unlock", "path", windowsPath);
+  }
+
+  private void editLocks(java.util.function.Consumer<Map<String, String>> edit)
+      throws ShimException {
+    store.update(
+        state -> {
+          Path file = root.resolve(SimSourceFiles.FILE);
+          try {
+            Map<String, String> locks = new TreeMap<>();
+            if (Files.exists(file)) {
+              locks.putAll(
+                  SimStore.JSON.readValue(
+                      file.toFile(),
+                      new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
+            }
+            edit.accept(locks);
+            Path tmp = file.resolveSibling(SimSourceFiles.FILE + ".tmp");
+            Files.write(tmp, SimStore.JSON.writeValueAsBytes(locks));
+            Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException e) {
+            throw new ShimException("cannot write " + file + ": " + e, e);
+          }
+          return null;
+        });
+  }
+
+  /** Another backup program holds VSS for {@code duration}: creates fail with IN_PROGRESS. */
+  public void occupyVss(java.time.Duration duration) throws ShimException {
+    store.update(
+        state -> {
+          state.vssBusyUntilMillis = System.currentTimeMillis() + duration.toMillis();
+          return null;
+        });
+  }
+
+  /** VSS takes {@code duration} to make a shadow copy (a busy or hung writer). */
+  public void slowVss(java.time.Duration duration) throws ShimException {
+    store.update(
+        state -> {
+          state.vssCreateDelayMillis = duration.toMillis();
+          return null;
+        });
+  }
+
+  /** {@code shadow_storage_bytes} of the drive in {@code volumes.json}; -1 without a limit. */
+  long shadowStorageLimit(char letter) throws ShimException {
+    Path file = root.resolve("volumes.json");
+    if (!Files.exists(file)) {
+      return -1;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode all = SimStore.JSON.readTree(file.toFile());
+      var names = all.fieldNames();
+      while (names.hasNext()) {
+        String name = names.next();
+        if (name.equalsIgnoreCase(String.valueOf(letter))) {
+          return all.get(name).path("shadow_storage_bytes").asLong(-1);
+        }
+      }
+      return -1;
+    } catch (IOException e) {
+      throw new ShimException("simulated volumes file " + file + " unreadable: " + e, e);
+    }
   }
 
   /**
@@ -330,7 +461,7 @@ public final class SimulatedWindowsHost implements WindowsHost {
   // ---- shared by the facets ----
 
   String session() {
-    return elevated ? SimState.ELEVATED : SimState.STANDARD;
+    return session;
   }
 
   SimStore store() {
@@ -339,6 +470,11 @@ public final class SimulatedWindowsHost implements WindowsHost {
 
   SimJournal journal() {
     return journal;
+  }
+
+  /** The journal file child processes (services) append to, when there is one. */
+  Optional<Path> journalFile() {
+    return Optional.ofNullable(journalFile);
   }
 
   ShareCredentials credentials() {
@@ -497,6 +633,8 @@ public final class SimulatedWindowsHost implements WindowsHost {
     private String webClient = "stopped";
     private boolean createDriveC = true;
     private Clock clock = Clock.systemUTC();
+    private String session;
+    private java.time.Duration scmControlTimeout = java.time.Duration.ofSeconds(30);
 
     private Builder(Path root) {
       this.root = root;
@@ -529,6 +667,25 @@ public final class SimulatedWindowsHost implements WindowsHost {
     /** Whether to create {@code C:} when missing (default true). */
     public Builder withDriveC(boolean value) {
       this.createDriveC = value;
+      return this;
+    }
+
+    /**
+     * {@code service}: this process is a service the SCM launched (LocalSystem, session 0:
+     * elevated, and its mappings belong to no user's session); otherwise the session follows {@link
+     * #elevated}.
+     */
+    public Builder session(String value) {
+      this.session = value;
+      return this;
+    }
+
+    /**
+     * How long the SCM waits for a control handler to return: 30 s on Windows (HandlerEx docs);
+     * shorter only so a test of the rule need not wait half a minute.
+     */
+    public Builder scmControlTimeout(java.time.Duration value) {
+      this.scmControlTimeout = value;
       return this;
     }
 

@@ -310,7 +310,13 @@ class SimulatedWindowsHostTest {
 
   @Test
   void serviceInstallFollowsTheScmStateMachineAndNeedsElevation() throws Exception {
-    List<String> cmd = List.of("C:\\Program Files\\E3Backup\\e3-backup-agent.exe", "run");
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            SimServiceChild.class.getName(),
+            "good");
     assertWin32(
         () -> host.serviceControl().install("e3-backup-agent", "E3 Backup Agent", cmd),
         Win32Error.ERROR_ACCESS_DENIED);
@@ -339,9 +345,13 @@ class SimulatedWindowsHostTest {
     assertThat(journalLines())
         .filteredOn(l -> l.get("result").asText().equals("ok"))
         .extracting(l -> l.get("op").asText())
-        .containsExactly("service.install", "service.start", "service.uninstall", "service.stop");
-    assertThat(journalLines().get(1).get("command_line").get(0).asText())
-        .isEqualTo("C:\\Program Files\\E3Backup\\e3-backup-agent.exe");
+        .containsExactly(
+            "service.install",
+            "service.dispatcher_connected",
+            "service.start",
+            "service.uninstall",
+            "service.stop");
+    assertThat(journalLines().get(1).get("command_line").get(0).asText()).isEqualTo(cmd.get(0));
   }
 
   @Test
@@ -374,7 +384,7 @@ class SimulatedWindowsHostTest {
   }
 
   @Test
-  void aRestartDropsSessionStateButKeepsPersistentMappingsAndAutoStartServices() throws Exception {
+  void aRestartDropsSessionStateButKeepsPersistentMappingsAndRestartsServices() throws Exception {
     SimulatedWindowsHost admin = elevated();
     admin.serviceControl().install("e3-backup-agent", "E3 Backup Agent", List.of("agent.exe"));
     host.services().start("WebClient");
@@ -387,7 +397,9 @@ class SimulatedWindowsHostTest {
     assertThat(host.drives().mappings()).containsOnlyKeys('Z');
     assertWin32(() -> host.resolve(SHARE), Win32Error.ERROR_ACCESS_DENIED);
     assertThat(host.services().state("WebClient")).isEqualTo(ServiceState.STOPPED);
-    assertThat(host.serviceControl().state("e3-backup-agent")).isEqualTo(ServiceState.RUNNING);
+    // The SCM tried to start it again; its program does not exist here (SimServiceControlTest has
+    // one that does).
+    assertThat(host.serviceControl().state("e3-backup-agent")).isEqualTo(ServiceState.STOPPED);
     assertThat(host.explorerView().needsRefresh()).containsExactly('Z');
   }
 

@@ -1,0 +1,65 @@
+package ca.eazybackup.e3.agent.service;
+
+import ca.eazybackup.e3.agent.api.AgentApiClient;
+import ca.eazybackup.e3.agent.config.AgentConfig;
+import ca.eazybackup.e3.agent.config.AgentConfigFile;
+import ca.eazybackup.e3.agent.config.ConfigException;
+import ca.eazybackup.e3.agent.logging.LoggingSetup;
+import ca.eazybackup.e3.agent.runner.AgentRuntime;
+import ca.eazybackup.e3.agent.runner.EngineRegistry;
+import ca.eazybackup.e3.agent.runner.RuntimeSettings;
+import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.shims.WindowsHost;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running agent: config read, logging sent to its files, the runtime's loops started. The same
+ * for the foreground {@code run} and the Windows service, so the two cannot drift apart.
+ */
+public final class AgentProcess {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentProcess.class);
+
+  private final AgentRuntime runtime;
+  private final S3ClientFactory s3;
+
+  private AgentProcess(AgentRuntime runtime, S3ClientFactory s3) {
+    this.runtime = runtime;
+    this.s3 = s3;
+  }
+
+  /** Reads {@code configFile} and starts the agent; returns at once. */
+  public static AgentProcess start(Path configFile, WindowsHost host) throws ConfigException {
+    AgentConfig cfg = AgentConfigFile.load(configFile, host.dataProtection());
+    LoggingSetup.toFiles(cfg.logDir(), cfg.runsDir());
+    cfg.warnings().forEach(w -> LOG.warn("config.warning {}", w));
+    LOG.info("agent.config {}", cfg);
+    S3ClientFactory s3 = new S3ClientFactory();
+    AgentRuntime runtime =
+        new AgentRuntime(
+            cfg,
+            RuntimeSettings.from(cfg),
+            new AgentApiClient(cfg.apiBaseUrl(), cfg.agentId(), cfg.agentToken()),
+            EngineRegistry.defaults(),
+            host,
+            s3,
+            Clock.systemUTC());
+    runtime.start();
+    return new AgentProcess(runtime, s3);
+  }
+
+  /**
+   * Graceful stop: no new work; a running run is cancelled, checkpointed by its engine and reported
+   * {@code cancelled} to the addon; queued reports get their flush time. Blocks until done.
+   */
+  public void stop() {
+    runtime.stop();
+    s3.close();
+  }
+
+  public void awaitStopped() {
+    runtime.awaitStopped();
+  }
+}

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ServiceCommand.class,
       VersionCommand.class,
       DoctorCommand.class,
+      NasCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AgentMain implements Runnable {

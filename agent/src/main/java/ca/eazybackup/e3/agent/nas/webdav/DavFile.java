@@ -1,0 +1,69 @@
+package ca.eazybackup.e3.agent.nas.webdav;
+
+import ca.eazybackup.e3.agent.nas.NasEntry;
+import io.milton.http.Auth;
+import io.milton.http.Range;
+import io.milton.http.exceptions.BadRequestException;
+import io.milton.http.exceptions.ConflictException;
+import io.milton.http.exceptions.NotAuthorizedException;
+import io.milton.resource.GetableResource;
+import io.milton.resource.ReplaceableResource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/** A file: GET (ranges included, streamed from the volume) and PUT over it. */
+final class DavFile extends DavResource implements GetableResource, ReplaceableResource {
+
+  DavFile(Volume volume, String path, NasEntry entry) {
+    super(volume, path, entry);
+  }
+
+  @Override
+  public void sendContent(
+      OutputStream out, Range range, Map<String, String> params, String contentType)
+      throws IOException {
+    long offset = 0;
+    long length = -1;
+    if (range != null) {
+      offset =
+          range.getStart() == null
+              ? Math.max(0, entry.size() - range.getFinish())
+              : range.getStart();
+      long last =
+          range.getStart() == null || range.getFinish() == null
+              ? entry.size() - 1
+              : Math.min(range.getFinish(), entry.size() - 1);
+      length = Math.max(0, last - offset + 1);
+    }
+    try (InputStream in = volume.fs().read(path, offset, length)) {
+      in.transferTo(out);
+    }
+  }
+
+  @Override
+  public Long getMaxAgeSeconds(Auth auth) {
+    return null;
+  }
+
+  @Override
+  public String getContentType(String accepts) {
+    return Propfind.contentType(entry.name());
+  }
+
+  @Override
+  public Long getContentLength() {
+    return entry.size();
+  }
+
+  @Override
+  public void replaceContent(InputStream in, Long length)
+      throws BadRequestException, ConflictException, NotAuthorizedException {
+    try {
+      volume.fs().write(path, in, length == null ? -1 : length);
+    } catch (IOException e) {
+      throw translate(e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package ca.eazybackup.e3.agent.nas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.sardine.DavResource;
+import com.github.sardine.Sardine;
+import com.github.sardine.SardineFactory;
+import com.github.sardine.impl.SardineException;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/** A bucket served in cache mode off, driven by a real WebDAV client (Sardine) over HTTP. */
+class WebDavBasicsTest {
+  static NasServer server;
+  static ServedVolume volume;
+  static String bucket;
+  static String url;
+  static Sardine dav;
+
+  @BeforeAll
+  static void serve() throws Exception {
+    bucket = NasS3.newBucket("basics");
+    server = NasServer.start(0);
+    volume =
+        server.serveBucket(
+            NasS3.factory(),
+            NasS3.target(),
+            bucket,
+            "drive",
+            NasOptions.uncached(),
+            NasEvents.none());
+    url = volume.url().toString();
+    dav = SardineFactory.begin();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    dav.shutdown();
+    volume.close();
+    server.close();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String s3Object(String key) {
+    ResponseBytes<GetObjectResponse> b =
+        NasS3.fixture().client().getObjectAsBytes(r -> r.bucket(bucket).key(key));
+    return b.asUtf8String();
+  }
+
+  @Test
+  void putIsStoredInTheBucketUnderThePrefixAndReadsBack() throws Exception {
+    dav.put(url + "hello.txt", bytes("hello, world"));
+    assertThat(s3Object("drive/hello.txt")).isEqualTo("hello, world");
+    try (InputStream in = dav.get(url + "hello.txt")) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello, world");
+    }
+  }
+
+  @Test
+  void rangedGetReturnsOnlyTheRange() throws Exception {
+    dav.put(url + "range.bin", bytes("0123456789"));
+    try (InputStream in = dav.get(url + "range.bin", Map.of("Range", "bytes=3-6"))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("3456");
+    }
+  }
+
+  @Test
+  void foldersAreKeptEvenWhenEmptyAndListed() throws Exception {
+    dav.createDirectory(url + "empty");
+    dav.createDirectory(url + "full");
+    dav.put(url + "full/a.txt", bytes("a"));
+    List<DavResource> root = dav.list(url, 1);
+    assertThat(root).extracting(DavResource::getName).contains("empty", "full");
+    assertThat(dav.list(url + "empty/", 1)).hasSize(1);
+    assertThat(dav.list(url + "full/", 1)).extracting(DavResource::getName).contains("a.txt");
+    // the last file leaves: the folder stays
+    dav.delete(url + "full/a.txt");
+    assertThat(dav.exists(url + "full/")).isTrue();
+  }
+
+  @Test
+  void moveAndCopyFilesAndFolders() throws Exception {
+    dav.createDirectory(url + "src");
+    dav.put(url + "src/one.txt", bytes("one"));
+    dav.createDirectory(url + "src/sub");
+    dav.put(url + "src/sub/two.txt", bytes("two"));
+    dav.copy(url + "src/", url + "copy/");
+    dav.move(url + "src/", url + "moved/");
+    assertThat(dav.exists(url + "src/")).isFalse();
+    assertThat(s3Object("drive/moved/sub/two.txt")).isEqualTo("two");
+    assertThat(s3Object("drive/copy/one.txt")).isEqualTo("one");
+    dav.move(url + "moved/one.txt", url + "moved/renamed.txt");
+    assertThat(dav.exists(url + "moved/one.txt")).isFalse();
+    assertThat(s3Object("drive/moved/renamed.txt")).isEqualTo("one");
+  }
+
+  @Test
+  void putIntoAMissingFolderIsAConflict() {
+    assertThatThrownBy(() -> dav.put(url + "nowhere/x.txt", bytes("x")))
+        .isInstanceOf(SardineException.class)
+        .satisfies(e -> assertThat(((SardineException) e).getStatusCode()).isEqualTo(409));
+  }
+
+  @Test
+  void largeFileStreamsThroughMultipart() throws Exception {
+    byte[] big = new byte[20 << 20];
+    new java.util.Random(7).nextBytes(big);
+    dav.put(
+        url + "big.bin",
+        new ByteArrayInputStream(big),
+        "application/octet-stream",
+        false,
+        big.length);
+    try (InputStream in = dav.get(url + "big.bin")) {
+      assertThat(in.readAllBytes()).isEqualTo(big);
+    }
+  }
+}

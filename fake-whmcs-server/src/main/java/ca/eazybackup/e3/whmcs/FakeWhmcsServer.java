@@ -6,6 +6,7 @@ import ca.eazybackup.e3.whmcs.clientapi.BrowseRequests;
 import ca.eazybackup.e3.whmcs.clientapi.ClientCommands;
 import ca.eazybackup.e3.whmcs.clientapi.ClientRoutes;
 import ca.eazybackup.e3.whmcs.commands.CommandService;
+import ca.eazybackup.e3.whmcs.console.ConsoleRoutes;
 import ca.eazybackup.e3.whmcs.crypto.SecretBox;
 import ca.eazybackup.e3.whmcs.db.AddonSettings;
 import ca.eazybackup.e3.whmcs.db.Db;
@@ -127,7 +128,8 @@ public final class FakeWhmcsServer implements AutoCloseable {
               new BrowseRequests(db, commands, config.browseTimeout()),
               nas)
           .register(api);
-      new AdminRoutes(db, runs, clientCommands).register(api);
+      new AdminRoutes(db, clock, runs, clientCommands).register(api);
+      new ConsoleRoutes(config.basePath()).register(app);
       new SimRoutes(db, clock, box, settings, auth, watchdog, scheduler).register(api);
       app.start(config.host(), config.port());
 
@@ -175,6 +177,11 @@ public final class FakeWhmcsServer implements AutoCloseable {
   /** E.g. {@code http://127.0.0.1:PORT/modules/addons/cloudstorage/api} (no trailing slash). */
   public String baseUrl() {
     return "http://" + config.host() + ":" + port() + config.basePath();
+  }
+
+  /** The simulation console's client page, e.g. {@code http://127.0.0.1:PORT/console/}. */
+  public String consoleUrl() {
+    return "http://" + config.host() + ":" + port() + ConsoleRoutes.PATH + "/";
   }
 
   public int port() {

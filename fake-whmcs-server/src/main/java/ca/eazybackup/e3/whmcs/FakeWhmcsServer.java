@@ -6,6 +6,7 @@ import ca.eazybackup.e3.whmcs.clientapi.BrowseRequests;
 import ca.eazybackup.e3.whmcs.clientapi.ClientCommands;
 import ca.eazybackup.e3.whmcs.clientapi.ClientRoutes;
 import ca.eazybackup.e3.whmcs.commands.CommandService;
+import ca.eazybackup.e3.whmcs.console.ConsoleRoutes;
 import ca.eazybackup.e3.whmcs.crypto.SecretBox;
 import ca.eazybackup.e3.whmcs.db.AddonSettings;
 import ca.eazybackup.e3.whmcs.db.Db;
@@ -106,7 +107,8 @@ public final class FakeWhmcsServer implements AutoCloseable {
       new AgentRoutes(db, auth, claimer, runs, commands, jobContext, nas).register(api);
       BrowseRequests browse = new BrowseRequests(db, commands, config.browseTimeout());
       new ClientRoutes(db, clock, jobs, runs, clientCommands, browse, nas).register(api);
-      new AdminRoutes(db, runs, clientCommands).register(api);
+      new AdminRoutes(db, clock, runs, clientCommands).register(api);
+      new ConsoleRoutes(config.basePath()).register(app);
       new SimRoutes(db, clock, box, settings, auth, watchdog, scheduler).register(api);
       app.start(config.host(), config.port());
 
@@ -154,6 +156,11 @@ public final class FakeWhmcsServer implements AutoCloseable {
   /** E.g. {@code http://127.0.0.1:PORT/modules/addons/cloudstorage/api} (no trailing slash). */
   public String baseUrl() {
     return "http://" + config.host() + ":" + port() + config.basePath();
+  }
+
+  /** The simulation console's client page, e.g. {@code http://127.0.0.1:PORT/console/}. */
+  public String consoleUrl() {
+    return "http://" + config.host() + ":" + port() + ConsoleRoutes.PATH + "/";
   }
 
   public int port() {

@@ -2,6 +2,7 @@ package ca.eazybackup.e3.whmcs.adminapi;
 
 import static ca.eazybackup.e3.whmcs.http.Api.ok;
 
+import ca.eazybackup.e3.whmcs.agents.AgentDirectory;
 import ca.eazybackup.e3.whmcs.clientapi.ClientCommands;
 import ca.eazybackup.e3.whmcs.db.Db;
 import ca.eazybackup.e3.whmcs.http.Api;
@@ -9,18 +10,24 @@ import ca.eazybackup.e3.whmcs.http.Params;
 import ca.eazybackup.e3.whmcs.jobs.JobView;
 import ca.eazybackup.e3.whmcs.runs.RunService;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The admin endpoints (header X-Admin-Token): maintenance commands and the all-clients lists. */
+/**
+ * The admin endpoints (header X-Admin-Token): maintenance commands and the all-clients lists of
+ * jobs, runs and agents.
+ */
 public final class AdminRoutes {
   private final Db db;
+  private final Clock clock;
   private final RunService runs;
   private final ClientCommands commands;
 
-  public AdminRoutes(Db db, RunService runs, ClientCommands commands) {
+  public AdminRoutes(Db db, Clock clock, RunService runs, ClientCommands commands) {
     this.db = db;
+    this.clock = clock;
     this.runs = runs;
     this.commands = commands;
   }
@@ -31,6 +38,7 @@ public final class AdminRoutes {
         (p, x) -> ok("command_id", commands.request(0, p, true)));
     api.admin("admin_cloudbackup_list_jobs.php", this::listJobs);
     api.admin("admin_cloudbackup_list_runs.php", this::listRuns);
+    api.admin("admin_agent_list.php", (p, x) -> ok("agents", AgentDirectory.all(db, clock)));
   }
 
   private Map<String, Object> listJobs(Params p, Context ctx) {

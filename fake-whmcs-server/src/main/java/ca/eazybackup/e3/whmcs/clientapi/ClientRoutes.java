@@ -2,6 +2,7 @@ package ca.eazybackup.e3.whmcs.clientapi;
 
 import static ca.eazybackup.e3.whmcs.http.Api.ok;
 
+import ca.eazybackup.e3.whmcs.agents.AgentDirectory;
 import ca.eazybackup.e3.whmcs.db.Db;
 import ca.eazybackup.e3.whmcs.db.Row;
 import ca.eazybackup.e3.whmcs.http.Api;
@@ -13,7 +14,6 @@ import ca.eazybackup.e3.whmcs.nas.NasService;
 import ca.eazybackup.e3.whmcs.runs.RunService;
 import io.javalin.http.Context;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,27 +173,7 @@ public final class ClientRoutes {
   }
 
   private Map<String, Object> agentList(long clientId, Params p, Context ctx) {
-    Instant onlineSince = clock.instant().minus(Duration.ofMinutes(2));
-    return ok(
-        "agents",
-        db
-            .query("SELECT * FROM s3_cloudbackup_agents WHERE client_id = ? ORDER BY id", clientId)
-            .stream()
-            .map(
-                a -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("agent_id", a.lng("id"));
-                  m.put("hostname", a.str("hostname"));
-                  m.put("status", a.str("status"));
-                  m.put("last_seen_at", a.time("last_seen_at"));
-                  m.put(
-                      "online",
-                      a.time("last_seen_at") != null
-                          && a.time("last_seen_at").isAfter(onlineSince));
-                  m.put("created_at", a.time("created_at"));
-                  return m;
-                })
-            .toList());
+    return ok("agents", AgentDirectory.ofClient(db, clock, clientId));
   }
 
   private Map<String, Object> bucketList(long clientId, Params p, Context ctx) {

@@ -120,21 +120,29 @@ public final class E3Sim implements Callable<Integer> {
       long started = System.nanoTime();
       say("e3sim: starting the S3 server and the fake WHMCS addon…");
       try (SimEnvironment env = SimEnvironment.start(ServerConfig.defaults().withPort(s.port))) {
+        Tenant tenant = env.newTenant("demo@example.com");
+        // The console first: it is where a person starts.
+        say("  console %s", clientConsoleUrl(env, tenant));
+        say("  admin   %s", adminConsoleUrl(env));
         say("  S3      %s (%s)", env.s3().endpoint(), env.s3().kind());
         say("  addon   %s", env.addon().baseUrl());
 
-        Tenant tenant = env.newTenant("demo@example.com");
         AgentAccount account = tenant.newAgent("demo-pc");
         String bucket = "e3-demo";
         tenant.newBucket(bucket, true);
 
-        Path source = work.resolve("source");
-        say("e3sim: generating the '%s' tree (seed %d) in %s…", s.tree, s.seed, source);
+        // On the simulated Windows host's C: drive, so the console's folder browser shows it.
+        Path windowsHost = work.resolve("windows-host");
+        Path source = windowsHost.resolve("drives/C/Users/demo/Documents");
+        String sourcePath = "C:\\Users\\demo\\Documents";
+        say(
+            "e3sim: generating the '%s' tree (seed %d) in %s (%s)…",
+            s.tree, s.seed, sourcePath, source);
         TreeManifest manifest = TestTree.generate(TreeSpec.named(s.tree), s.seed, source);
         say("  %d files, %s", manifest.fileCount(), ProgressLine.bytes(manifest.totalBytes()));
 
         Map<String, String> agentEnv = new LinkedHashMap<>();
-        agentEnv.put("E3_SIMHOST_ROOT", work.resolve("windows-host").toString());
+        agentEnv.put("E3_SIMHOST_ROOT", windowsHost.toString());
         agentEnv.put("E3_SIMHOST_JOURNAL", work.resolve("windows-host-journal.jsonl").toString());
         try (AgentProcess agent =
             tenant.agentProcess(s.agentJar, work.resolve("agent"), account, 1.0, agentEnv)) {
@@ -146,7 +154,7 @@ public final class E3Sim implements Callable<Integer> {
           job.put("source_type", "local_agent");
           job.put("agent_id", account.agentId());
           job.put("engine", s.engine);
-          job.put("source_path", source.toString());
+          job.put("source_path", sourcePath);
           job.put("dest_bucket", bucket);
           job.put("dest_prefix", "demo-pc/documents");
           job.put("parallelism", 4);
@@ -205,6 +213,8 @@ public final class E3Sim implements Callable<Integer> {
         throws InterruptedException {
       say("");
       say("e3sim is up. Ctrl-C stops everything.");
+      say("  console (client)   %s", clientConsoleUrl(env, tenant));
+      say("  console (admin)    %s", adminConsoleUrl(env));
       say("  addon base URL     %s", env.addon().baseUrl());
       say("  client session     X-Client-Session: %s", sessionOf(tenant));
       say("  agent              id %d, token %s", account.agentId(), account.token());
@@ -225,6 +235,20 @@ public final class E3Sim implements Callable<Integer> {
                   },
                   "e3sim-stop"));
       stop.await();
+    }
+
+    /**
+     * The client pages, signed in: the session token rides in the fragment, which the browser never
+     * sends to the server; the page keeps it for the tab and removes it from the address.
+     */
+    static String clientConsoleUrl(SimEnvironment env, Tenant tenant) {
+      return env.addon().consoleUrl() + "#session=" + sessionOf(tenant);
+    }
+
+    static String adminConsoleUrl(SimEnvironment env) {
+      return env.addon().consoleUrl()
+          + "admin.html#admin_token="
+          + env.addon().config().adminToken();
     }
 
     private static String sessionOf(Tenant tenant) {

@@ -122,10 +122,22 @@ class ClientEndpointsTest extends ServerTest {
     Http.Response agent = mallory.client("cloudbackup_create_job.php", spec);
     assertThat(agent.code()).isEqualTo(404);
     assertThat(agent.field()).isEqualTo("agent_id");
+    // Another client's bucket reads exactly as a bucket that does not exist (the name aside)...
     spec = mallory.jobSpec();
     spec.put("dest_bucket", alice.bucket);
+    Http.Response theirs = mallory.client("cloudbackup_create_job.php", spec);
+    spec.put("dest_bucket", "no-such-bucket-here");
+    Http.Response none = mallory.client("cloudbackup_create_job.php", spec);
+    assertThat(theirs.code()).isEqualTo(404).isEqualTo(none.code());
+    assertThat(theirs.field()).isEqualTo("dest_bucket").isEqualTo(none.field());
+    assertThat(theirs.message().replace(alice.bucket, "?"))
+        .isEqualTo(none.message().replace("no-such-bucket-here", "?"));
+    // ...and with auto-create its name is taken, as S3 says of a global bucket name, not by whom.
+    spec.put("dest_bucket", alice.bucket);
     spec.put("bucket_auto_create", true);
-    assertThat(mallory.client("cloudbackup_create_job.php", spec).code()).isEqualTo(404);
+    Http.Response taken = mallory.client("cloudbackup_create_job.php", spec);
+    assertThat(taken.code()).isEqualTo(409);
+    assertThat(taken.message()).contains("already taken");
 
     Map<String, Map<String, Object>> calls =
         Map.ofEntries(

@@ -56,6 +56,7 @@ final class CommandHandler {
         case "restore" -> restore(command);
         case "maintenance_quick" -> maintain(command, MaintenanceMode.QUICK);
         case "maintenance_full" -> maintain(command, MaintenanceMode.FULL);
+        case "verify" -> verify(command);
         case "browse_directory" -> browse(command);
         case "nas_mount", "nas_unmount", "nas_mount_snapshot" -> nasUnavailable(command);
         default ->
@@ -173,6 +174,55 @@ final class CommandHandler {
             + " "
             + outcome.status().wire()
             + (outcome.message() == null ? "" : ": " + outcome.message()));
+  }
+
+  /**
+   * {@code verify}: the engine checks the job's repository; the command completes with its summary
+   * (ok only when nothing is damaged). {@code read_data_percent} (0-100, default 0) is the share of
+   * packs read back whole and decrypted.
+   */
+  private void verify(AgentCommand command) {
+    RunAssignment job = command.job();
+    if (job == null) {
+      complete(command, false, "verify command without job context");
+      return;
+    }
+    JsonNode pct = command.payload().get("read_data_percent");
+    if (pct != null && !pct.isNull() && (!pct.canConvertToInt() || !pct.isIntegralNumber())) {
+      complete(command, false, "verify: read_data_percent must be a whole number from 0 to 100");
+      return;
+    }
+    int readData = pct == null || pct.isNull() ? 0 : pct.asInt();
+    if (readData < 0 || readData > 100) {
+      complete(command, false, "verify: read_data_percent must be from 0 to 100, got " + readData);
+      return;
+    }
+    Redactor.global().register(job.destSecretKey());
+    Redactor.global().register(job.repositoryPassword());
+    Optional<Engine> engine = runtime.engines().find(job.engine());
+    if (engine.isEmpty()) {
+      complete(command, false, "unknown engine '" + job.engine() + "' for verify");
+      return;
+    }
+    log.info(
+        "verify.starting command_id={} job_id={} read_data_percent={}",
+        command.commandId(),
+        job.jobId(),
+        readData);
+    RunOutcome outcome;
+    try {
+      outcome = engine.get().verify(job, readData, new CommandContext(runtime, command, job));
+    } catch (Exception e) {
+      log.warn("verify.failed command_id={} error={}", command.commandId(), e.toString(), e);
+      outcome = RunOutcome.failed(AgentRuntime.describe(e));
+    }
+    if (outcome == null) {
+      outcome = RunOutcome.failed("the engine returned no outcome");
+    }
+    complete(
+        command,
+        outcome.status() == RunStatus.SUCCESS,
+        outcome.message() == null ? "verify " + outcome.status().wire() : outcome.message());
   }
 
   private void browse(AgentCommand command) {

@@ -7,6 +7,7 @@ import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.s3.DirectGet;
+import ca.eazybackup.e3.agent.transfer.RetryHint;
 import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -277,12 +278,12 @@ final class SyncRestore {
       try {
         downloadOnce(o, dest, temp);
         return;
-      } catch (VerifyException | SdkException e) {
+      } catch (VerifyException | SdkException | BodyReadException e) {
         Files.deleteIfExists(temp);
         if (attempt >= settings.fileAttempts()
             || ctx.cancellation().isCancelled()
             || (e instanceof SdkException && !RetryPolicy.isRetriable(e))) {
-          throw e instanceof VerifyException v ? v : new IOException(e.getMessage(), e);
+          throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         log.info(
             "event=sync_restore_retry key={} attempt={} reason={}", o.key(), attempt, e.toString());
@@ -331,7 +332,7 @@ final class SyncRestore {
       sums = new Md5.Running(settings.partSizeFor(o.size()), plainMd5, !plainMd5);
       byte[] buf = BUFFERS.get();
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while ((n = readBody(in, buf)) > 0) {
         out.write(buf, 0, n);
         sums.update(buf, 0, n);
         written += n;
@@ -346,6 +347,38 @@ final class SyncRestore {
     }
     verify(o.key(), RemoteObject.unquote(meta.eTag()), meta.metadata(), sums.finish());
     finish(o, dest, temp, meta.metadata(), meta.lastModified(), written);
+  }
+
+  /**
+   * A read of a GET's body. A direct GET's body comes from the HTTP connection without the SDK's
+   * wrapping, so a reset or a garbled chunk mid-body (Apache's {@code
+   * MalformedChunkCodingException} "Bad chunk header") arrives as a plain {@link IOException}; the
+   * agent's {@link RetryPolicy} calls that transient, and it is told apart here from a failure to
+   * write the local file (a full disk), which another GET cannot cure.
+   */
+  private static int readBody(InputStream in, byte[] buf) throws IOException {
+    try {
+      return in.read(buf);
+    } catch (IOException e) {
+      if (RetryPolicy.isRetriable(e)) {
+        throw new BodyReadException(e);
+      }
+      throw e;
+    }
+  }
+
+  /** A response body that broke off on the wire: the file is fetched again. */
+  static final class BodyReadException extends IOException implements RetryHint {
+    private static final long serialVersionUID = 1L;
+
+    BodyReadException(IOException cause) {
+      super("the response body broke off: " + cause, cause);
+    }
+
+    @Override
+    public boolean retriable() {
+      return true;
+    }
   }
 
   /** Gives the verified temp file its mtime (from the GET's metadata: no extra request). */

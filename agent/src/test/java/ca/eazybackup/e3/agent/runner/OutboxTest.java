@@ -28,11 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OutboxTest {
   private static WireMockServer wm;
   private Outbox outbox;
   private final List<Long> rejected = new CopyOnWriteArrayList<>();
+  @TempDir java.nio.file.Path stateDir;
 
   @BeforeAll
   static void startWireMock() {
@@ -68,7 +70,8 @@ class OutboxTest {
               }
             },
             Duration.ofMillis(10),
-            Duration.ofMillis(50));
+            Duration.ofMillis(50),
+            stateDir);
   }
 
   @AfterEach

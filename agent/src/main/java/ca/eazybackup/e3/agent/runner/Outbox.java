@@ -717,6 +717,7 @@ final class Outbox implements ReportSink, AutoCloseable {
           for (int i = batch.items.size() - 1; i >= 0; i--) {
             lane.items.addFirst(batch.items.get(i));
           }
+          reopenSummaries(lane, batch);
           Duration wait = lane.backoff.next();
           lane.notBeforeNanos = System.nanoTime() + wait.toNanos();
           log.info(
@@ -750,6 +751,33 @@ final class Outbox implements ReportSink, AutoCloseable {
         changed.signalAll();
       } finally {
         lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * A summary that went out and came back is open again: a newer one started meanwhile for the same
+   * code is folded into it, so an outage leaves one summary per code, not one per retry. Caller
+   * holds the lock.
+   */
+  private void reopenSummaries(Lane lane, Batch batch) {
+    for (Item i : batch.items) {
+      if (!(i instanceof Summary back)) {
+        continue;
+      }
+      Summary newer = lane.openSummaries.put(back.first.code(), back);
+      if (newer != null && newer != back) {
+        back.count += newer.count;
+        for (String ex : newer.examples) {
+          if (back.examples.size() < SUMMARY_EXAMPLES) {
+            back.examples.add(ex);
+          }
+        }
+        lane.items.remove(newer);
+        amend(back);
+        if (newer.journalId > 0) {
+          ack(List.of(newer.journalId));
+        }
       }
     }
   }

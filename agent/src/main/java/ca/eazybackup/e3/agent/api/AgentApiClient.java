@@ -189,7 +189,7 @@ public final class AgentApiClient {
     JsonNode json = parse(response.body());
     if (status >= 200 && status < 300 && json != null && json.isObject()) {
       if ("fail".equals(json.path("status").asText())) {
-        throw new ApiException(endpoint, 400, failMessage(json, status), null);
+        throw ApiException.failInSuccess(endpoint, status, failMessage(json, status));
       }
       return json;
     }

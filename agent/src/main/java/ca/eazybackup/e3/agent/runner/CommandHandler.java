@@ -129,6 +129,7 @@ final class CommandHandler {
     boolean ok = outcome.status() == RunStatus.SUCCESS || outcome.status() == RunStatus.WARNING;
     complete(
         command,
+        restoreRunId,
         ok,
         "restore run "
             + restoreRunId
@@ -264,13 +265,18 @@ final class CommandHandler {
   }
 
   private void complete(AgentCommand command, boolean ok, String message) {
+    complete(command, null, ok, message);
+  }
+
+  /**
+   * Durable: once this returns, the completion reaches the addon even across a kill -9. With a
+   * {@code runId} it travels after that run's final status.
+   */
+  private void complete(AgentCommand command, Long runId, boolean ok, String message) {
     long id = command.commandId();
     log.info(
         "command.completed command_id={} type={} ok={} result={}", id, command.type(), ok, message);
-    runtime
-        .outbox()
-        .call(
-            "complete_command(command_id=" + id + ")", api -> api.completeCommand(id, ok, message));
+    runtime.outbox().completeCommand(id, runId, ok, message);
   }
 
   private static String text(JsonNode node, String field) {

@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.agent.sync;
 
 import ca.eazybackup.e3.agent.engine.RestoreRequest;
+import ca.eazybackup.e3.agent.engine.RestoreSafety;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
@@ -94,6 +95,21 @@ final class SyncRestore {
     if (target == null && roots.isEmpty()) {
       throw new SyncException("the restore names no target folder and the job has no source path");
     }
+    if (request.deleteExtra()) {
+      List<Path> scopes = new ArrayList<>();
+      if (target != null) {
+        scopes.add(target);
+      } else {
+        roots.forEach(r -> scopes.add(r.path()));
+      }
+      for (Path scope : scopes) {
+        String refusal = RestoreSafety.deleteExtraRefusal(scope);
+        if (refusal != null) {
+          throw new SyncException(
+              "delete_extra refused: " + refusal + "; restore into a folder of its own");
+        }
+      }
+    }
     this.inFlight = new Semaphore(settings.parallelism() * 4);
     this.statePath =
         StateCache.fileFor(
@@ -170,17 +186,23 @@ final class SyncRestore {
     return out;
   }
 
+  /** Why {@code key} cannot be restored under any folder, naming the part at fault; or null. */
+  String unsafeKeyReason(String key) {
+    String rel = key.substring(settings.prefix().length());
+    for (String part : rel.split("/", -1)) {
+      String reason = RestoreSafety.unsafeNameReason(part);
+      if (reason != null) {
+        return "'" + part + "' is not a safe file name: " + reason;
+      }
+    }
+    return null;
+  }
+
   /** Where {@code key} goes, or null when it cannot go anywhere safe. */
   Path targetFor(String key) {
     String rel = key.substring(settings.prefix().length());
-    for (String part : rel.split("/", -1)) {
-      if (part.isEmpty()
-          || part.equals(".")
-          || part.equals("..")
-          || part.contains("\\")
-          || part.contains(":")) {
-        return null;
-      }
+    if (unsafeKeyReason(key) != null) {
+      return null;
     }
     if (target != null) {
       return target.resolve(rel).normalize();
@@ -205,7 +227,8 @@ final class SyncRestore {
   private void restoreOne(RemoteObject o, Long cachedMtime) {
     Path dest = targetFor(o.key());
     if (dest == null) {
-      skip(o.key(), "its key is not a safe relative path under the target");
+      String why = unsafeKeyReason(o.key());
+      skip(o.key(), why != null ? why : "its key is not a safe relative path under the target");
       return;
     }
     if (wanted != null) {
@@ -265,7 +288,8 @@ final class SyncRestore {
     Path parent = dest.getParent();
     if (!madeDirs.contains(parent)) {
       // Only remembered once it exists: a parallel download of a sibling may be asking too.
-      Files.createDirectories(parent);
+      // Never through a link planted where a folder belongs (RestoreSafety).
+      RestoreSafety.createRealDirectories(baseFor(dest), parent);
       madeDirs.add(parent);
     }
     long partSize = settings.partSizeFor(o.size());
@@ -293,6 +317,19 @@ final class SyncRestore {
         throw e;
       }
     }
+  }
+
+  /** The folder the user chose that {@code dest} lies in: followed even if it is a link. */
+  private Path baseFor(Path dest) {
+    if (target != null) {
+      return target;
+    }
+    for (SourceRoot r : roots) {
+      if (dest.startsWith(r.path()) && !dest.equals(r.path())) {
+        return r.path();
+      }
+    }
+    return dest.getParent();
   }
 
   private static Path tempFor(Path dest) {

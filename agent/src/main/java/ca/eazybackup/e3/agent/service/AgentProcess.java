@@ -32,6 +32,12 @@ public final class AgentProcess {
 
   /** Reads {@code configFile} and starts the agent; returns at once. */
   public static AgentProcess start(Path configFile, WindowsHost host) throws ConfigException {
+    return start(configFile, host, EngineRegistry.defaults());
+  }
+
+  /** As {@link #start(Path, WindowsHost)} with other engines (tests of the service's stop). */
+  public static AgentProcess start(Path configFile, WindowsHost host, EngineRegistry engines)
+      throws ConfigException {
     AgentConfig cfg = AgentConfigFile.load(configFile, host.dataProtection());
     LoggingSetup.toFiles(cfg.logDir(), cfg.runsDir());
     cfg.warnings().forEach(w -> LOG.warn("config.warning {}", w));
@@ -42,7 +48,7 @@ public final class AgentProcess {
             cfg,
             RuntimeSettings.from(cfg),
             new AgentApiClient(cfg.apiBaseUrl(), cfg.agentId(), cfg.agentToken()),
-            EngineRegistry.defaults(),
+            engines,
             host,
             s3,
             Clock.systemUTC());

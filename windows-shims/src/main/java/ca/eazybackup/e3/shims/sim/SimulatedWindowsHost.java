@@ -342,6 +342,17 @@ public final class SimulatedWindowsHost implements WindowsHost {
   }
 
   /**
+   * Shuts the simulated machine down as Windows does for services: PRESHUTDOWN with each service's
+   * preshutdown timeout, then SHUTDOWN with {@code WaitToKillServiceTimeout}, then termination
+   * ({@link SimServiceControl#shutdown}). Returns how each running service of ours ended; the
+   * journal records {@code host.shutdown} and one {@code service.shutdown} per service.
+   */
+  public List<ServiceShutdown> shutdown() throws ShimException {
+    journal.ok("host.shutdown");
+    return serviceControl.shutdown();
+  }
+
+  /**
    * Another process (e.g. {@code OUTLOOK.EXE}) opens {@code windowsPath} ({@code C:\x\a.pst})
    * without sharing: opening it for a backup fails with ERROR_SHARING_VIOLATION until {@link
    * #unlockFile}; its copy in a shadow copy reads fine.

@@ -4,7 +4,9 @@ import ca.eazybackup.e3.agent.api.AgentApiClient;
 import ca.eazybackup.e3.agent.config.AgentConfig;
 import ca.eazybackup.e3.agent.config.AgentConfigFile;
 import ca.eazybackup.e3.agent.config.ConfigException;
+import ca.eazybackup.e3.agent.logging.EventLogAppender;
 import ca.eazybackup.e3.agent.logging.LoggingSetup;
+import ca.eazybackup.e3.agent.logging.Redactor;
 import ca.eazybackup.e3.agent.runner.AgentRuntime;
 import ca.eazybackup.e3.agent.runner.EngineRegistry;
 import ca.eazybackup.e3.agent.runner.RuntimeSettings;
@@ -40,6 +42,8 @@ public final class AgentProcess {
       throws ConfigException {
     AgentConfig cfg = AgentConfigFile.load(configFile, host.dataProtection());
     LoggingSetup.toFiles(cfg.logDir(), cfg.runsDir());
+    Redactor.global().register(cfg.agentToken());
+    EventLogAppender.attach(host.eventLog(AgentService.NAME));
     cfg.warnings().forEach(w -> LOG.warn("config.warning {}", w));
     LOG.info("agent.config {}", cfg);
     S3ClientFactory s3 = new S3ClientFactory();

@@ -47,7 +47,14 @@ public final class AgentService {
     List<String> cmd = commandLine(configFile, ownJar(), Path.of(System.getProperty("java.home")));
     scm.install(NAME, DISPLAY_NAME, cmd);
     scm.setPreshutdownTimeout(NAME, PRESHUTDOWN_TIMEOUT);
-    return "installed service " + NAME + ": " + String.join(" ", cmd);
+    String result = "installed service " + NAME + ": " + String.join(" ", cmd);
+    try {
+      host.eventLog(NAME).registerSource();
+    } catch (ShimException e) {
+      // Events are still written; Event Viewer only lacks the message file to show them nicely.
+      result += " (event log source not registered: " + e.getMessage() + ")";
+    }
+    return result;
   }
 
   /**
@@ -62,6 +69,7 @@ public final class AgentService {
     if (state != ServiceState.NOT_INSTALLED) {
       scm.uninstall(NAME);
     }
+    host.eventLog(NAME).unregisterSource();
     String result =
         state == ServiceState.NOT_INSTALLED
             ? "service " + NAME + " was not installed"

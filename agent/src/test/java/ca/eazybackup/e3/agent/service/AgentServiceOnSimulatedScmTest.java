@@ -3,7 +3,9 @@ package ca.eazybackup.e3.agent.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.eazybackup.e3.agent.logging.EventLogAppender;
 import ca.eazybackup.e3.agent.testing.FakeAddon;
+import ca.eazybackup.e3.shims.EventLog;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.Win32Error;
@@ -134,13 +136,25 @@ class AgentServiceOnSimulatedScmTest {
       assertThat(addon.finalUpdate(runId).toString()).contains("agent stopped");
       assertThat(Files.readString(dir.resolve("logs").resolve("agent.log")))
           .contains("service.stopped control=PRESHUTDOWN");
+      // The service process also wrote the outcome to the (simulated) Application log.
+      assertThat(admin.eventLog(AgentService.NAME).newest(10))
+          .anySatisfy(
+              e -> {
+                assertThat(e.eventId()).isEqualTo(EventLogAppender.RUN_CANCELLED);
+                assertThat(e.level()).isEqualTo(EventLog.Level.WARNING);
+                assertThat(e.message()).contains("run_id=" + runId).contains("agent stopped");
+              });
     }
   }
 
   @Test
-  void installingTheServiceRaisesItsPreshutdownTimeout() throws Exception {
+  void installingTheServiceRaisesItsPreshutdownTimeoutAndRegistersItsEventSource()
+      throws Exception {
     new AgentService(admin).install(config);
 
+    assertThat(
+            admin.registry().getString(EventLog.sourceKey(AgentService.NAME), "EventMessageFile"))
+        .hasValueSatisfying(v -> assertThat(v).endsWith("EventLogMessages.dll"));
     assertThat(
             admin
                 .registry()

@@ -231,6 +231,11 @@ public final class SimulatedWindowsHost implements WindowsHost {
   }
 
   @Override
+  public ca.eazybackup.e3.shims.EventLog eventLog(String source) {
+    return new SimEventLog(this, source);
+  }
+
+  @Override
   public ServiceControl serviceControl() {
     return serviceControl;
   }

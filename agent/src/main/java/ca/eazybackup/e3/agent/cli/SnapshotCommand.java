@@ -5,8 +5,13 @@ import ca.eazybackup.e3.agent.nas.NasOptions;
 import ca.eazybackup.e3.agent.nas.NasServer;
 import ca.eazybackup.e3.agent.nas.ServedVolume;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.agent.timemachine.SnapshotBrowser;
+import ca.eazybackup.e3.agent.timemachine.SnapshotComparison;
 import ca.eazybackup.e3.agent.timemachine.SnapshotFileSystem;
 import ca.eazybackup.e3.agent.timemachine.SnapshotRepository;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -19,7 +24,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "snapshot",
     description = "Time Machine: serve, browse and compare backup snapshots.",
-    subcommands = {SnapshotCommand.Serve.class})
+    subcommands = {
+      SnapshotCommand.Serve.class,
+      SnapshotCommand.Diff.class,
+      SnapshotCommand.Ls.class
+    })
 final class SnapshotCommand implements Runnable {
   static final int EXIT_FAILED = 1;
   static final int EXIT_USAGE = 2;
@@ -116,6 +125,117 @@ final class SnapshotCommand implements Runnable {
       stop.countDown();
     }
   }
+
+  /**
+   * {@code snapshot diff}: what {@code restic diff} and {@code kopia diff} print; {@code --json}
+   * gives the structured result the addon's compare receives.
+   */
+  @Command(
+      name = "diff",
+      description =
+          "List what was added (+), removed (-) and modified (M) between two snapshots, with"
+              + " sizes. Keys and password from the environment, as for serve.")
+  static final class Diff implements Callable<Integer> {
+    @Mixin RepositoryLocation repo = new RepositoryLocation();
+
+    @Option(names = "--from", required = true, description = "the older snapshot's id")
+    String from;
+
+    @Option(names = "--to", required = true, description = "the newer snapshot's id")
+    String to;
+
+    @Option(names = "--json", description = "one JSON object: changes and totals")
+    boolean json;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() {
+      String missing = repo.missingEnvironment();
+      if (missing != null) {
+        err.println("e3-backup-agent snapshot diff: " + missing);
+        return EXIT_USAGE;
+      }
+      try (S3ClientFactory s3 = new S3ClientFactory();
+          SnapshotRepository opened = repo.open(s3)) {
+        ObjectNode result = SnapshotComparison.compare(opened, from, to, Integer.MAX_VALUE);
+        if (json) {
+          out.println(JSON.writeValueAsString(result));
+        } else {
+          for (JsonNode c : result.get("changes")) {
+            String kind = c.get("kind").asText();
+            String mark = kind.equals("added") ? "+" : kind.equals("removed") ? "-" : "M";
+            String path =
+                c.get("path").asText() + (c.get("type").asText().equals("dir") ? "/" : "");
+            String size =
+                kind.equals("modified")
+                    ? c.get("old_size").asLong() + " -> " + c.get("new_size").asLong()
+                    : Long.toString(
+                        kind.equals("added")
+                            ? c.get("new_size").asLong()
+                            : c.get("old_size").asLong());
+            out.println(mark + " " + path + "  (" + size + " bytes)");
+          }
+          JsonNode t = result.get("totals");
+          out.printf(
+              "added: %d files, %d bytes; removed: %d files, %d bytes; modified: %d files%n",
+              t.get("added_files").asLong(),
+              t.get("added_bytes").asLong(),
+              t.get("removed_files").asLong(),
+              t.get("removed_bytes").asLong(),
+              t.get("modified_files").asLong());
+        }
+        return 0;
+      } catch (IOException | RuntimeException e) {
+        err.println("e3-backup-agent snapshot diff: " + message(e));
+        return EXIT_FAILED;
+      }
+    }
+  }
+
+  /** {@code snapshot ls}: one folder of one snapshot, as the addon's file browser shows it. */
+  @Command(
+      name = "ls",
+      description =
+          "List one folder of a snapshot (folders first, 1,000 entries a page) as JSON."
+              + " Keys and password from the environment, as for serve.")
+  static final class Ls implements Callable<Integer> {
+    @Mixin RepositoryLocation repo = new RepositoryLocation();
+
+    @Option(names = "--snapshot", required = true, description = "the snapshot's manifest id")
+    String snapshot;
+
+    @Option(names = "--path", defaultValue = "", description = "folder in the snapshot")
+    String path;
+
+    @Option(names = "--offset", defaultValue = "0", description = "first entry of the page")
+    int offset;
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+
+    @Override
+    public Integer call() {
+      String missing = repo.missingEnvironment();
+      if (missing != null) {
+        err.println("e3-backup-agent snapshot ls: " + missing);
+        return EXIT_USAGE;
+      }
+      try (S3ClientFactory s3 = new S3ClientFactory();
+          SnapshotRepository opened = repo.open(s3)) {
+        out.println(
+            JSON.writeValueAsString(
+                SnapshotBrowser.browse(opened.objects(), opened.snapshot(snapshot), path, offset)));
+        return 0;
+      } catch (IOException | RuntimeException e) {
+        err.println("e3-backup-agent snapshot ls: " + message(e));
+        return EXIT_FAILED;
+      }
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static String message(Throwable e) {
     return e.getMessage() == null ? e.toString() : e.getMessage();

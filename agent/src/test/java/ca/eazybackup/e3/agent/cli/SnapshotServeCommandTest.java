@@ -79,18 +79,68 @@ class SnapshotServeCommandTest {
   }
 
   private String[] args(String snapshot) {
-    return new String[] {
-      "--endpoint",
-      s3.target().endpoint(),
-      "--bucket",
-      repo.bucket,
-      "--prefix",
-      repo.prefix,
-      "--cache-dir",
-      tmp.resolve("cache").toString(),
-      "--snapshot",
-      snapshot
-    };
+    return args("--snapshot", snapshot);
+  }
+
+  private String[] args(String... more) {
+    List<String> a =
+        new java.util.ArrayList<>(
+            List.of(
+                "--endpoint", s3.target().endpoint(),
+                "--bucket", repo.bucket,
+                "--prefix", repo.prefix,
+                "--cache-dir", tmp.resolve("cache").toString()));
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void diffReportsTheFileChangedBetweenTheTwoSnapshotsWithSizes() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SnapshotCommand.Diff diff = new SnapshotCommand.Diff();
+    diff.repo.env = env(BackedUpRepo.PASSWORD)::get;
+    diff.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+    int code = new CommandLine(diff).execute(args("--from", older, "--to", newer, "--json"));
+    assertThat(code).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toByteArray());
+    assertThat(json.get("changes")).hasSize(1);
+    var change = json.get("changes").get(0);
+    assertThat(change.get("path").asText()).isEqualTo("docs/report.txt");
+    assertThat(change.get("kind").asText()).isEqualTo("modified");
+    assertThat(change.get("old_size").asLong()).isEqualTo(11);
+    assertThat(change.get("new_size").asLong()).isEqualTo(19);
+    assertThat(json.at("/totals/modified_files").asLong()).isEqualTo(1);
+
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    SnapshotCommand.Diff plain = new SnapshotCommand.Diff();
+    plain.repo.env = env(BackedUpRepo.PASSWORD)::get;
+    plain.out = new PrintStream(text, true, StandardCharsets.UTF_8);
+    assertThat(new CommandLine(plain).execute(args("--from", older, "--to", newer))).isZero();
+    assertThat(text.toString(StandardCharsets.UTF_8))
+        .startsWith("M docs/report.txt  (11 -> 19 bytes)");
+  }
+
+  @Test
+  void lsListsOneFolderOfASnapshotFoldersFirst() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SnapshotCommand.Ls ls = new SnapshotCommand.Ls();
+    ls.repo.env = env(BackedUpRepo.PASSWORD)::get;
+    ls.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+    assertThat(new CommandLine(ls).execute(args("--snapshot", older))).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toByteArray());
+    assertThat(json.get("entries").findValuesAsText("name")).containsExactly("docs", "notes.txt");
+    assertThat(json.get("entries").get(0).get("type").asText()).isEqualTo("dir");
+    assertThat(json.get("entries").get(1).get("size_bytes").asLong()).isEqualTo(4);
+    assertThat(json.get("truncated").asBoolean()).isFalse();
+
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    SnapshotCommand.Ls bad = new SnapshotCommand.Ls();
+    bad.repo.env = env(BackedUpRepo.PASSWORD)::get;
+    bad.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    bad.err = new PrintStream(err, true, StandardCharsets.UTF_8);
+    assertThat(new CommandLine(bad).execute(args("--snapshot", older, "--path", "nope")))
+        .isEqualTo(SnapshotCommand.EXIT_FAILED);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("/nope");
   }
 
   @Test

@@ -57,6 +57,9 @@ final class CommandHandler {
         case "maintenance_quick" -> maintain(command, MaintenanceMode.QUICK);
         case "maintenance_full" -> maintain(command, MaintenanceMode.FULL);
         case "browse_directory" -> browse(command);
+        case "snapshot_browse", "snapshot_diff" ->
+            new SnapshotCommands(runtime)
+                .handle(command, new CommandContext(runtime, command, command.job()));
         case "nas_mount", "nas_unmount", "nas_mount_snapshot" -> nasUnavailable(command);
         default ->
             complete(

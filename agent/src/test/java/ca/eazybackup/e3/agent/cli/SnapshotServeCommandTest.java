@@ -86,10 +86,14 @@ class SnapshotServeCommandTest {
     List<String> a =
         new java.util.ArrayList<>(
             List.of(
-                "--endpoint", s3.target().endpoint(),
-                "--bucket", repo.bucket,
-                "--prefix", repo.prefix,
-                "--cache-dir", tmp.resolve("cache").toString()));
+                "--endpoint",
+                s3.target().endpoint(),
+                "--bucket",
+                repo.bucket,
+                "--prefix",
+                repo.prefix,
+                "--cache-dir",
+                tmp.resolve("cache").toString()));
     a.addAll(List.of(more));
     return a.toArray(String[]::new);
   }

@@ -120,6 +120,19 @@ public final class KopiaEngine implements Engine {
     }
   }
 
+  /**
+   * Opens the job's existing repository to read its snapshots (Time Machine's browse, compare and
+   * mount), through the same stack and cache as a backup; nothing is created. The caller closes it.
+   *
+   * @throws RepositoryException when there is no password or no repository yet
+   */
+  public Repository openExisting(RunAssignment job, RunContext ctx) throws IOException {
+    if (job.repositoryPassword() == null || job.repositoryPassword().isEmpty()) {
+      throw new RepositoryException("the job has no repository password (repository_password)");
+    }
+    return openOrCreate(open(job, ctx), job, ctx, false);
+  }
+
   // ---- backup ---------------------------------------------------------------------------
 
   @Override

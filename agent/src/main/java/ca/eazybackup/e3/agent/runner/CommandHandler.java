@@ -58,6 +58,9 @@ final class CommandHandler {
         case "maintenance_full" -> maintain(command, MaintenanceMode.FULL);
         case "verify" -> verify(command);
         case "browse_directory" -> browse(command);
+        case "snapshot_browse", "snapshot_diff" ->
+            new SnapshotCommands(runtime)
+                .handle(command, new CommandContext(runtime, command, command.job()));
         case "nas_mount", "nas_unmount", "nas_mount_snapshot" -> nasUnavailable(command);
         default ->
             complete(

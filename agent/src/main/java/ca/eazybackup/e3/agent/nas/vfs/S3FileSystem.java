@@ -151,6 +151,13 @@ public final class S3FileSystem implements NasFileSystem {
       // a folder may exist only as an ancestor of pending files
       exists = cache != null && cache.hasPendingBelow(folder);
     }
+    if (!exists && !folder.isEmpty()) {
+      // An empty folder is its marker object alone, and not every store lists a marker under its
+      // own prefix (S3Proxy's filesystem backends keep it as a directory and list nothing there),
+      // while the parent's delimited listing still names it: the parent is the authority.
+      NasEntry self = stat(folder);
+      exists = self != null && self.folder();
+    }
     return dirs.store(folder, exists ? children : null);
   }
 

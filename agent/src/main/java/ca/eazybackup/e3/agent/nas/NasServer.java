@@ -143,7 +143,8 @@ public final class NasServer implements AutoCloseable {
       Path cacheDir,
       NasEvents events)
       throws NasException {
-    NasOptions options = new NasOptions(CacheMode.FULL, 0, 0, 0, false, cacheDir);
+    // writes, not full: once uploaded, nothing of a volume no longer served is worth keeping
+    NasOptions options = new NasOptions(CacheMode.WRITES, 0, 0, 0, false, cacheDir);
     S3FileSystem fs =
         S3FileSystem.open(s3.client(target), bucket, prefix, options, logged(events, bucket));
     int pending = fs.pendingWrites();

@@ -66,21 +66,9 @@ public final class S3FileSystem implements NasFileSystem {
   public static S3FileSystem open(
       S3Client s3, String bucket, String prefix, NasOptions options, NasEvents events)
       throws NasException {
-    return open(s3, bucket, prefix, options, events, CachePolicy.DEFAULT_WRITE_BACK);
-  }
-
-  /** As {@link #open(S3Client, String, String, NasOptions, NasEvents)} with a write-back delay. */
-  public static S3FileSystem open(
-      S3Client s3,
-      String bucket,
-      String prefix,
-      NasOptions options,
-      NasEvents events,
-      Duration writeBack)
-      throws NasException {
     CachePolicy policy =
         CachePolicy.of(options.cacheMode(), options.cacheMaxBytes())
-            .withTimes(CachePolicy.DEFAULT_DIR_CACHE_TIME, writeBack);
+            .withTimes(options.dirCacheTime(), options.writeBack());
     Remote remote =
         new Remote(
             s3,
@@ -89,8 +77,10 @@ public final class S3FileSystem implements NasFileSystem {
             TokenBucket.of(options.uploadBytesPerSec(), () -> false),
             TokenBucket.of(options.downloadBytesPerSec(), () -> false));
     String name = bucket + (remote.folderPrefix("").isEmpty() ? "" : "/" + remote.folderPrefix(""));
+    // A cache folder is opened even in cache mode off: uploads left pending by an earlier run in
+    // another mode must still reach S3.
     WriteCache cache =
-        policy.usesDisk()
+        options.cacheDir() != null
             ? WriteCache.open(options.cacheDir(), remote, policy, events, Clock.systemUTC(), name)
             : null;
     return new S3FileSystem(remote, policy, cache, Clock.systemUTC(), name);

@@ -151,6 +151,46 @@ public final class S3FileSystem implements NasFileSystem {
     return dirs.store(folder, exists ? children : null);
   }
 
+  /**
+   * What Explorer shows as the drive's size: S3 has no quota to ask, and a bucket grows as paid
+   * for, so the space left is given as 1 PiB ("as much as you need") and the space used as the
+   * objects' total, summed in the background at most every 10 minutes (unknown until the first sum
+   * ends). Without quota properties MiniRedir shows the free space of the local disk instead.
+   */
+  @Override
+  public Space space() {
+    long now = System.nanoTime();
+    long last = spaceCheckedNanos;
+    if ((last == 0 || now - last > SPACE_REFRESH.toNanos())
+        && spaceCounting.compareAndSet(false, true)) {
+      spaceCheckedNanos = now;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  long[] total = {0};
+                  walk("", f -> total[0] += Math.max(0, f.size()));
+                  usedBytes = total[0];
+                } catch (IOException | RuntimeException e) {
+                  log.debug("nas.space_sum_failed volume={} error={}", name, e.toString());
+                } finally {
+                  spaceCounting.set(false);
+                }
+              },
+              "nas-space");
+      t.setDaemon(true);
+      t.start();
+    }
+    return new Space(usedBytes, AVAILABLE_BYTES);
+  }
+
+  static final long AVAILABLE_BYTES = 1L << 50;
+  private static final Duration SPACE_REFRESH = Duration.ofMinutes(10);
+  private final java.util.concurrent.atomic.AtomicBoolean spaceCounting =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile long spaceCheckedNanos;
+  private volatile long usedBytes = -1;
+
   @Override
   public InputStream read(String path, long offset, long length) throws IOException {
     if (cache != null) {

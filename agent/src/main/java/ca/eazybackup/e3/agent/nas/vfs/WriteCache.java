@@ -294,6 +294,7 @@ final class WriteCache {
     Item it = item(path);
     long gen = nextGeneration(it);
     Path target = dataFile(it, gen);
+    Files.createDirectories(target.getParent()); // minimal mode: nothing of this item on disk yet
     try (FileChannel out =
         FileChannel.open(
             target,

@@ -61,7 +61,9 @@ final class CommandHandler {
         case "snapshot_browse", "snapshot_diff" ->
             new SnapshotCommands(runtime)
                 .handle(command, new CommandContext(runtime, command, command.job()));
-        case "nas_mount", "nas_unmount", "nas_mount_snapshot" -> nasUnavailable(command);
+        case "nas_mount" -> nas(command, runtime.nas().mount(command.payload()));
+        case "nas_unmount" -> nas(command, runtime.nas().unmount(command.payload()));
+        case "nas_mount_snapshot" -> nasUnavailable(command);
         default ->
             complete(
                 command,
@@ -251,6 +253,10 @@ final class CommandHandler {
           .outbox()
           .call("report_browse(command_id=" + id + ")", api -> api.reportBrowseError(id, msg));
     }
+  }
+
+  private void nas(AgentCommand command, ca.eazybackup.e3.agent.nas.mount.NasMounts.Result r) {
+    complete(command, r.ok(), r.message());
   }
 
   private void nasUnavailable(AgentCommand command) {

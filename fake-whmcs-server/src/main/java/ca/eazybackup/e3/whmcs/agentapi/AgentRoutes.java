@@ -55,7 +55,9 @@ public final class AgentRoutes {
     api.agent("agent_poll_commands.php", this::pollCommands);
     api.agent("agent_complete_command.php", this::completeCommand);
     api.agent("agent_report_browse.php", this::reportBrowse);
+    api.agent("agent_report_snapshot.php", this::reportSnapshot);
     api.agent("cloudnas_update_status.php", this::nasStatus);
+    api.agent("agent_list_mounts.php", this::listMounts);
     api.agent("agent_fetch_jobs.php", this::fetchJobs);
     api.agent("agent_start_run.php", this::startRun);
   }
@@ -123,9 +125,48 @@ public final class AgentRoutes {
     return ok();
   }
 
+  /**
+   * agent_report_snapshot: Time Machine's answer to snapshot_browse (a page of one folder, as
+   * agent_report_browse) or snapshot_diff (changes and totals), stored as the command's result.
+   */
+  private Map<String, Object> reportSnapshot(Auth.Agent agent, Params p, Context ctx) {
+    long id = p.id("command_id");
+    Row c = commands.ownedByAgent(agent.agentId(), id);
+    String type = c.str("type");
+    if (!"snapshot_browse".equals(type) && !"snapshot_diff".equals(type)) {
+      throw ApiException.badRequest(
+          "command_id", "command " + id + " is not a snapshot_browse or snapshot_diff command");
+    }
+    Optional<String> error = p.optStr("error").filter(s -> !s.isBlank());
+    if (error.isPresent()) {
+      commands.complete(agent.agentId(), id, false, Json.write(Map.of("error", error.get())));
+      return ok();
+    }
+    JsonNode result = p.node().get("result");
+    if (result == null || !result.isObject()) {
+      throw ApiException.badRequest("result", "result (an object) or error is required");
+    }
+    String list = "snapshot_browse".equals(type) ? "entries" : "changes";
+    JsonNode items = result.get(list);
+    if (items == null || !items.isArray()) {
+      throw ApiException.badRequest("result." + list, "result." + list + " must be a list");
+    }
+    if (items.size() > 1000) {
+      throw ApiException.badRequest("result." + list, "at most 1000 " + list);
+    }
+    commands.complete(agent.agentId(), id, true, Json.write(result));
+    return ok();
+  }
+
   private Map<String, Object> nasStatus(Auth.Agent agent, Params p, Context ctx) {
     nas.updateStatus(agent.agentId(), p);
     return ok();
+  }
+
+  private Map<String, Object> listMounts(Auth.Agent agent, Params p, Context ctx) {
+    List<com.fasterxml.jackson.databind.node.ObjectNode> mounts = nas.agentMounts(agent.agentId());
+    mounts.forEach(m -> commands.addNasSecrets(m, "nas_mount"));
+    return ok("mounts", mounts);
   }
 
   private Map<String, Object> fetchJobs(Auth.Agent agent, Params p, Context ctx) {

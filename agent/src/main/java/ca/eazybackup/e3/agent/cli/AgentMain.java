@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       NasCommand.class,
       SnapshotCommand.class,
+      TrayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AgentMain implements Runnable {

@@ -77,6 +77,11 @@ public final class KopiaSteps {
     folderAtRun.put(w.runIds.size(), TreeManifest.scan(w.folder));
   }
 
+  /** The folder's manifest when run {@code nth} (1-based) recorded its snapshot. */
+  TreeManifest folderAt(int nth) {
+    return folderAtRun.get(nth);
+  }
+
   @When("one percent of the folder's files change")
   public void onePercentChanges() {
     assertThat(TestTree.modifyOnePercent(w.folder, 99)).isNotEmpty();

@@ -133,6 +133,21 @@ public final class AgentApiClient {
     post("agent_report_browse.php", body);
   }
 
+  /** Time Machine's answer to {@code snapshot_browse} or {@code snapshot_diff}. */
+  public void reportSnapshot(long commandId, ObjectNode result) throws ApiException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("command_id", commandId);
+    body.set("result", result);
+    post("agent_report_snapshot.php", body);
+  }
+
+  public void reportSnapshotError(long commandId, String error) throws ApiException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("command_id", commandId);
+    body.put("error", ContractLimits.head(error, ContractLimits.TEXT));
+    post("agent_report_snapshot.php", body);
+  }
+
   public void updateNasStatus(long mountId, String status, String error) throws ApiException {
     updateNasStatus(mountId, status, error, null, null);
   }
@@ -218,7 +233,7 @@ public final class AgentApiClient {
     JsonNode json = parse(response.body());
     if (status >= 200 && status < 300 && json != null && json.isObject()) {
       if ("fail".equals(json.path("status").asText())) {
-        throw new ApiException(endpoint, 400, failMessage(json, status), null);
+        throw ApiException.failInSuccess(endpoint, status, failMessage(json, status));
       }
       return json;
     }

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The icon the browser UI shows for an entry, from its type and extension. */
-final class IconHints {
+public final class IconHints {
   private IconHints() {}
 
   static final String FOLDER = "folder";
@@ -39,7 +39,7 @@ final class IconHints {
   }
 
   /** {@code folder} for folders, else by extension, {@code file} when unknown. */
-  static String of(String name, boolean directory) {
+  public static String of(String name, boolean directory) {
     if (directory) {
       return FOLDER;
     }

@@ -113,7 +113,12 @@ public final class AgentRuntime implements AutoCloseable {
     this.clock = clock;
     Redactor.global().register(config.agentToken());
     this.outbox =
-        new Outbox(api, new AddonAnswers(), settings.backoffBase(), settings.backoffCap());
+        new Outbox(
+            api,
+            new AddonAnswers(),
+            settings.backoffBase(),
+            settings.backoffCap(),
+            stateDir().resolve("outbox"));
     this.commands = new CommandHandler(this);
     this.nas = NasWiring.mounts(this);
   }

@@ -55,6 +55,7 @@ public final class AgentRoutes {
     api.agent("agent_poll_commands.php", this::pollCommands);
     api.agent("agent_complete_command.php", this::completeCommand);
     api.agent("agent_report_browse.php", this::reportBrowse);
+    api.agent("agent_report_snapshot.php", this::reportSnapshot);
     api.agent("cloudnas_update_status.php", this::nasStatus);
     api.agent("agent_list_mounts.php", this::listMounts);
     api.agent("agent_fetch_jobs.php", this::fetchJobs);
@@ -119,6 +120,39 @@ public final class AgentRoutes {
     }
     if (entries != null && entries.size() > 1000) {
       throw ApiException.badRequest("result.entries", "at most 1000 entries");
+    }
+    commands.complete(agent.agentId(), id, true, Json.write(result));
+    return ok();
+  }
+
+  /**
+   * agent_report_snapshot: Time Machine's answer to snapshot_browse (a page of one folder, as
+   * agent_report_browse) or snapshot_diff (changes and totals), stored as the command's result.
+   */
+  private Map<String, Object> reportSnapshot(Auth.Agent agent, Params p, Context ctx) {
+    long id = p.id("command_id");
+    Row c = commands.ownedByAgent(agent.agentId(), id);
+    String type = c.str("type");
+    if (!"snapshot_browse".equals(type) && !"snapshot_diff".equals(type)) {
+      throw ApiException.badRequest(
+          "command_id", "command " + id + " is not a snapshot_browse or snapshot_diff command");
+    }
+    Optional<String> error = p.optStr("error").filter(s -> !s.isBlank());
+    if (error.isPresent()) {
+      commands.complete(agent.agentId(), id, false, Json.write(Map.of("error", error.get())));
+      return ok();
+    }
+    JsonNode result = p.node().get("result");
+    if (result == null || !result.isObject()) {
+      throw ApiException.badRequest("result", "result (an object) or error is required");
+    }
+    String list = "snapshot_browse".equals(type) ? "entries" : "changes";
+    JsonNode items = result.get(list);
+    if (items == null || !items.isArray()) {
+      throw ApiException.badRequest("result." + list, "result." + list + " must be a list");
+    }
+    if (items.size() > 1000) {
+      throw ApiException.badRequest("result." + list, "at most 1000 " + list);
     }
     commands.complete(agent.agentId(), id, true, Json.write(result));
     return ok();

@@ -25,7 +25,8 @@ import java.util.Map;
  */
 public final class ClientCommands {
   private static final List<String> REQUESTABLE =
-      List.of("cancel", "maintenance_quick", "maintenance_full");
+      List.of(
+          "cancel", "maintenance_quick", "maintenance_full", "snapshot_browse", "snapshot_diff");
   private static final List<String> OVERWRITE =
       List.of("always", "if-newer", "if-changed", "never", "skip", "rename");
 
@@ -40,8 +41,9 @@ public final class ClientCommands {
   }
 
   /**
-   * Queues cancel (run_id) or maintenance (job_id). With {@code admin} true, any client's objects
-   * are reachable.
+   * Queues cancel (run_id), maintenance (job_id) or a Time Machine question about a job's snapshots
+   * (job_id plus {@link #snapshotPayload}). With {@code admin} true, any client's objects are
+   * reachable.
    */
   public long request(long clientId, Params p, boolean admin) {
     String type = p.enumValue("type", REQUESTABLE);
@@ -112,6 +114,7 @@ public final class ClientCommands {
     if (job.lng("agent_id") == null) {
       throw ApiException.badRequest("job_id", "job " + jobId + " has no agent");
     }
+    Map<String, Object> payload = snapshotPayload(type, p);
     return db.tx(
         sql ->
             CommandService.enqueue(
@@ -122,7 +125,35 @@ public final class ClientCommands {
                 null,
                 jobId,
                 type,
-                Map.of()));
+                payload));
+  }
+
+  /**
+   * snapshot_browse: {@code manifest_id}, {@code path} ("" = the snapshot's root), {@code offset}
+   * (paging by 1,000); snapshot_diff: {@code from_manifest_id}, {@code to_manifest_id}. Empty for
+   * the other types.
+   */
+  static Map<String, Object> snapshotPayload(String type, Params p) {
+    return switch (type) {
+      case "snapshot_browse" ->
+          Map.of(
+              "manifest_id", manifestId(p, "manifest_id"),
+              "path", p.strOr("path", ""),
+              "offset", p.nonNegative("offset", 0));
+      case "snapshot_diff" ->
+          Map.of(
+              "from_manifest_id", manifestId(p, "from_manifest_id"),
+              "to_manifest_id", manifestId(p, "to_manifest_id"));
+      default -> Map.of();
+    };
+  }
+
+  private static String manifestId(Params p, String field) {
+    String id = p.str(field).trim();
+    if (!id.matches("[0-9a-f]{8,64}")) {
+      throw ApiException.badRequest(field, field + " must be a snapshot manifest id (hex)");
+    }
+    return id;
   }
 
   /** cloudbackup_start_restore: a restore run for progress plus the restore command. */

@@ -38,7 +38,9 @@ public final class CommandService {
           "browse_directory",
           "nas_mount",
           "nas_unmount",
-          "nas_mount_snapshot");
+          "nas_mount_snapshot",
+          "snapshot_browse",
+          "snapshot_diff");
   private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
 
   private final Db db;

@@ -79,6 +79,11 @@ public final class JnaWindowsHost implements WindowsHost {
   }
 
   @Override
+  public ca.eazybackup.e3.shims.EventLog eventLog(String source) {
+    return new JnaEventLog(source);
+  }
+
+  @Override
   public ServiceControl serviceControl() {
     return serviceManager;
   }

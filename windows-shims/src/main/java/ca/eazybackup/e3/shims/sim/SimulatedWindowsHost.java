@@ -231,6 +231,11 @@ public final class SimulatedWindowsHost implements WindowsHost {
   }
 
   @Override
+  public ca.eazybackup.e3.shims.EventLog eventLog(String source) {
+    return new SimEventLog(this, source);
+  }
+
+  @Override
   public ServiceControl serviceControl() {
     return serviceControl;
   }
@@ -369,6 +374,17 @@ public final class SimulatedWindowsHost implements WindowsHost {
     journal.ok("host.restart");
     // WebClient is stopped again; the SCM kills every service process and starts ours anew.
     serviceControl.reboot();
+  }
+
+  /**
+   * Shuts the simulated machine down as Windows does for services: PRESHUTDOWN with each service's
+   * preshutdown timeout, then SHUTDOWN with {@code WaitToKillServiceTimeout}, then termination
+   * ({@link SimServiceControl#shutdown}). Returns how each running service of ours ended; the
+   * journal records {@code host.shutdown} and one {@code service.shutdown} per service.
+   */
+  public List<ServiceShutdown> shutdown() throws ShimException {
+    journal.ok("host.shutdown");
+    return serviceControl.shutdown();
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -50,6 +51,9 @@ public final class DavServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // Windows names may hold '%' or ';' ("100% sure.txt"): Jetty 12 refuses their encodings as
+    // ambiguous (400) by default; DavPaths decodes the raw request URI itself.
+    http.setUriCompliance(UriCompliance.LEGACY);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
     connector.setPort(port);
@@ -57,6 +61,7 @@ public final class DavServer implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     context.setContextPath("/");
+    context.getServletHandler().setDecodeAmbiguousURIs(true);
     Map<String, Volume> volumes = new ConcurrentHashMap<>();
     DavServlet servlet = new DavServlet(volumes);
     context.addServlet(new ServletHolder(servlet), "/*");

@@ -1,0 +1,106 @@
+package ca.eazybackup.e3.agent.runner;
+
+import ca.eazybackup.e3.agent.api.AgentCommand;
+import ca.eazybackup.e3.agent.api.RunAssignment;
+import ca.eazybackup.e3.agent.backup.KopiaEngine;
+import ca.eazybackup.e3.agent.engine.Engine;
+import ca.eazybackup.e3.agent.engine.RunContext;
+import ca.eazybackup.e3.agent.logging.Redactor;
+import ca.eazybackup.e3.agent.timemachine.SnapshotBrowser;
+import ca.eazybackup.e3.agent.timemachine.SnapshotComparison;
+import ca.eazybackup.e3.agent.timemachine.SnapshotRepository;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Time Machine's questions about a job's snapshots: {@code snapshot_browse} (one folder of one
+ * snapshot, paged) and {@code snapshot_diff} (what changed between two). Both open the job's
+ * repository read-only and answer through {@code agent_report_snapshot}, as {@code
+ * browse_directory} answers through {@code agent_report_browse}. A bad request (no such snapshot or
+ * folder) is reported as an error; nothing else changes.
+ */
+final class SnapshotCommands {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotCommands.class);
+
+  /** What a command computes from an open repository. */
+  @FunctionalInterface
+  private interface Query {
+    ObjectNode answer(SnapshotRepository repo, JsonNode payload) throws IOException;
+  }
+
+  private final AgentRuntime runtime;
+
+  SnapshotCommands(AgentRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** Answers {@code command} if it is one of Time Machine's; false when it is not. */
+  boolean handle(AgentCommand command, RunContext ctx) {
+    Query q =
+        switch (String.valueOf(command.type())) {
+          case "snapshot_browse" ->
+              (repo, p) ->
+                  SnapshotBrowser.browse(
+                      repo.objects(),
+                      repo.snapshot(p.path("manifest_id").asText("")),
+                      p.path("path").asText(""),
+                      p.path("offset").asInt(0));
+          case "snapshot_diff" ->
+              (repo, p) ->
+                  SnapshotComparison.compare(
+                      repo,
+                      p.path("from_manifest_id").asText(""),
+                      p.path("to_manifest_id").asText(""),
+                      SnapshotComparison.REPORTED_CHANGES);
+          default -> null;
+        };
+    if (q == null) {
+      return false;
+    }
+    answer(command, ctx, q);
+    return true;
+  }
+
+  private void answer(AgentCommand command, RunContext ctx, Query q) {
+    long id = command.commandId();
+    String what = command.type() + "(command_id=" + id + ")";
+    try {
+      ObjectNode result = query(command, ctx, q);
+      runtime.outbox().call("report_snapshot " + what, api -> api.reportSnapshot(id, result));
+      log.info("snapshot.reported command_id={} type={}", id, command.type());
+    } catch (IOException | IllegalArgumentException e) {
+      String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+      log.info("snapshot.refused command_id={} type={} error={}", id, command.type(), msg);
+      runtime.outbox().call("report_snapshot " + what, api -> api.reportSnapshotError(id, msg));
+    } catch (RuntimeException e) {
+      String msg = command.type() + " failed: " + AgentRuntime.describe(e);
+      log.error("snapshot.failed command_id={} error={}", id, e.toString(), e);
+      runtime.outbox().call("report_snapshot " + what, api -> api.reportSnapshotError(id, msg));
+    }
+  }
+
+  private ObjectNode query(AgentCommand command, RunContext ctx, Query q) throws IOException {
+    RunAssignment job = command.job();
+    if (job == null) {
+      throw new IllegalArgumentException(command.type() + " names no job (job context missing)");
+    }
+    Redactor.global().register(job.destSecretKey());
+    Redactor.global().register(job.repositoryPassword());
+    Optional<Engine> engine = runtime.engines().find(job.engine());
+    if (engine.isEmpty() || !(engine.get() instanceof KopiaEngine kopia)) {
+      throw new IllegalArgumentException(
+          "job "
+              + job.jobId()
+              + " does not keep Kopia-format snapshots (engine "
+              + job.engine()
+              + ")");
+    }
+    try (SnapshotRepository repo = SnapshotRepository.of(kopia.openExisting(job, ctx))) {
+      return q.answer(repo, command.payload());
+    }
+  }
+}

@@ -222,7 +222,10 @@ public final class NasMountSteps {
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
-              NetworkDrive d = drive(letter.charAt(0)).orElseThrow();
+              // Between clearing the stale mapping and mapping anew the letter is briefly free.
+              NetworkDrive d =
+                  drive(letter.charAt(0))
+                      .orElseThrow(() -> new AssertionError(letter + " not mapped (yet)"));
               assertThat(d.remote()).isNotEqualTo(urlBefore);
               assertThat(d.pid()).isEqualTo(w.agent.pid());
             });

@@ -77,10 +77,10 @@ public final class AgentRuntime implements AutoCloseable {
   private final EngineRegistry engines;
   private final WindowsHost host;
   private final S3ClientFactory s3;
+  private final ca.eazybackup.e3.agent.nas.mount.NasMounts nas;
   private final Clock clock;
   private final Outbox outbox;
   private final CommandHandler commands;
-  private final ca.eazybackup.e3.agent.nas.mount.NasMounts nas;
 
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
   private final Set<Long> cancelBeforeStart = ConcurrentHashMap.newKeySet();
@@ -624,10 +624,6 @@ public final class AgentRuntime implements AutoCloseable {
     return outbox;
   }
 
-  ca.eazybackup.e3.agent.nas.mount.NasMounts nas() {
-    return nas;
-  }
-
   EngineRegistry engines() {
     return engines;
   }
@@ -646,6 +642,10 @@ public final class AgentRuntime implements AutoCloseable {
 
   S3ClientFactory s3() {
     return s3;
+  }
+
+  ca.eazybackup.e3.agent.nas.mount.NasMounts nas() {
+    return nas;
   }
 
   Clock clock() {

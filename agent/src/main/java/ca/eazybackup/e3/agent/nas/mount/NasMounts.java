@@ -322,7 +322,10 @@ public final class NasMounts implements AutoCloseable {
     if (l == null && left.isPresent()) {
       l = left.get().driveLetter().charAt(0);
     }
-    if (l != null) {
+    char letterNow = l == null ? 0 : l;
+    boolean servedByAnother =
+        active.values().stream().anyMatch(a -> a.request().driveLetter() == letterNow);
+    if (l != null && !servedByAnother) {
       drive.unmap(l, left.map(MountStore.Entry::url).orElse(null));
     }
     if (left.isPresent()) {

@@ -156,8 +156,23 @@ final class CommandHandler {
         job.jobId(),
         mode);
     RunOutcome outcome;
-    try {
-      outcome = engine.get().maintain(job, mode, new CommandContext(runtime, command, job));
+    CommandContext ctx = new CommandContext(runtime, command, job);
+    // Never beside a backup or restore of the same repository: wait for it.
+    try (RepositoryLocks.Lease lease =
+        runtime
+            .repositoryLocks()
+            .acquire(
+                RepositoryLocks.keyOf(job),
+                ctx.cancellation(),
+                () ->
+                    log.info(
+                        "maintenance.waiting_for_repository command_id={} job_id={}",
+                        command.commandId(),
+                        job.jobId()))) {
+      outcome = engine.get().maintain(job, mode, ctx);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = RunOutcome.cancelled(AgentRuntime.AGENT_STOPPED);
     } catch (Exception e) {
       log.warn("maintenance.failed command_id={} error={}", command.commandId(), e.toString(), e);
       outcome = RunOutcome.failed(AgentRuntime.describe(e));

@@ -84,6 +84,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final Clock clock;
   private final Outbox outbox;
   private final CommandHandler commands;
+  private final InterruptedWork interruptedWork;
 
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
   private final Set<Long> cancelBeforeStart = ConcurrentHashMap.newKeySet();
@@ -126,6 +127,7 @@ public final class AgentRuntime implements AutoCloseable {
             settings.backoffBase(),
             settings.backoffCap(),
             stateDir().resolve("outbox"));
+    this.interruptedWork = new InterruptedWork(stateDir().resolve("commands"));
     this.commands = new CommandHandler(this);
   }
 
@@ -137,6 +139,7 @@ public final class AgentRuntime implements AutoCloseable {
     createDirs();
     pruneOldState();
     removeStaleWorkFolders();
+    reportInterruptedWork();
     ticker.scheduleWithFixedDelay(
         this::tickAll,
         settings.tickInterval().toMillis(),
@@ -190,6 +193,7 @@ public final class AgentRuntime implements AutoCloseable {
     commandThreads.shutdownNow();
     cancelThreads.shutdownNow();
     outbox.close();
+    interruptedWork.close();
     stopped.countDown();
   }
 
@@ -730,6 +734,53 @@ public final class AgentRuntime implements AutoCloseable {
 
   Outbox outbox() {
     return outbox;
+  }
+
+  InterruptedWork interruptedWork() {
+    return interruptedWork;
+  }
+
+  /**
+   * Restores and maintenance that were executing when the previous process was killed: reported
+   * failed at once ("agent restarted"), with their command completed, so the addon does not wait
+   * for its watchdog. A restore whose final status is still queued from before finished and is left
+   * to that status.
+   */
+  private void reportInterruptedWork() {
+    for (InterruptedWork.Left left : interruptedWork.leftOver()) {
+      String what = left.type().startsWith("maintenance") ? "maintenance" : left.type();
+      String message =
+          what + " interrupted: the agent restarted while it ran; start it again to finish it";
+      Long runId = left.runId();
+      if (runId != null && outbox.terminalPending(runId)) {
+        log.info(
+            "agent.interrupted_work_already_finished command_id={} run_id={}",
+            left.commandId(),
+            runId);
+      } else {
+        if (runId != null) {
+          RunProgressReporter reporter =
+              new RunProgressReporter(
+                  runId,
+                  "restore".equals(left.type()) ? RunKind.RESTORE : RunKind.MAINTENANCE,
+                  outbox,
+                  clock,
+                  EventSequence.persistent(stateDir().resolve("run_" + runId + ".seq"), 0),
+                  settings.updateInterval(),
+                  settings.heartbeatInterval(),
+                  settings.progressEventInterval(),
+                  config.runsDir().resolve("run_" + runId + ".log").toString());
+          reporter.finish(RunOutcome.failed(message), 0);
+        }
+        outbox.completeCommand(left.commandId(), runId, false, message);
+        log.warn(
+            "agent.interrupted_work_reported command_id={} type={} run_id={}",
+            left.commandId(),
+            left.type(),
+            runId);
+      }
+      interruptedWork.end(left.token());
+    }
   }
 
   RepositoryLocks repositoryLocks() {

@@ -53,9 +53,11 @@ final class CommandHandler {
     try {
       switch (String.valueOf(command.type())) {
         case "cancel" -> cancel(command);
-        case "restore" -> restore(command);
-        case "maintenance_quick" -> maintain(command, MaintenanceMode.QUICK);
-        case "maintenance_full" -> maintain(command, MaintenanceMode.FULL);
+        case "restore" -> recorded(command, restoreRunId(command), () -> restore(command));
+        case "maintenance_quick" ->
+            recorded(command, null, () -> maintain(command, MaintenanceMode.QUICK));
+        case "maintenance_full" ->
+            recorded(command, null, () -> maintain(command, MaintenanceMode.FULL));
         case "browse_directory" -> browse(command);
         case "nas_mount", "nas_unmount", "nas_mount_snapshot" -> nasUnavailable(command);
         default ->
@@ -75,6 +77,39 @@ final class CommandHandler {
     } finally {
       MDC.remove("command_id");
     }
+  }
+
+  /**
+   * Runs a long command with a record of it on disk (see {@link InterruptedWork}), so a kill -9
+   * midway is reported when the agent is back. A failure still completes it (as {@link #handle}
+   * does) before the record goes.
+   */
+  private void recorded(AgentCommand command, Long runId, Runnable work) {
+    long token = runtime.interruptedWork().begin(command, runId);
+    try {
+      work.run();
+    } catch (RuntimeException | Error e) {
+      log.error(
+          "command.failed command_id={} type={} error={}",
+          command.commandId(),
+          command.type(),
+          e.toString(),
+          e);
+      complete(command, runId, false, command.type() + " failed: " + AgentRuntime.describe(e));
+    } finally {
+      runtime.interruptedWork().end(token);
+    }
+  }
+
+  private static Long restoreRunId(AgentCommand command) {
+    JsonNode p = command.payload();
+    if (p != null && p.hasNonNull("restore_run_id")) {
+      return p.get("restore_run_id").asLong();
+    }
+    if (command.job() != null && command.job().runId() != null) {
+      return command.job().runId();
+    }
+    return command.runId();
   }
 
   private void cancel(AgentCommand command) {

@@ -172,6 +172,50 @@ class RuntimeSafetyTest {
   }
 
   @Test
+  void aRestoreAndAMaintenanceKilledMidwayAreReportedAsSoonAsTheAgentIsBack() throws Exception {
+    // What a process killed during a restore (run 301, command 41) and a maintenance (command
+    // 42) leaves behind: their records begun and never ended.
+    InterruptedWork before =
+        new InterruptedWork(dir.resolve("runs").resolve("state").resolve("commands"));
+    before.begin(
+        FakeAddon.JSON.treeToValue(
+            restoreCommand(41, 301), ca.eazybackup.e3.agent.api.AgentCommand.class),
+        301L);
+    ObjectNode maint = FakeAddon.JSON.createObjectNode();
+    maint.put("command_id", 42);
+    maint.put("type", "maintenance_full");
+    maint.putNull("run_id");
+    maint.putObject("payload");
+    before.begin(
+        FakeAddon.JSON.treeToValue(maint, ca.eazybackup.e3.agent.api.AgentCommand.class), null);
+    before.close();
+
+    runtime = RuntimeHarness.start(addon, dir, RuntimeHarness.settings(), host, engine());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> addon.finalStatus(301) != null);
+    assertThat(addon.finalStatus(301)).isEqualTo("failed");
+    assertThat(addon.finalUpdate(301).path("error_summary").asText()).contains("agent restarted");
+    assertThat(addon.eventCodes(301)).contains("RESTORE_FAILED");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(addon.requests("agent_complete_command.php"))
+                    .extracting(r -> r.body().path("command_id").asLong())
+                    .containsExactlyInAnyOrder(41L, 42L));
+    assertThat(addon.requests("agent_complete_command.php"))
+        .allSatisfy(r -> assertThat(r.body().path("status").asText()).isEqualTo("failed"));
+
+    // Reported once: the next start has nothing left to report.
+    runtime.stop();
+    int completions = addon.requests("agent_complete_command.php").size();
+    runtime = RuntimeHarness.start(addon, dir, RuntimeHarness.settings(), host, engine());
+    await()
+        .during(Duration.ofMillis(700))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> addon.requests("agent_complete_command.php").size() == completions);
+  }
+
+  @Test
   void scratchFoldersOfRunsKilledEarlierAreRemovedAtStart() throws Exception {
     Path stale = dir.resolve("runs").resolve("work").resolve("run_999");
     Files.createDirectories(stale.resolve("deep"));

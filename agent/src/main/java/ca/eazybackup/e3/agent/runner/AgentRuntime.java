@@ -424,7 +424,11 @@ public final class AgentRuntime implements AutoCloseable {
                       "run.cancel_requested run_id={} reason={}",
                       runId,
                       ar.cancellation().reason()));
-      ar.reporter().start(startMessage, startParams);
+      if (reclaimed) {
+        ar.reporter().resume(); // BACKUP_STARTING went out in the run's first pickup
+      } else {
+        ar.reporter().start(startMessage, startParams);
+      }
       if (reclaimed) {
         ar.reporter()
             .event(

@@ -98,6 +98,16 @@ public final class RunProgressReporter implements ProgressReporter {
     sendUpdate(started);
   }
 
+  /**
+   * A reclaimed run picked up again: reports {@code running} without a second {@code *_STARTING}
+   * (the contract's lifecycle codes come once per run; the caller sends {@code AGENT_RECLAIMED}).
+   */
+  public synchronized void resume() {
+    started = clock.instant();
+    lastProgressEvent = started;
+    sendUpdate(started);
+  }
+
   // --- ProgressReporter (engine threads) ---
 
   @Override

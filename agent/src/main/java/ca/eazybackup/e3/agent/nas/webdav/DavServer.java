@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -50,6 +51,11 @@ public final class DavServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    // A '%' in a file name arrives as %25, which Jetty's default compliance refuses as ambiguous
+    // (400 before any code of ours runs). Our one strict parser (DavPaths) decodes raw paths per
+    // segment and still refuses encoded slashes, '.', '..' and NUL.
+    http.setUriCompliance(
+        UriCompliance.DEFAULT.with("nas", UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
     connector.setPort(port);
@@ -60,6 +66,7 @@ public final class DavServer implements AutoCloseable {
     Map<String, Volume> volumes = new ConcurrentHashMap<>();
     DavServlet servlet = new DavServlet(volumes);
     context.addServlet(new ServletHolder(servlet), "/*");
+    context.getServletHandler().setDecodeAmbiguousURIs(true);
     server.setHandler(context);
     try {
       server.start();

@@ -14,6 +14,7 @@ Feature: Time Machine: a job's snapshots browsed and compared through the addon
     And the run recorded a snapshot manifest id
     When the file "docs/doc 03.txt" is deleted from the folder
     And a file "docs/new notes.txt" of 5000 bytes is added to the folder
+    And a file "read me.txt" of 300 bytes is added to the folder
     And one percent of the folder's files change with seed 7
     And the client starts a run of the job
     Then the run ends "success" within 240 seconds

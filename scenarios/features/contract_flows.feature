@@ -80,6 +80,8 @@ Feature: The seed's agent-server contract, flow by flow
     When the agent's command line runs "doctor" with the agent's config
     Then it exits 0 and prints "verdict: healthy"
     When the agent's command line runs "service install" with the agent's config
-    Then it exits 0 and prints "install"
+    Then it exits 1 and prints "needs an elevated (Administrator) process"
+    When an administrator runs the agent's command line "service install" with the agent's config
+    Then it exits 0 and prints "installed service E3BackupAgent"
     When the agent's command line runs "service status" with the agent's config
-    Then it exits 0 and prints "installed"
+    Then it exits 0 and prints "service E3BackupAgent: STOPPED"

@@ -28,6 +28,7 @@ class AgentEndpointsTest extends ServerTest {
           "agent_report_browse.php",
           "agent_report_snapshot.php",
           "cloudnas_update_status.php",
+          "agent_list_mounts.php",
           "agent_fetch_jobs.php",
           "agent_start_run.php");
 
@@ -392,6 +393,95 @@ class AgentEndpointsTest extends ServerTest {
             t.agent("cloudnas_update_status.php", Map.of("mount_id", mountId, "status", "flying"))
                 .field())
         .isEqualTo("status");
+  }
+
+  @Test
+  void nasStatusKeepsCacheBytesAndWarningForTheDrivesCard() {
+    Tenant t = Tenant.create(http);
+    long mountId =
+        t.client(
+                "cloudnas_create_mount.php",
+                Map.of("agent_id", t.agentId, "bucket", t.bucket, "drive_letter", "Y"))
+            .body()
+            .get("mount_id")
+            .asLong();
+    t.agent(
+        "cloudnas_update_status.php",
+        Map.of(
+            "mount_id", mountId, "status", "mounted", "cache_bytes_used", 4096, "warning", "big"));
+    JsonNode mount = t.client("cloudnas_list_mounts.php", Map.of()).body().get("mounts").get(0);
+    Golden.assertMatches(
+        "cloudnas_list_mounts.response.json",
+        t.client("cloudnas_list_mounts.php", Map.of()).body());
+    assertThat(mount.get("cache_bytes_used").asLong()).isEqualTo(4096);
+    assertThat(mount.get("warning").asText()).isEqualTo("big");
+    // A later report without a warning clears it; one without cache bytes keeps the last figure.
+    t.agent("cloudnas_update_status.php", Map.of("mount_id", mountId, "status", "mounted"));
+    mount = t.client("cloudnas_list_mounts.php", Map.of()).body().get("mounts").get(0);
+    assertThat(mount.get("warning").isNull()).isTrue();
+    assertThat(mount.get("cache_bytes_used").asLong()).isEqualTo(4096);
+    assertThat(
+            t.agent(
+                    "cloudnas_update_status.php",
+                    Map.of("mount_id", mountId, "status", "mounted", "cache_bytes_used", -1))
+                .field())
+        .isEqualTo("cache_bytes_used");
+  }
+
+  @Test
+  void listMountsGivesTheAgentItsDrivesWithKeysSettingsAndWhichToMountAgain() {
+    Tenant t = Tenant.create(http);
+    t.client(
+        "cloudnas_settings.php",
+        Map.of(
+            "bandwidth_limit_enabled", true,
+            "bandwidth_upload_kbps", 512,
+            "bandwidth_download_kbps", 2048));
+    long kept = mount(t, "Y", true);
+    long once = mount(t, "X", false);
+    long off = mount(t, "W", true);
+    t.agent("cloudnas_update_status.php", Map.of("mount_id", kept, "status", "mounted"));
+    t.agent("cloudnas_update_status.php", Map.of("mount_id", once, "status", "mounted"));
+    // W: the client mounted and then unmounted: not to be mounted again at start.
+
+    Http.Response r = t.agent("agent_list_mounts.php", Map.of());
+    Golden.assertMatches("agent_list_mounts.response.json", r.body());
+    Map<Long, JsonNode> byId = new java.util.HashMap<>();
+    r.body().get("mounts").forEach(m -> byId.put(m.get("mount_id").asLong(), m));
+    assertThat(byId).containsOnlyKeys(kept, once, off);
+    assertThat(byId.get(kept).get("auto_mount").asBoolean()).isTrue();
+    assertThat(byId.get(once).get("auto_mount").asBoolean()).isFalse();
+    assertThat(byId.get(off).get("auto_mount").asBoolean()).isFalse();
+    assertThat(byId.get(kept).get("secret_key").asText()).isNotBlank();
+    assertThat(byId.get(kept).get("bandwidth_upload_kbps").asLong()).isEqualTo(512);
+    assertThat(byId.get(kept).get("bandwidth_download_kbps").asLong()).isEqualTo(2048);
+    // Another agent's list holds none of them.
+    assertThat(Tenant.create(http).agent("agent_list_mounts.php", Map.of()).body().get("mounts"))
+        .isEmpty();
+  }
+
+  private static long mount(Tenant t, String letter, boolean persistent) {
+    long id =
+        t.client(
+                "cloudnas_create_mount.php",
+                Map.of(
+                    "agent_id",
+                    t.agentId,
+                    "bucket",
+                    t.bucket,
+                    "drive_letter",
+                    letter,
+                    "persistent",
+                    persistent))
+            .body()
+            .get("mount_id")
+            .asLong();
+    t.client("cloudnas_mount.php", Map.of("mount_id", id));
+    if (letter.equals("W")) {
+      t.client("cloudnas_unmount.php", Map.of("mount_id", id));
+      t.agent("cloudnas_update_status.php", Map.of("mount_id", id, "status", "unmounted"));
+    }
+    return id;
   }
 
   @Test

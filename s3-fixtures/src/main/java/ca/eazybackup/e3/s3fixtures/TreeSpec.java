@@ -222,6 +222,22 @@ public record TreeSpec(String name, List<FileGroup> groups) {
   }
 
   /**
+   * The peer baseline's shape at about 1/60 of its size (~13 MB), for perf/run --smoke: 2 × 4 MiB,
+   * 6 files of 256 KiB-1 MiB, 300 files of 1-16 KiB in a flat folder and two nested ones. Names end
+   * in .bin/.dat, as in the full set: S3Proxy rejects the signature of a PUT whose Content-Type
+   * carries a charset (rclone sends "text/plain; charset=utf-8" for .txt).
+   */
+  public static TreeSpec peerBaselineMini() {
+    List<FileGroup> groups = new ArrayList<>();
+    groups.add(FileGroup.numbered("large", "big%d.bin", 2, 4 * MIB, 4 * MIB, Content.MIXED));
+    groups.add(FileGroup.numbered("medium", "m%02d.bin", 6, 256 * KIB, MIB, Content.MIXED));
+    groups.add(FileGroup.numbered("small/g0", "f%05d.dat", 100, KIB, 16 * KIB, Content.MIXED));
+    groups.add(FileGroup.numbered("small/g1/s0", "f%05d.dat", 100, KIB, 16 * KIB, Content.MIXED));
+    groups.add(FileGroup.numbered("small/g1/s1", "f%05d.dat", 100, KIB, 16 * KIB, Content.MIXED));
+    return new TreeSpec("peer-baseline-mini", groups);
+  }
+
+  /**
    * {@code n} tiny files (1-64 bytes) in folders of 1,000, for memory and scan tests with very many
    * entries.
    */
@@ -259,8 +275,8 @@ public record TreeSpec(String name, List<FileGroup> groups) {
   }
 
   /**
-   * A preset by name: small, demo, compat, peer-baseline, many-small-files:N (for the command
-   * line).
+   * A preset by name: small, demo, compat, peer-baseline, peer-baseline-mini, many-small-files:N
+   * (for the command line).
    */
   public static TreeSpec named(String name) {
     if (name.startsWith("many-small-files:")) {
@@ -275,11 +291,13 @@ public record TreeSpec(String name, List<FileGroup> groups) {
         return compat();
       case "peer-baseline":
         return peerBaseline();
+      case "peer-baseline-mini":
+        return peerBaselineMini();
       default:
         throw new IllegalArgumentException(
             "unknown tree spec '"
                 + name
-                + "': use small, demo, peer-baseline or many-small-files:N");
+                + "': use small, demo, compat, peer-baseline, peer-baseline-mini or many-small-files:N");
     }
   }
 }

@@ -431,6 +431,16 @@ public final class ContractFlowSteps {
 
   @When("the agent's command line runs {string} with the agent's config")
   public void runCli(String args) throws Exception {
+    runCli(args, false);
+  }
+
+  /** Installing or changing a service needs an elevated process, on Windows as in the sim. */
+  @When("an administrator runs the agent's command line {string} with the agent's config")
+  public void runCliElevated(String args) throws Exception {
+    runCli(args, true);
+  }
+
+  private void runCli(String args, boolean elevated) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-jar");
@@ -440,6 +450,7 @@ public final class ContractFlowSteps {
     cmd.add(w.agent.configFile().toString());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(w.agentEnv);
+    pb.environment().put("E3_SIMHOST_ELEVATED", String.valueOf(elevated));
     Process p = pb.start();
     lastCliOutput =
         new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -46,6 +46,9 @@ final class FaultPlan {
     final AtomicInteger seen = new AtomicInteger();
     final AtomicInteger fired = new AtomicInteger();
 
+    /** Ordinals reached but not fired yet (another rule faulted that request). */
+    final AtomicInteger owed = new AtomicInteger();
+
     Rule(String method, String urlRegex, Set<Integer> ordinals, String fault) {
       this.method = method;
       this.url = Pattern.compile(urlRegex);
@@ -81,26 +84,34 @@ final class FaultPlan {
     return rules.stream().mapToInt(r -> r.fired.get()).sum();
   }
 
-  private Rule decide(ServeEvent e) {
-    String method = e.getRequest().getMethod().getName();
-    String url = e.getRequest().getUrl();
+  /**
+   * The rule that fires on this request, if any. Every rule matching the request counts it, also
+   * when another rule fires on it: "reset on 6" is the sixth request of that URL, whatever other
+   * rules did to the ones before. When two rules fall on the same request, the first listed fires
+   * and the other fires on its next matching request.
+   */
+  synchronized Rule decide(String method, String url) {
+    Rule firing = null;
     for (Rule r : rules) {
-      if (r.method.equals(method) && r.url.matcher(url).find()) {
-        int n = r.seen.incrementAndGet();
-        if (r.ordinals.contains(n)) {
+      if ((r.method == null || r.method.equals(method)) && r.url.matcher(url).find()) {
+        if (r.ordinals.contains(r.seen.incrementAndGet())) {
+          r.owed.incrementAndGet();
+        }
+        if (firing == null && r.owed.get() > 0) {
+          r.owed.decrementAndGet();
           r.fired.incrementAndGet();
-          return r;
+          firing = r;
         }
       }
     }
-    return null;
+    return firing;
   }
 
   final ResponseDefinitionTransformerV2 definitions =
       new ResponseDefinitionTransformerV2() {
         @Override
         public ResponseDefinition transform(ServeEvent e) {
-          Rule r = decide(e);
+          Rule r = decide(e.getRequest().getMethod().getName(), e.getRequest().getUrl());
           ResponseDefinition real = e.getResponseDefinition();
           if (r == null) {
             return real;

@@ -114,14 +114,30 @@ public final class FaultSteps {
 
   @Then("every fault the addon relay was told to inject fired")
   public void addonFaultsFired() {
-    assertThat(addonFaults.unfired()).as("faults that never fired").isEmpty();
+    assertAllFired(addonFaults);
     log("addon", addonFaults);
   }
 
   @Then("every fault the S3 relay was told to inject fired")
   public void s3FaultsFired() {
-    assertThat(s3Faults.unfired()).as("faults that never fired").isEmpty();
+    assertAllFired(s3Faults);
     log("s3", s3Faults);
+  }
+
+  /**
+   * The agent polls on after a run ends, so a fault planned on a late poll may still be due on a
+   * loaded machine: wait a little for it rather than fail, and fail naming the faults that never
+   * came.
+   */
+  private static void assertAllFired(FaultPlan plan) {
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> plan.unfired().isEmpty());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      assertThat(plan.unfired()).as("faults that never fired").isEmpty();
+    }
   }
 
   private void log(String side, FaultPlan plan) {

@@ -15,4 +15,15 @@ public interface DriveMapper {
 
   /** Current mappings, letter → remote. */
   Map<Character, String> mappings();
+
+  /**
+   * What {@code letter} is used for in this logon session (GetLogicalDrives, GetDriveType,
+   * WNetGetConnection): free, a local volume, or a network mapping and its remote. This default
+   * knows only the mappings; both hosts also report local volumes.
+   */
+  default DriveUse probe(char letter) throws ShimException {
+    char l = Character.toUpperCase(letter);
+    String remote = mappings().get(l);
+    return remote == null ? DriveUse.free(l) : new DriveUse(l, DriveUse.Kind.NETWORK, remote);
+  }
 }

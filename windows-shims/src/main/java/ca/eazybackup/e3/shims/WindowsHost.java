@@ -89,6 +89,35 @@ public interface WindowsHost {
   }
 
   /**
+   * The Application event log under {@code source}. A host without one answers
+   * ERROR_CALL_NOT_IMPLEMENTED; callers treat the event log as a copy of their own log, never as
+   * the only record.
+   */
+  default EventLog eventLog(String source) {
+    return new EventLog() {
+      @Override
+      public void report(Level level, int eventId, String message) throws ShimException {
+        throw ShimException.win32(
+            "ReportEvent(" + source + ")", Win32Error.ERROR_CALL_NOT_IMPLEMENTED, null);
+      }
+
+      @Override
+      public java.util.List<Event> newest(int max) {
+        return java.util.List.of();
+      }
+
+      @Override
+      public void registerSource() throws ShimException {
+        throw ShimException.win32(
+            "RegisterEventSource(" + source + ")", Win32Error.ERROR_CALL_NOT_IMPLEMENTED, null);
+      }
+
+      @Override
+      public void unregisterSource() {}
+    };
+  }
+
+  /**
    * Turns a path as the addon sends it ({@code C:\\Users\\x}, {@code \\\\server\\share\\dir}, or a
    * native path) into a path this process can read. On Windows this is {@code Path.of}; the
    * simulated host maps drive letters and UNC shares onto local folders and refuses a share that

@@ -149,6 +149,16 @@ public final class AgentApiClient {
   }
 
   public void updateNasStatus(long mountId, String status, String error) throws ApiException {
+    updateNasStatus(mountId, status, error, null, null);
+  }
+
+  /**
+   * {@code cloudnas_update_status.php} with the drive's cache size (the addon's "Cache Used") and a
+   * warning about a working drive; either may be null (not sent).
+   */
+  public void updateNasStatus(
+      long mountId, String status, String error, Long cacheBytesUsed, String warning)
+      throws ApiException {
     ObjectNode body = JSON.createObjectNode();
     body.put("mount_id", mountId);
     body.put("status", status);
@@ -157,7 +167,26 @@ public final class AgentApiClient {
     } else {
       body.put("error", ContractLimits.head(error, ContractLimits.TEXT));
     }
+    if (cacheBytesUsed != null) {
+      body.put("cache_bytes_used", cacheBytesUsed);
+    }
+    if (warning != null) {
+      body.put("warning", ContractLimits.head(warning, ContractLimits.TEXT));
+    }
     post("cloudnas_update_status.php", body);
+  }
+
+  /**
+   * {@code agent_list_mounts.php}: this agent's Cloud NAS drives, each a {@code nas_mount} payload
+   * (keys included) plus {@code persistent}, {@code status} and {@code auto_mount}.
+   */
+  public List<JsonNode> listMounts() throws ApiException {
+    JsonNode mounts = post("agent_list_mounts.php", JSON.createObjectNode()).path("mounts");
+    List<JsonNode> result = new ArrayList<>();
+    if (mounts.isArray()) {
+      mounts.forEach(result::add);
+    }
+    return result;
   }
 
   /** Legacy read-only list of the agent's jobs; {@code doctor} uses it to test reachability. */
@@ -204,7 +233,7 @@ public final class AgentApiClient {
     JsonNode json = parse(response.body());
     if (status >= 200 && status < 300 && json != null && json.isObject()) {
       if ("fail".equals(json.path("status").asText())) {
-        throw new ApiException(endpoint, 400, failMessage(json, status), null);
+        throw ApiException.failInSuccess(endpoint, status, failMessage(json, status));
       }
       return json;
     }

@@ -21,6 +21,8 @@ import ca.eazybackup.e3.agent.backup.snapshot.SourceInfo;
 import ca.eazybackup.e3.agent.backup.upload.UploadOptions;
 import ca.eazybackup.e3.agent.backup.upload.UploadResult;
 import ca.eazybackup.e3.agent.backup.upload.Uploader;
+import ca.eazybackup.e3.agent.backup.verify.Verifier;
+import ca.eazybackup.e3.agent.backup.verify.VerifyReport;
 import ca.eazybackup.e3.agent.engine.Engine;
 import ca.eazybackup.e3.agent.engine.MaintenanceMode;
 import ca.eazybackup.e3.agent.engine.RestoreRequest;
@@ -521,6 +523,63 @@ public final class KopiaEngine implements Engine {
     } catch (IOException | RuntimeException e) {
       LOG.warn("event=kopia_maintenance_failed job={} error={}", job.jobId(), e.toString());
       return RunOutcome.failed(message(e));
+    }
+  }
+
+  // ---- verify ---------------------------------------------------------------------------
+
+  /** How often a long verify reports where it is. */
+  private static final Duration VERIFY_PROGRESS_EVERY = Duration.ofSeconds(10);
+
+  @Override
+  public RunOutcome verify(RunAssignment job, int readDataPercent, RunContext ctx) {
+    ProgressReporter progress = ctx.progress();
+    if (readDataPercent < 0 || readDataPercent > 100) {
+      return RunOutcome.failed(
+          "read_data_percent must be between 0 and 100, got " + readDataPercent);
+    }
+    try (BlobStorage storage = open(job, ctx);
+        Repository repo = openOrCreate(storage, job, ctx, false)) {
+      event(
+          progress,
+          "KOPIA_VERIFY_STARTING",
+          EventLevel.INFO,
+          "verifying repository"
+              + (readDataPercent > 0 ? ", reading " + readDataPercent + "% of packs" : ""),
+          Map.of("read_data_percent", readDataPercent));
+      long[] lastReport = {System.nanoTime()};
+      Verifier.Progress onProgress =
+          (phase, done, total, bytes) -> {
+            long now = System.nanoTime();
+            if (done == total || now - lastReport[0] >= VERIFY_PROGRESS_EVERY.toNanos()) {
+              lastReport[0] = now;
+              event(
+                  progress,
+                  "KOPIA_VERIFY_PROGRESS",
+                  EventLevel.INFO,
+                  phase + " " + done + "/" + total,
+                  Map.of("phase", phase, "done", done, "total", total, "bytes_read", bytes));
+            }
+          };
+      VerifyReport report =
+          new Verifier(repo, ctx.clock(), ctx.cancellation(), onProgress)
+              .run(readDataPercent, ctx.clock().millis() / Duration.ofDays(1).toMillis());
+      Map<String, Object> stats = report.stats();
+      if (report.ok()) {
+        event(progress, "KOPIA_VERIFY_COMPLETED", EventLevel.INFO, report.summary(), stats);
+        return new RunOutcome(RunStatus.SUCCESS, report.summary(), stats, null);
+      }
+      Map<String, Object> withProblems = new LinkedHashMap<>(stats);
+      withProblems.put(
+          "first_problems", report.problems().subList(0, Math.min(20, report.problems().size())));
+      event(
+          progress, "KOPIA_VERIFY_DAMAGE_FOUND", EventLevel.ERROR, report.summary(), withProblems);
+      return new RunOutcome(RunStatus.FAILED, report.summary(), stats, null);
+    } catch (RunCancelledException e) {
+      return RunOutcome.cancelled("verify cancelled: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=kopia_verify_failed job={} error={}", job.jobId(), e.toString());
+      return RunOutcome.failed("verify could not run: " + message(e));
     }
   }
 }

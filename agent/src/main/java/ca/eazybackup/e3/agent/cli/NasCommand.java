@@ -95,6 +95,20 @@ final class NasCommand implements Runnable {
         description = "how long to wait for pending uploads at exit (ISO-8601, default 5 min)")
     Duration flushTimeout;
 
+    @Option(
+        names = "--write-back",
+        defaultValue = "PT2S",
+        description =
+            "cache modes writes/full: how long a saved file waits before its upload (ISO-8601,"
+                + " rclone's --vfs-write-back; default 2 s)")
+    Duration writeBack;
+
+    @Option(
+        names = "--dir-cache-time",
+        defaultValue = "PT30S",
+        description = "how long a folder listing is trusted (ISO-8601; default 30 s)")
+    Duration dirCacheTime;
+
     /** Environment lookups; tests replace it. */
     Function<String, String> env = System::getenv;
 
@@ -121,7 +135,9 @@ final class NasCommand implements Runnable {
                 uploadKbps * 1024,
                 downloadKbps * 1024,
                 readOnly,
-                dir);
+                dir,
+                writeBack,
+                dirCacheTime);
       } catch (IllegalArgumentException e) {
         System.err.println("e3-backup-agent nas serve: " + e.getMessage());
         return EXIT_USAGE;

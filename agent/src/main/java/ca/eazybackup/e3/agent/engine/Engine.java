@@ -23,4 +23,14 @@ public interface Engine {
       throws Exception {
     return RunOutcome.success("engine '" + name() + "' has no maintenance to run");
   }
+
+  /**
+   * Checks the job's repository: every snapshot's tree reachable, every content present, and {@code
+   * readDataPercent} of the data read back and decrypted. A repository with damage ends {@link
+   * RunStatus#FAILED} naming what is damaged.
+   */
+  default RunOutcome verify(RunAssignment job, int readDataPercent, RunContext ctx)
+      throws Exception {
+    return RunOutcome.success("engine '" + name() + "' has no repository to verify");
+  }
 }

@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.agent.nas;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How one volume is served.
@@ -16,6 +17,11 @@ import java.nio.file.Path;
  *     share one, as with rclone's {@code --cache-dir}); required for {@link CacheMode#MINIMAL},
  *     {@link CacheMode#WRITES} and {@link CacheMode#FULL}; may be {@code null} with {@link
  *     CacheMode#OFF}, in which case dead properties live in memory only
+ * @param writeBack in cache modes writes and full, how long a saved file waits before its upload
+ *     starts (rclone's {@code --vfs-write-back}, default 2 s): saves of the same file within it are
+ *     uploaded once
+ * @param dirCacheTime how long a folder listing is trusted before S3 is asked again (rclone's
+ *     {@code --dir-cache-time}; ours is short, 30 s, because other clients write to the bucket)
  */
 public record NasOptions(
     CacheMode cacheMode,
@@ -23,7 +29,12 @@ public record NasOptions(
     long uploadBytesPerSec,
     long downloadBytesPerSec,
     boolean readOnly,
-    Path cacheDir) {
+    Path cacheDir,
+    Duration writeBack,
+    Duration dirCacheTime) {
+
+  public static final Duration DEFAULT_WRITE_BACK = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_DIR_CACHE_TIME = Duration.ofSeconds(30);
 
   public NasOptions {
     if (cacheMode == null) {
@@ -36,6 +47,31 @@ public record NasOptions(
       throw new IllegalArgumentException(
           "cache mode " + cacheMode.wireName() + " needs a cache folder");
     }
+    if (writeBack == null || writeBack.isNegative()) {
+      throw new IllegalArgumentException("the write-back delay cannot be negative");
+    }
+    if (dirCacheTime == null || dirCacheTime.isNegative()) {
+      throw new IllegalArgumentException("the directory cache time cannot be negative");
+    }
+  }
+
+  /** The default write-back delay and directory cache time. */
+  public NasOptions(
+      CacheMode cacheMode,
+      long cacheMaxBytes,
+      long uploadBytesPerSec,
+      long downloadBytesPerSec,
+      boolean readOnly,
+      Path cacheDir) {
+    this(
+        cacheMode,
+        cacheMaxBytes,
+        uploadBytesPerSec,
+        downloadBytesPerSec,
+        readOnly,
+        cacheDir,
+        DEFAULT_WRITE_BACK,
+        DEFAULT_DIR_CACHE_TIME);
   }
 
   /** Cache mode off, no limits, read-write, no cache folder. */
@@ -46,6 +82,39 @@ public record NasOptions(
   /** The same options with {@code readOnly} set. */
   public NasOptions asReadOnly() {
     return new NasOptions(
-        cacheMode, cacheMaxBytes, uploadBytesPerSec, downloadBytesPerSec, true, cacheDir);
+        cacheMode,
+        cacheMaxBytes,
+        uploadBytesPerSec,
+        downloadBytesPerSec,
+        true,
+        cacheDir,
+        writeBack,
+        dirCacheTime);
+  }
+
+  /** The same options with another write-back delay. */
+  public NasOptions withWriteBack(Duration delay) {
+    return new NasOptions(
+        cacheMode,
+        cacheMaxBytes,
+        uploadBytesPerSec,
+        downloadBytesPerSec,
+        readOnly,
+        cacheDir,
+        delay,
+        dirCacheTime);
+  }
+
+  /** The same options with another directory cache time. */
+  public NasOptions withDirCacheTime(Duration ttl) {
+    return new NasOptions(
+        cacheMode,
+        cacheMaxBytes,
+        uploadBytesPerSec,
+        downloadBytesPerSec,
+        readOnly,
+        cacheDir,
+        writeBack,
+        ttl);
   }
 }

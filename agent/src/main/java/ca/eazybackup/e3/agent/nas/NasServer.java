@@ -120,8 +120,14 @@ public final class NasServer implements AutoCloseable {
 
   /** Serves a read-only tree (Time Machine: a backup snapshot). */
   public ServedVolume serve(NasFileSystem readOnlyTree, NasOptions options) {
+    return serve(readOnlyTree, options, NasEvents.none());
+  }
+
+  /** Serves a read-only tree, reporting to {@code events} (a folder too large to list...). */
+  public ServedVolume serve(NasFileSystem readOnlyTree, NasOptions options, NasEvents events) {
     try {
-      DavServer.Mount mount = dav.mount(readOnlyTree, true, NasEvents.none(), null);
+      DavServer.Mount mount =
+          dav.mount(readOnlyTree, true, events == null ? NasEvents.none() : events, null);
       return new TreeVolume(mount, readOnlyTree);
     } catch (IOException e) {
       throw new IllegalStateException("an in-memory volume cannot fail to mount", e);
@@ -143,7 +149,8 @@ public final class NasServer implements AutoCloseable {
       Path cacheDir,
       NasEvents events)
       throws NasException {
-    NasOptions options = new NasOptions(CacheMode.FULL, 0, 0, 0, false, cacheDir);
+    // writes, not full: once uploaded, nothing of a volume no longer served is worth keeping
+    NasOptions options = new NasOptions(CacheMode.WRITES, 0, 0, 0, false, cacheDir);
     S3FileSystem fs =
         S3FileSystem.open(s3.client(target), bucket, prefix, options, logged(events, bucket));
     int pending = fs.pendingWrites();

@@ -80,6 +80,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final Clock clock;
   private final Outbox outbox;
   private final CommandHandler commands;
+  private final ca.eazybackup.e3.agent.nas.mount.NasMounts nas;
 
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
   private final Set<Long> cancelBeforeStart = ConcurrentHashMap.newKeySet();
@@ -112,8 +113,14 @@ public final class AgentRuntime implements AutoCloseable {
     this.clock = clock;
     Redactor.global().register(config.agentToken());
     this.outbox =
-        new Outbox(api, new AddonAnswers(), settings.backoffBase(), settings.backoffCap());
+        new Outbox(
+            api,
+            new AddonAnswers(),
+            settings.backoffBase(),
+            settings.backoffCap(),
+            stateDir().resolve("outbox"));
     this.commands = new CommandHandler(this);
+    this.nas = NasWiring.mounts(this);
   }
 
   /** Starts the loops; returns at once. */
@@ -132,6 +139,7 @@ public final class AgentRuntime implements AutoCloseable {
     commandLoop = new Thread(this::commandLoop, "e3-command-loop");
     runLoop.start();
     commandLoop.start();
+    commandThreads.submit(() -> NasWiring.startUp(this, nas, api));
     log.info(
         "agent.started agent_id={} api={} poll_ms={} heartbeat_ms={} runs_dir={} host={}",
         config.agentId(),
@@ -169,6 +177,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
     join(runLoop, waitMs);
     join(commandLoop, waitMs);
+    nas.close();
     boolean flushed = outbox.flush(settings.shutdownFlush());
     log.info("agent.stopped reports_delivered={} reports_left={}", flushed, outbox.pending());
     ticker.shutdownNow();
@@ -613,6 +622,10 @@ public final class AgentRuntime implements AutoCloseable {
 
   Outbox outbox() {
     return outbox;
+  }
+
+  ca.eazybackup.e3.agent.nas.mount.NasMounts nas() {
+    return nas;
   }
 
   EngineRegistry engines() {

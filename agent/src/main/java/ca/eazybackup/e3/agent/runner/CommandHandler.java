@@ -56,11 +56,14 @@ final class CommandHandler {
         case "restore" -> restore(command);
         case "maintenance_quick" -> maintain(command, MaintenanceMode.QUICK);
         case "maintenance_full" -> maintain(command, MaintenanceMode.FULL);
+        case "verify" -> verify(command);
         case "browse_directory" -> browse(command);
         case "snapshot_browse", "snapshot_diff" ->
             new SnapshotCommands(runtime)
                 .handle(command, new CommandContext(runtime, command, command.job()));
-        case "nas_mount", "nas_unmount", "nas_mount_snapshot" -> nasUnavailable(command);
+        case "nas_mount" -> nas(command, runtime.nas().mount(command.payload()));
+        case "nas_unmount" -> nas(command, runtime.nas().unmount(command.payload()));
+        case "nas_mount_snapshot" -> nasUnavailable(command);
         default ->
             complete(
                 command,
@@ -131,6 +134,7 @@ final class CommandHandler {
     boolean ok = outcome.status() == RunStatus.SUCCESS || outcome.status() == RunStatus.WARNING;
     complete(
         command,
+        restoreRunId,
         ok,
         "restore run "
             + restoreRunId
@@ -178,6 +182,55 @@ final class CommandHandler {
             + (outcome.message() == null ? "" : ": " + outcome.message()));
   }
 
+  /**
+   * {@code verify}: the engine checks the job's repository; the command completes with its summary
+   * (ok only when nothing is damaged). {@code read_data_percent} (0-100, default 0) is the share of
+   * packs read back whole and decrypted.
+   */
+  private void verify(AgentCommand command) {
+    RunAssignment job = command.job();
+    if (job == null) {
+      complete(command, false, "verify command without job context");
+      return;
+    }
+    JsonNode pct = command.payload().get("read_data_percent");
+    if (pct != null && !pct.isNull() && (!pct.canConvertToInt() || !pct.isIntegralNumber())) {
+      complete(command, false, "verify: read_data_percent must be a whole number from 0 to 100");
+      return;
+    }
+    int readData = pct == null || pct.isNull() ? 0 : pct.asInt();
+    if (readData < 0 || readData > 100) {
+      complete(command, false, "verify: read_data_percent must be from 0 to 100, got " + readData);
+      return;
+    }
+    Redactor.global().register(job.destSecretKey());
+    Redactor.global().register(job.repositoryPassword());
+    Optional<Engine> engine = runtime.engines().find(job.engine());
+    if (engine.isEmpty()) {
+      complete(command, false, "unknown engine '" + job.engine() + "' for verify");
+      return;
+    }
+    log.info(
+        "verify.starting command_id={} job_id={} read_data_percent={}",
+        command.commandId(),
+        job.jobId(),
+        readData);
+    RunOutcome outcome;
+    try {
+      outcome = engine.get().verify(job, readData, new CommandContext(runtime, command, job));
+    } catch (Exception e) {
+      log.warn("verify.failed command_id={} error={}", command.commandId(), e.toString(), e);
+      outcome = RunOutcome.failed(AgentRuntime.describe(e));
+    }
+    if (outcome == null) {
+      outcome = RunOutcome.failed("the engine returned no outcome");
+    }
+    complete(
+        command,
+        outcome.status() == RunStatus.SUCCESS,
+        outcome.message() == null ? "verify " + outcome.status().wire() : outcome.message());
+  }
+
   private void browse(AgentCommand command) {
     String path = command.payload().path("path").asText("");
     long id = command.commandId();
@@ -202,6 +255,10 @@ final class CommandHandler {
     }
   }
 
+  private void nas(AgentCommand command, ca.eazybackup.e3.agent.nas.mount.NasMounts.Result r) {
+    complete(command, r.ok(), r.message());
+  }
+
   private void nasUnavailable(AgentCommand command) {
     JsonNode mountId = command.payload().get("mount_id");
     Redactor.global().register(text(command.payload(), "secret_key"));
@@ -217,13 +274,18 @@ final class CommandHandler {
   }
 
   private void complete(AgentCommand command, boolean ok, String message) {
+    complete(command, null, ok, message);
+  }
+
+  /**
+   * Durable: once this returns, the completion reaches the addon even across a kill -9. With a
+   * {@code runId} it travels after that run's final status.
+   */
+  private void complete(AgentCommand command, Long runId, boolean ok, String message) {
     long id = command.commandId();
     log.info(
         "command.completed command_id={} type={} ok={} result={}", id, command.type(), ok, message);
-    runtime
-        .outbox()
-        .call(
-            "complete_command(command_id=" + id + ")", api -> api.completeCommand(id, ok, message));
+    runtime.outbox().completeCommand(id, runId, ok, message);
   }
 
   private static String text(JsonNode node, String field) {

@@ -34,6 +34,8 @@ import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
  *       parallel transfers cannot disable retries for the whole run.
  *   <li>A stuck attempt is cut: the socket read timeout catches a stalled stream, the per-attempt
  *       timeout catches anything else (a slow-drip response), and both are retried.
+ *   <li>An answer the SDK parses (a listing, an error) that breaks mid-body is retried too: the SDK
+ *       itself would fail the call ({@link BufferedResponseBodies}).
  *   <li>S3's endpoint rules run once per bucket, not twice per request ({@link
  *       MemoizedEndpointProvider}).
  *   <li>{@code Expect: 100-continue} is not sent: it costs one round trip per PUT, which dominates
@@ -122,7 +124,8 @@ public final class S3ClientFactory implements AutoCloseable {
         ClientOverrideConfiguration.builder()
             .retryStrategy(retryStrategy())
             .apiCallAttemptTimeout(attemptTimeout)
-            .addExecutionInterceptor(new NoExpectContinue());
+            .addExecutionInterceptor(new NoExpectContinue())
+            .addExecutionInterceptor(new BufferedResponseBodies());
     interceptors.forEach(override::addExecutionInterceptor);
     SdkHttpClient http =
         ApacheHttpClient.builder()

@@ -4,7 +4,9 @@ import ca.eazybackup.e3.agent.api.AgentApiClient;
 import ca.eazybackup.e3.agent.config.AgentConfig;
 import ca.eazybackup.e3.agent.config.AgentConfigFile;
 import ca.eazybackup.e3.agent.config.ConfigException;
+import ca.eazybackup.e3.agent.logging.EventLogAppender;
 import ca.eazybackup.e3.agent.logging.LoggingSetup;
+import ca.eazybackup.e3.agent.logging.Redactor;
 import ca.eazybackup.e3.agent.runner.AgentRuntime;
 import ca.eazybackup.e3.agent.runner.EngineRegistry;
 import ca.eazybackup.e3.agent.runner.RuntimeSettings;
@@ -32,8 +34,16 @@ public final class AgentProcess {
 
   /** Reads {@code configFile} and starts the agent; returns at once. */
   public static AgentProcess start(Path configFile, WindowsHost host) throws ConfigException {
+    return start(configFile, host, EngineRegistry.defaults());
+  }
+
+  /** As {@link #start(Path, WindowsHost)} with other engines (tests of the service's stop). */
+  public static AgentProcess start(Path configFile, WindowsHost host, EngineRegistry engines)
+      throws ConfigException {
     AgentConfig cfg = AgentConfigFile.load(configFile, host.dataProtection());
     LoggingSetup.toFiles(cfg.logDir(), cfg.runsDir());
+    Redactor.global().register(cfg.agentToken());
+    EventLogAppender.attach(host.eventLog(AgentService.NAME));
     cfg.warnings().forEach(w -> LOG.warn("config.warning {}", w));
     LOG.info("agent.config {}", cfg);
     S3ClientFactory s3 = new S3ClientFactory();
@@ -42,7 +52,7 @@ public final class AgentProcess {
             cfg,
             RuntimeSettings.from(cfg),
             new AgentApiClient(cfg.apiBaseUrl(), cfg.agentId(), cfg.agentToken()),
-            EngineRegistry.defaults(),
+            engines,
             host,
             s3,
             Clock.systemUTC());

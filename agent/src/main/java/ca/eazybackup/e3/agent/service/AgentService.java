@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +28,13 @@ public final class AgentService {
   public static final String NAME = "E3BackupAgent";
   public static final String DISPLAY_NAME = "e3 Backup Agent";
 
+  /**
+   * What the SCM gives the service at system shutdown after PRESHUTDOWN: enough for the runtime's
+   * stop (the engine's cancel grace, 4 s, then up to 15 s for the run's report to reach the addon)
+   * with room to spare. Windows' default of 10 s would cut the report off when the addon is slow.
+   */
+  public static final Duration PRESHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
   private final WindowsHost host;
   private final ServiceControl scm;
 
@@ -38,7 +46,15 @@ public final class AgentService {
   public String install(Path configFile) throws ShimException {
     List<String> cmd = commandLine(configFile, ownJar(), Path.of(System.getProperty("java.home")));
     scm.install(NAME, DISPLAY_NAME, cmd);
-    return "installed service " + NAME + ": " + String.join(" ", cmd);
+    scm.setPreshutdownTimeout(NAME, PRESHUTDOWN_TIMEOUT);
+    String result = "installed service " + NAME + ": " + String.join(" ", cmd);
+    try {
+      host.eventLog(NAME).registerSource();
+    } catch (ShimException e) {
+      // Events are still written; Event Viewer only lacks the message file to show them nicely.
+      result += " (event log source not registered: " + e.getMessage() + ")";
+    }
+    return result;
   }
 
   /**
@@ -53,6 +69,7 @@ public final class AgentService {
     if (state != ServiceState.NOT_INSTALLED) {
       scm.uninstall(NAME);
     }
+    host.eventLog(NAME).unregisterSource();
     String result =
         state == ServiceState.NOT_INSTALLED
             ? "service " + NAME + " was not installed"

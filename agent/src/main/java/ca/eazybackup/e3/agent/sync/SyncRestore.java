@@ -1,12 +1,14 @@
 package ca.eazybackup.e3.agent.sync;
 
 import ca.eazybackup.e3.agent.engine.RestoreRequest;
+import ca.eazybackup.e3.agent.engine.RestoreSafety;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.s3.DirectGet;
+import ca.eazybackup.e3.agent.transfer.RetryHint;
 import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,6 +95,21 @@ final class SyncRestore {
     if (target == null && roots.isEmpty()) {
       throw new SyncException("the restore names no target folder and the job has no source path");
     }
+    if (request.deleteExtra()) {
+      List<Path> scopes = new ArrayList<>();
+      if (target != null) {
+        scopes.add(target);
+      } else {
+        roots.forEach(r -> scopes.add(r.path()));
+      }
+      for (Path scope : scopes) {
+        String refusal = RestoreSafety.deleteExtraRefusal(scope);
+        if (refusal != null) {
+          throw new SyncException(
+              "delete_extra refused: " + refusal + "; restore into a folder of its own");
+        }
+      }
+    }
     this.inFlight = new Semaphore(settings.parallelism() * 4);
     this.statePath =
         StateCache.fileFor(
@@ -169,17 +186,23 @@ final class SyncRestore {
     return out;
   }
 
+  /** Why {@code key} cannot be restored under any folder, naming the part at fault; or null. */
+  String unsafeKeyReason(String key) {
+    String rel = key.substring(settings.prefix().length());
+    for (String part : rel.split("/", -1)) {
+      String reason = RestoreSafety.unsafeNameReason(part);
+      if (reason != null) {
+        return "'" + part + "' is not a safe file name: " + reason;
+      }
+    }
+    return null;
+  }
+
   /** Where {@code key} goes, or null when it cannot go anywhere safe. */
   Path targetFor(String key) {
     String rel = key.substring(settings.prefix().length());
-    for (String part : rel.split("/", -1)) {
-      if (part.isEmpty()
-          || part.equals(".")
-          || part.equals("..")
-          || part.contains("\\")
-          || part.contains(":")) {
-        return null;
-      }
+    if (unsafeKeyReason(key) != null) {
+      return null;
     }
     if (target != null) {
       return target.resolve(rel).normalize();
@@ -204,7 +227,8 @@ final class SyncRestore {
   private void restoreOne(RemoteObject o, Long cachedMtime) {
     Path dest = targetFor(o.key());
     if (dest == null) {
-      skip(o.key(), "its key is not a safe relative path under the target");
+      String why = unsafeKeyReason(o.key());
+      skip(o.key(), why != null ? why : "its key is not a safe relative path under the target");
       return;
     }
     if (wanted != null) {
@@ -264,7 +288,8 @@ final class SyncRestore {
     Path parent = dest.getParent();
     if (!madeDirs.contains(parent)) {
       // Only remembered once it exists: a parallel download of a sibling may be asking too.
-      Files.createDirectories(parent);
+      // Never through a link planted where a folder belongs (RestoreSafety).
+      RestoreSafety.createRealDirectories(baseFor(dest), parent);
       madeDirs.add(parent);
     }
     long partSize = settings.partSizeFor(o.size());
@@ -277,12 +302,12 @@ final class SyncRestore {
       try {
         downloadOnce(o, dest, temp);
         return;
-      } catch (VerifyException | SdkException e) {
+      } catch (VerifyException | SdkException | BodyReadException e) {
         Files.deleteIfExists(temp);
         if (attempt >= settings.fileAttempts()
             || ctx.cancellation().isCancelled()
             || (e instanceof SdkException && !RetryPolicy.isRetriable(e))) {
-          throw e instanceof VerifyException v ? v : new IOException(e.getMessage(), e);
+          throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         log.info(
             "event=sync_restore_retry key={} attempt={} reason={}", o.key(), attempt, e.toString());
@@ -292,6 +317,19 @@ final class SyncRestore {
         throw e;
       }
     }
+  }
+
+  /** The folder the user chose that {@code dest} lies in: followed even if it is a link. */
+  private Path baseFor(Path dest) {
+    if (target != null) {
+      return target;
+    }
+    for (SourceRoot r : roots) {
+      if (dest.startsWith(r.path()) && !dest.equals(r.path())) {
+        return r.path();
+      }
+    }
+    return dest.getParent();
   }
 
   private static Path tempFor(Path dest) {
@@ -331,7 +369,7 @@ final class SyncRestore {
       sums = new Md5.Running(settings.partSizeFor(o.size()), plainMd5, !plainMd5);
       byte[] buf = BUFFERS.get();
       int n;
-      while ((n = in.read(buf)) > 0) {
+      while ((n = readBody(in, buf)) > 0) {
         out.write(buf, 0, n);
         sums.update(buf, 0, n);
         written += n;
@@ -346,6 +384,38 @@ final class SyncRestore {
     }
     verify(o.key(), RemoteObject.unquote(meta.eTag()), meta.metadata(), sums.finish());
     finish(o, dest, temp, meta.metadata(), meta.lastModified(), written);
+  }
+
+  /**
+   * A read of a GET's body. A direct GET's body comes from the HTTP connection without the SDK's
+   * wrapping, so a reset or a garbled chunk mid-body (Apache's {@code
+   * MalformedChunkCodingException} "Bad chunk header") arrives as a plain {@link IOException}; the
+   * agent's {@link RetryPolicy} calls that transient, and it is told apart here from a failure to
+   * write the local file (a full disk), which another GET cannot cure.
+   */
+  private static int readBody(InputStream in, byte[] buf) throws IOException {
+    try {
+      return in.read(buf);
+    } catch (IOException e) {
+      if (RetryPolicy.isRetriable(e)) {
+        throw new BodyReadException(e);
+      }
+      throw e;
+    }
+  }
+
+  /** A response body that broke off on the wire: the file is fetched again. */
+  static final class BodyReadException extends IOException implements RetryHint {
+    private static final long serialVersionUID = 1L;
+
+    BodyReadException(IOException cause) {
+      super("the response body broke off: " + cause, cause);
+    }
+
+    @Override
+    public boolean retriable() {
+      return true;
+    }
   }
 
   /** Gives the verified temp file its mtime (from the GET's metadata: no extra request). */

@@ -75,12 +75,13 @@ class CliTest {
     int code = AgentMain.execute(() -> host, "service", "install", "--config", cfg.toString());
 
     assertThat(code).isZero();
-    assertThat(host.serviceCalls)
-        .singleElement()
-        .asString()
+    assertThat(host.serviceCalls).hasSize(2);
+    assertThat(host.serviceCalls.get(0))
         .startsWith("install E3BackupAgent")
         .contains(" -Xrs ")
         .contains(" service run --config " + cfg.toAbsolutePath());
+    // Windows' 10 s default preshutdown timeout is raised so a run's stop can reach the addon.
+    assertThat(host.serviceCalls.get(1)).isEqualTo("preshutdown E3BackupAgent 30000");
     assertThat(AgentMain.execute(() -> host, "service", "stop")).isZero();
     assertThat(host.serviceCalls).last().isEqualTo("stop E3BackupAgent");
   }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /** A bucket served in cache mode off, driven by a real WebDAV client (Sardine) over HTTP. */
@@ -88,6 +89,38 @@ class WebDavBasicsTest {
     // the last file leaves: the folder stays
     dav.delete(url + "full/a.txt");
     assertThat(dav.exists(url + "full/")).isTrue();
+  }
+
+  /**
+   * Regression: a folder that exists only as its S3 marker object ({@code drive/marker-only/}, as
+   * the S3 consoles and rclone create them) listed in its parent, but its own PROPFIND was 404 when
+   * no listing of it was cached yet.
+   */
+  @Test
+  void anEmptyFolderMadeInS3AnswersItsOwnPropfind() throws Exception {
+    NasS3.fixture()
+        .client()
+        .putObject(r -> r.bucket(bucket).key("drive/marker-only/"), RequestBody.empty());
+    NasS3.fixture()
+        .client()
+        .putObject(r -> r.bucket(bucket).key("drive/outer/inner/"), RequestBody.empty());
+    // a second volume on the same bucket: nothing of it is cached yet
+    try (ServedVolume cold =
+        server.serveBucket(
+            NasS3.factory(),
+            NasS3.target(),
+            bucket,
+            "drive",
+            NasOptions.uncached(),
+            NasEvents.none())) {
+      String u = cold.url().toString();
+      List<DavResource> self = dav.list(u + "marker-only/", 1);
+      assertThat(self).hasSize(1);
+      assertThat(self.get(0).isDirectory()).isTrue();
+      assertThat(dav.list(u + "outer/inner/", 0)).hasSize(1);
+      assertThat(dav.list(u + "outer/", 1)).extracting(DavResource::getName).contains("inner");
+      assertThat(dav.list(u, 1)).extracting(DavResource::getName).contains("marker-only");
+    }
   }
 
   @Test

@@ -365,20 +365,27 @@ class AgentRuntimeTest {
   }
 
   @Test
-  void nasCommandsFailClearlyAndReportTheMountInError() {
+  void aNasMountWithABadLetterFailsClearlyAndReportsTheMountInError() {
     start(RuntimeHarness.settings(), new ScriptedEngine("sync"));
-    JsonNode mount =
-        FakeAddon.example("agent_poll_pending_commands.response.json").get("commands").get(3);
+    com.fasterxml.jackson.databind.node.ObjectNode mount =
+        FakeAddon.example("agent_poll_pending_commands.response.json")
+            .get("commands")
+            .get(3)
+            .deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) mount.get("payload"))
+        .put("drive_letter", "!!");
     addon.queueCommand(mount);
 
     await().until(() -> !addon.requests("agent_complete_command.php").isEmpty());
 
     JsonNode done = addon.requests("agent_complete_command.php").get(0).body();
     assertThat(done.path("status").asText()).isEqualTo("failed");
-    assertThat(done.path("result_message").asText()).contains("not available in this build");
+    assertThat(done.path("result_message").asText()).contains("not one letter from A to Z");
+    await().until(() -> !addon.requests("cloudnas_update_status.php").isEmpty());
     JsonNode nas = addon.requests("cloudnas_update_status.php").get(0).body();
     assertThat(nas.path("mount_id").asLong()).isEqualTo(3);
     assertThat(nas.path("status").asText()).isEqualTo("error");
+    assertThat(nas.path("error").asText()).contains("not one letter from A to Z");
   }
 
   @Test

@@ -28,11 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OutboxTest {
   private static WireMockServer wm;
   private Outbox outbox;
   private final List<Long> rejected = new CopyOnWriteArrayList<>();
+  @TempDir java.nio.file.Path stateDir;
 
   @BeforeAll
   static void startWireMock() {
@@ -68,7 +70,8 @@ class OutboxTest {
               }
             },
             Duration.ofMillis(10),
-            Duration.ofMillis(50));
+            Duration.ofMillis(50),
+            stateDir);
   }
 
   @AfterEach
@@ -201,6 +204,110 @@ class OutboxTest {
 
     assertThat(outbox.flush(Duration.ofSeconds(5))).isTrue();
     wm.verify(1, postRequestedFor(urlEqualTo("/api/agent_complete_command.php")));
+  }
+
+  @Test
+  void aTwoHundredSayingFailIsRetriedWhereAFourHundredIsDropped() {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_complete_command.php"))
+            .inScenario("fail-in-200")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse().withStatus(200).withBody("{\"status\":\"fail\",\"message\":\"busy\"}"))
+            .willSetStateTo("ok"));
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_complete_command.php"))
+            .inScenario("fail-in-200")
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withBody("{\"status\":\"success\"}")));
+
+    outbox.completeCommand(21, null, true, "maintenance quick success");
+
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    wm.verify(2, postRequestedFor(urlEqualTo("/api/agent_complete_command.php")));
+
+    wm.resetAll();
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_complete_command.php"))
+            .willReturn(
+                aResponse().withStatus(400).withBody("{\"status\":\"fail\",\"message\":\"bad\"}")));
+    outbox.completeCommand(22, null, true, "x");
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    wm.verify(1, postRequestedFor(urlEqualTo("/api/agent_complete_command.php")));
+  }
+
+  @Test
+  void anExceptionWhileDeliveringKeepsTheItemAndTriesAgain() {
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    outbox.call(
+        "flaky-call",
+        api -> {
+          if (attempts.incrementAndGet() == 1) {
+            throw new IllegalStateException("a bug on the first try");
+          }
+        });
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    assertThat(attempts.get()).as("delivered on the second try, not dropped").isEqualTo(2);
+  }
+
+  @Test
+  void anItemRefusedOverAndOverIsSetAsideOnDiskNotLost() throws Exception {
+    outbox.call(
+        "always-broken",
+        api -> {
+          throw new IllegalStateException("broken for good");
+        });
+    assertThat(outbox.flush(Duration.ofSeconds(20))).isTrue();
+    assertThat(java.nio.file.Files.readString(stateDir.resolve(Outbox.DEAD_FILE)))
+        .contains("always-broken")
+        .contains("broken for good");
+  }
+
+  @Test
+  void perFileEventsWaitingForAnAbsentAddonCoalesceIntoOneCountedSummary() {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_push_events.php")).willReturn(aResponse().withStatus(503)));
+    int skipped = 5000;
+    for (int i = 1; i <= skipped; i++) {
+      outbox.event(
+          5,
+          new RunEvent(
+              i,
+              Instant.now(),
+              "info",
+              "warn",
+              "SYNC_FILE_SKIPPED",
+              "Skipped f" + i,
+              Map.of("path", "f" + i, "reason", "locked")));
+    }
+    // 100 events and one summary; a second summary may exist for a moment while the first is
+    // out on a (failing) attempt: it is folded back into the first when that attempt fails.
+    assertThat(outbox.pending()).isBetween(Outbox.COALESCE_AFTER + 1, Outbox.COALESCE_AFTER + 2);
+
+    wm.resetAll();
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_push_events.php"))
+            .willReturn(aResponse().withBody("{\"status\":\"success\",\"accepted\":1}")));
+    assertThat(outbox.flush(Duration.ofSeconds(20))).isTrue();
+    List<JsonNode> events =
+        wm.getAllServeEvents().stream()
+            .filter(e -> e.getResponse().getStatus() == 200)
+            .flatMap(
+                e -> {
+                  List<JsonNode> l = new java.util.ArrayList<>();
+                  read(e.getRequest().getBodyAsString()).path("events").forEach(l::add);
+                  return l.stream();
+                })
+            .toList();
+    List<JsonNode> summaries = events.stream().filter(e -> e.path("params").has("count")).toList();
+    assertThat(events.size() - summaries.size()).isEqualTo(Outbox.COALESCE_AFTER);
+    assertThat(summaries).hasSizeBetween(1, 2);
+    assertThat(summaries.stream().mapToLong(e -> e.path("params").path("count").asLong()).sum())
+        .as("every skipped file is counted once")
+        .isEqualTo(skipped - Outbox.COALESCE_AFTER);
+    assertThat(summaries.get(0).path("code").asText()).isEqualTo("SYNC_FILE_SKIPPED");
+    assertThat(summaries.get(0).path("seq").asLong()).isEqualTo(Outbox.COALESCE_AFTER + 1);
   }
 
   private static ObjectNode update(long runId, String status, long filesDone) {

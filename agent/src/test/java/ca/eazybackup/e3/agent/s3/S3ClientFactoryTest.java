@@ -2,6 +2,8 @@ package ca.eazybackup.e3.agent.s3;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.moreThanOrExactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
@@ -114,6 +116,30 @@ class S3ClientFactoryTest {
     assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10.0);
     // Under heavy machine load the retry itself can be cut once more: at least one retry.
     server.verify(moreThanOrExactly(2), putRequestedFor(urlPathEqualTo("/b/k")));
+  }
+
+  @Test
+  void retriesAListingWhoseChunkedBodyIsCorrupt() {
+    // A relay or proxy that mangles a chunked answer: the SDK's XML parser meets Apache's
+    // MalformedChunkCodingException mid-body. That is a broken connection, not a bad request.
+    String listing =
+        "<ListBucketResult><Name>b</Name><KeyCount>1</KeyCount><IsTruncated>false</IsTruncated>"
+            + "<Contents><Key>k</Key><Size>5</Size></Contents></ListBucketResult>";
+    server.stubFor(
+        get(urlPathEqualTo("/b"))
+            .inScenario("flaky")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK))
+            .willSetStateTo("ok"));
+    server.stubFor(
+        get(urlPathEqualTo("/b"))
+            .inScenario("flaky")
+            .whenScenarioStateIs("ok")
+            .willReturn(aResponse().withStatus(200).withBody(listing)));
+
+    assertThat(s3.listObjectsV2(b -> b.bucket("b")).contents()).hasSize(1);
+
+    server.verify(2, getRequestedFor(urlPathEqualTo("/b")));
   }
 
   @Test

@@ -3,14 +3,20 @@ package ca.eazybackup.e3.agent.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.eazybackup.e3.agent.logging.EventLogAppender;
+import ca.eazybackup.e3.agent.testing.FakeAddon;
+import ca.eazybackup.e3.shims.EventLog;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.Win32Error;
+import ca.eazybackup.e3.shims.sim.ServiceShutdown;
 import ca.eazybackup.e3.shims.sim.SimulatedWindowsHost;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +90,87 @@ class AgentServiceOnSimulatedScmTest {
     String log = Files.readString(dir.resolve("logs").resolve("agent.log"));
     assertThat(log).contains("service.running").contains("service.stopped control=STOP");
     assertThat(log).doesNotContain("tok-123");
+  }
+
+  @Test
+  void aShutdownDuringARunCancelsAndReportsItWithinThePreshutdownTimeout() throws Exception {
+    try (FakeAddon addon = new FakeAddon()) {
+      Path conf =
+          Files.writeString(
+              dir.resolve("slow.conf"),
+              "ApiBaseURL="
+                  + addon.baseUrl()
+                  + "\nAgentID="
+                  + FakeAddon.AGENT_ID
+                  + "\nAgentToken="
+                  + FakeAddon.TOKEN
+                  + "\nPollIntervalSecs=0.2\n");
+      long runId = 41;
+      addon.queueRun(FakeAddon.run(runId, "slow", dir.toString()));
+      admin
+          .serviceControl()
+          .install(AgentService.NAME, AgentService.DISPLAY_NAME, slowService(conf));
+      admin
+          .serviceControl()
+          .setPreshutdownTimeout(AgentService.NAME, AgentService.PRESHUTDOWN_TIMEOUT);
+      // SHUTDOWN alone would leave the service 0.5 s, less than the engine's checkpoint.
+      admin
+          .registry()
+          .setString("HKLM\\SYSTEM\\CurrentControlSet\\Control", "WaitToKillServiceTimeout", "500");
+      admin.serviceControl().start(AgentService.NAME);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !addon.updates(runId).isEmpty());
+      assertThat(addon.finalStatus(runId)).isNull();
+
+      List<ServiceShutdown> outcomes = admin.shutdown();
+
+      assertThat(outcomes)
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.phase()).isEqualTo(ServiceShutdown.Phase.PRESHUTDOWN);
+                assertThat(o.millis()).isGreaterThan(SlowCheckpointService.CHECKPOINT_MS);
+              });
+      assertThat(addon.finalStatus(runId)).isEqualTo("cancelled");
+      assertThat(addon.finalUpdate(runId).toString()).contains("agent stopped");
+      assertThat(Files.readString(dir.resolve("logs").resolve("agent.log")))
+          .contains("service.stopped control=PRESHUTDOWN");
+      // The service process also wrote the outcome to the (simulated) Application log.
+      assertThat(admin.eventLog(AgentService.NAME).newest(10))
+          .anySatisfy(
+              e -> {
+                assertThat(e.eventId()).isEqualTo(EventLogAppender.RUN_CANCELLED);
+                assertThat(e.level()).isEqualTo(EventLog.Level.WARNING);
+                assertThat(e.message()).contains("run_id=" + runId).contains("agent stopped");
+              });
+    }
+  }
+
+  @Test
+  void installingTheServiceRaisesItsPreshutdownTimeoutAndRegistersItsEventSource()
+      throws Exception {
+    new AgentService(admin).install(config);
+
+    assertThat(
+            admin.registry().getString(EventLog.sourceKey(AgentService.NAME), "EventMessageFile"))
+        .hasValueSatisfying(v -> assertThat(v).endsWith("EventLogMessages.dll"));
+    assertThat(
+            admin
+                .registry()
+                .getDword(
+                    "HKLM\\SYSTEM\\CurrentControlSet\\Services\\" + AgentService.NAME,
+                    "PreshutdownTimeout"))
+        .contains((int) AgentService.PRESHUTDOWN_TIMEOUT.toMillis());
+  }
+
+  private static List<String> slowService(Path conf) {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp",
+        System.getProperty("java.class.path"),
+        SlowCheckpointService.class.getName(),
+        conf.toString());
   }
 
   @Test

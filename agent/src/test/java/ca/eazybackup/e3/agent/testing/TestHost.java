@@ -101,6 +101,11 @@ public final class TestHost implements WindowsHost {
       }
 
       @Override
+      public void setPreshutdownTimeout(String name, java.time.Duration timeout) {
+        serviceCalls.add("preshutdown " + name + " " + timeout.toMillis());
+      }
+
+      @Override
       public void uninstall(String name) {
         serviceCalls.add("uninstall " + name);
       }

@@ -63,6 +63,15 @@ class RetryPolicyTest {
     assertThat(RetryPolicy.isRetriable(ApiCallAttemptTimeoutException.create(1000))).isTrue();
     assertThat(RetryPolicy.isRetriable(new SocketTimeoutException("read timed out"))).isTrue();
     assertThat(RetryPolicy.isRetriable(new IOException("Connection reset"))).isTrue();
+    // a body garbled on the wire, as a direct GET's stream reports it (s3 faults scenario)
+    assertThat(
+            RetryPolicy.isRetriable(
+                new org.apache.http.MalformedChunkCodingException("Bad chunk header: x")))
+        .isTrue();
+    assertThat(
+            RetryPolicy.isRetriable(
+                new org.apache.http.ConnectionClosedException("Premature end of body")))
+        .isTrue();
   }
 
   @Test

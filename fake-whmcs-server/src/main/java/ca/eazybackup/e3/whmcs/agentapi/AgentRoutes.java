@@ -57,6 +57,7 @@ public final class AgentRoutes {
     api.agent("agent_report_browse.php", this::reportBrowse);
     api.agent("agent_report_snapshot.php", this::reportSnapshot);
     api.agent("cloudnas_update_status.php", this::nasStatus);
+    api.agent("agent_list_mounts.php", this::listMounts);
     api.agent("agent_fetch_jobs.php", this::fetchJobs);
     api.agent("agent_start_run.php", this::startRun);
   }
@@ -160,6 +161,12 @@ public final class AgentRoutes {
   private Map<String, Object> nasStatus(Auth.Agent agent, Params p, Context ctx) {
     nas.updateStatus(agent.agentId(), p);
     return ok();
+  }
+
+  private Map<String, Object> listMounts(Auth.Agent agent, Params p, Context ctx) {
+    List<com.fasterxml.jackson.databind.node.ObjectNode> mounts = nas.agentMounts(agent.agentId());
+    mounts.forEach(m -> commands.addNasSecrets(m, "nas_mount"));
+    return ok("mounts", mounts);
   }
 
   private Map<String, Object> fetchJobs(Auth.Agent agent, Params p, Context ctx) {

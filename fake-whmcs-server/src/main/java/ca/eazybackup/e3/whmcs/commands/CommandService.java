@@ -156,7 +156,11 @@ public final class CommandService {
     return m;
   }
 
-  private void addNasSecrets(ObjectNode p, String type) {
+  /**
+   * Adds what the agent needs to reach the mount's bucket (endpoint, decrypted keys, region) to a
+   * NAS payload; for {@code agent_list_mounts} as for the commands.
+   */
+  public void addNasSecrets(ObjectNode p, String type) {
     Optional<Row> mount =
         db.one("SELECT * FROM s3_cloudnas_mounts WHERE id = ?", p.path("mount_id").asLong());
     Optional<Row> bucket =

@@ -52,6 +52,8 @@ public final class NasService {
     m.put("error", r.str("error"));
     m.put("job_id", r.lng("job_id"));
     m.put("manifest_id", r.str("manifest_id"));
+    m.put("cache_bytes_used", r.lng("cache_bytes_used"));
+    m.put("warning", r.str("warning"));
     m.put("last_mounted_at", r.time("last_mounted_at"));
     m.put("created_at", r.time("created_at"));
     m.put("updated_at", r.time("updated_at"));
@@ -138,6 +140,7 @@ public final class NasService {
     if (m.lng("job_id") != null) {
       return queueSnapshotMount(m);
     }
+    Map<String, Object> payload = mountPayload(m);
     return db.tx(
         sql -> {
           Instant now = clock.instant();
@@ -146,11 +149,15 @@ public final class NasService {
               now,
               mountId);
           return CommandService.enqueue(
-              sql, now, clientId, m.lng("agent_id"), null, null, "nas_mount", mountPayload(m));
+              sql, now, clientId, m.lng("agent_id"), null, null, "nas_mount", payload);
         });
   }
 
-  private static Map<String, Object> mountPayload(Row m) {
+  /**
+   * The {@code nas_mount} payload: the seed's fields plus the client's Cloud NAS settings the agent
+   * applies per drive (cache size; bandwidth in KB/s, 0 when the client's limit is off).
+   */
+  private Map<String, Object> mountPayload(Row m) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("mount_id", m.lng("id"));
     p.put("bucket", m.str("bucket_name"));
@@ -158,7 +165,42 @@ public final class NasService {
     p.put("drive_letter", m.str("drive_letter"));
     p.put("read_only", m.bool("read_only"));
     p.put("cache_mode", m.str("cache_mode"));
+    ObjectNode settings = settings(m.lng("client_id"));
+    boolean limited = settings.path("bandwidth_limit_enabled").asBoolean(false);
+    p.put("cache_size_gb", settings.path("cache_size_gb").asDouble(0));
+    p.put("bandwidth_upload_kbps", limited ? settings.path("bandwidth_upload_kbps").asLong(0) : 0);
+    p.put(
+        "bandwidth_download_kbps",
+        limited ? settings.path("bandwidth_download_kbps").asLong(0) : 0);
     return p;
+  }
+
+  /**
+   * agent_list_mounts: the agent's drives (not Time Machine snapshots), each as its {@code
+   * nas_mount} payload (without keys; the caller adds them) plus {@code persistent}, {@code status}
+   * and {@code auto_mount}: persistent and not unmounted (or being unmounted) by the client, i.e.
+   * what the agent mounts again when it starts.
+   */
+  public List<ObjectNode> agentMounts(long agentId) {
+    return db
+        .query(
+            "SELECT * FROM s3_cloudnas_mounts WHERE agent_id = ? AND job_id IS NULL ORDER BY id",
+            agentId)
+        .stream()
+        .map(
+            r -> {
+              ObjectNode o = Json.MAPPER.valueToTree(mountPayload(r));
+              String status = r.str("status");
+              o.put("persistent", r.bool("persistent"));
+              o.put("status", status);
+              o.put(
+                  "auto_mount",
+                  r.bool("persistent")
+                      && !"unmounted".equals(status)
+                      && !"unmounting".equals(status));
+              return o;
+            })
+        .toList();
   }
 
   public long unmount(long clientId, long mountId) {
@@ -297,13 +339,26 @@ public final class NasService {
             .orElseThrow(() -> ApiException.notFound("mount " + mountId + " not found"));
     Instant now = clock.instant();
     String error = p.optStr("error").filter(s -> !s.isBlank()).orElse(null);
-    db.update(
-        "UPDATE s3_cloudnas_mounts SET status = ?, error = ?, updated_at = ?"
-            + ("mounted".equals(status) ? ", last_mounted_at = ?" : "")
-            + " WHERE id = ?",
-        "mounted".equals(status)
-            ? new Object[] {status, error, now, now, mountId}
-            : new Object[] {status, error, now, mountId});
+    String warning = p.optStr("warning").filter(s -> !s.isBlank()).orElse(null);
+    Long cacheBytes = p.has("cache_bytes_used") ? p.nonNegative("cache_bytes_used", 0) : null;
+    List<Object> args = new java.util.ArrayList<>(List.of(status));
+    args.add(error);
+    args.add(warning);
+    args.add(now);
+    StringBuilder sql =
+        new StringBuilder(
+            "UPDATE s3_cloudnas_mounts SET status = ?, error = ?, warning = ?, updated_at = ?");
+    if ("mounted".equals(status)) {
+      sql.append(", last_mounted_at = ?");
+      args.add(now);
+    }
+    if (cacheBytes != null) {
+      sql.append(", cache_bytes_used = ?");
+      args.add(cacheBytes);
+    }
+    sql.append(" WHERE id = ?");
+    args.add(mountId);
+    db.update(sql.toString(), args.toArray());
   }
 
   /** Defaults of the seed's settings JSON. */

@@ -3,6 +3,7 @@ package ca.eazybackup.e3.perf.kopia;
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.KopiaEngine;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.s3fixtures.TestTree;
 import ca.eazybackup.e3.s3fixtures.TreeSpec;
 import java.nio.file.Files;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * Backs up a generated tree of N tiny files (default 1,000,000) to a local-folder repository and
- * reports peak heap; run with -Xmx512m to prove the bound. Usage: {@code HeapCheck <workdir> [n]}.
+ * reports peak heap; run with -Xmx512m to prove the bound. Usage: {@code HeapCheck <workdir> [n]
+ * [results.tsv]}: with a results file (perf/run's), appends the heap-series rows to it.
  */
 public final class HeapCheck {
   private HeapCheck() {}
@@ -69,12 +71,50 @@ public final class HeapCheck {
             false,
             null);
     KopiaEngine engine = new KopiaEngine();
+    var os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long c0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     RunOutcome first = engine.backup(job, KopiaBench.ctx(work));
     double s1 = (System.nanoTime() - t0) / 1e9;
+    long c1 = os.getProcessCpuTime();
     long t1 = System.nanoTime();
     RunOutcome second = engine.backup(job, KopiaBench.ctx(work));
     double s2 = (System.nanoTime() - t1) / 1e9;
+    long c2 = os.getProcessCpuTime();
+    if (first.status() != RunStatus.SUCCESS || second.status() != RunStatus.SUCCESS) {
+      throw new IllegalStateException(
+          "heap check backup failed: " + first.message() + " / " + second.message());
+    }
+    if (args.length > 2) {
+      long hwm = vmHwmKib();
+      String mode = n + " files";
+      String rows =
+          String.format(
+              java.util.Locale.ROOT,
+              "heap\tfirst backup\t%s\tours\t1\t%.3f\t%.3f\t%d\t0\t%d%n"
+                  + "heap\tno-change backup\t%s\tours\t1\t%.3f\t%.3f\t%d\t0\t%d%n"
+                  + "heap\tlive heap after GC\t%s\tours\t1\t0\t0\t%d\t0\t%d%n",
+              mode,
+              s1,
+              (c1 - c0) / 1e9,
+              hwm,
+              n,
+              mode,
+              s2,
+              (c2 - c1) / 1e9,
+              hwm,
+              n,
+              mode,
+              afterGc.peak() >> 10,
+              n);
+      Files.writeString(
+          Path.of(args[2]),
+          rows,
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    }
     System.out.printf("first backup: %s in %.1f s (%s)%n", first.status(), s1, first.stats());
     System.out.printf("no-change backup: %s in %.1f s (%s)%n", second.status(), s2, second.stats());
     System.out.printf(
@@ -83,6 +123,15 @@ public final class HeapCheck {
         KopiaBench.peakHeap() >> 20,
         afterGc.peak() >> 20,
         KopiaBench.vmHwm());
+  }
+
+  private static long vmHwmKib() {
+    String v = KopiaBench.vmHwm(); // "123456 kB"
+    try {
+      return Long.parseLong(v.split("\\s+")[0]);
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   /**

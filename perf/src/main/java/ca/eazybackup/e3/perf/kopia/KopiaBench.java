@@ -164,6 +164,17 @@ public final class KopiaBench {
           "stored: ours %d B (dedup+compression ratio %.2f), restic %d B (ratio %.2f)%n",
           oursStored, (double) bytes / oursStored, resticStored, (double) bytes / resticStored);
       System.out.printf("restore byte-identical: %s%n", identical);
+      // restic restores the source's absolute path under its target
+      Path resticTree = resticOut.resolve(src.toAbsolutePath().toString().substring(1));
+      if (!TreeManifest.scan(resticTree).entries().equals(TreeManifest.scan(src).entries())) {
+        throw new IllegalStateException(
+            "restic's restore in " + resticTree + " differs from the source " + src);
+      }
+      if (!identical) {
+        // A restore that differs is a failed run, whatever its speed: never a figure to report.
+        throw new IllegalStateException(
+            "our restore in " + oursOut + " differs from the source " + src);
+      }
       System.out.printf(
           "ours peak heap %d MiB (sum of pool peaks), live set after GC %d MiB, JVM VmHWM %s"
               + " (this JVM: ours + harness; S3Proxy runs apart); restic max RSS %d MiB%n",

@@ -25,6 +25,8 @@ final class JnaServiceManager implements ServiceControl {
   private static final int SERVICE_AUTO_START = 0x2;
   private static final int SERVICE_ERROR_NORMAL = 0x1;
   private static final int SERVICE_CONTROL_STOP = 0x1;
+  private static final int SERVICE_CHANGE_CONFIG = 0x0002;
+  private static final int SERVICE_CONFIG_PRESHUTDOWN_INFO = 7;
 
   private static final Advapi32 API = Advapi32.INSTANCE;
 
@@ -75,6 +77,27 @@ final class JnaServiceManager implements ServiceControl {
     } finally {
       API.CloseServiceHandle(scm);
     }
+  }
+
+  @Override
+  public void setPreshutdownTimeout(String name, Duration timeout) throws ShimException {
+    withService(
+        name,
+        SERVICE_CHANGE_CONFIG,
+        service -> {
+          PreshutdownInfo info = new PreshutdownInfo();
+          info.dwPreshutdownTimeout = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+          if (!API.ChangeServiceConfig2(service, SERVICE_CONFIG_PRESHUTDOWN_INFO, info)) {
+            throw lastError("ChangeServiceConfig2(" + name + ", SERVICE_CONFIG_PRESHUTDOWN_INFO)");
+          }
+          return null;
+        });
+  }
+
+  /** SERVICE_PRESHUTDOWN_INFO (winsvc.h), which jna-platform does not define. */
+  @com.sun.jna.Structure.FieldOrder({"dwPreshutdownTimeout"})
+  public static final class PreshutdownInfo extends Winsvc.ChangeServiceConfig2Info {
+    public int dwPreshutdownTimeout;
   }
 
   @Override

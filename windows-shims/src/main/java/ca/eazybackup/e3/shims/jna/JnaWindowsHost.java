@@ -2,6 +2,7 @@ package ca.eazybackup.e3.shims.jna;
 
 import ca.eazybackup.e3.shims.DataProtection;
 import ca.eazybackup.e3.shims.DriveMapper;
+import ca.eazybackup.e3.shims.DriveUse;
 import ca.eazybackup.e3.shims.Elevation;
 import ca.eazybackup.e3.shims.FileProtection;
 import ca.eazybackup.e3.shims.NetworkShares;
@@ -48,6 +49,7 @@ public final class JnaWindowsHost implements WindowsHost {
   private static final int SHCNF_PATHW = 0x0005;
   private static final int WM_SETTINGCHANGE = 0x001A;
   private static final int SMTO_ABORTIFHUNG = 0x0002;
+  private static final int SW_SHOWNORMAL = 1;
 
   private final Drives drives = new Drives();
   private final JnaRegistry registry = new JnaRegistry();
@@ -74,6 +76,11 @@ public final class JnaWindowsHost implements WindowsHost {
   @Override
   public Services services() {
     return serviceManager.services();
+  }
+
+  @Override
+  public ca.eazybackup.e3.shims.EventLog eventLog(String source) {
+    return new JnaEventLog(source);
   }
 
   @Override
@@ -112,6 +119,22 @@ public final class JnaWindowsHost implements WindowsHost {
       @Override
       public void driveRemoved(char letter) {
         notifyShell(SHCNE_DRIVEREMOVED, letter);
+      }
+
+      @Override
+      public void open(char letter) {
+        String root = Character.toUpperCase(letter) + ":\\";
+        try {
+          // ShellExecute returns a value > 32 on success (ShellExecuteW docs).
+          com.sun.jna.platform.win32.WinDef.INT_PTR rc =
+              com.sun.jna.platform.win32.Shell32.INSTANCE.ShellExecute(
+                  null, "explore", root, null, null, SW_SHOWNORMAL);
+          if (rc.intValue() <= 32) {
+            LOG.warn("event=shell_open_failed drive={} code={}", root, rc.intValue());
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("event=shell_open_failed drive={} error={}", root, e.toString());
+        }
       }
     };
   }
@@ -194,6 +217,25 @@ public final class JnaWindowsHost implements WindowsHost {
       if (rc != NO_ERROR && rc != Win32Error.ERROR_NOT_CONNECTED.code()) {
         throw ShimException.win32("WNetCancelConnection2(" + name + ")", rc, null);
       }
+    }
+
+    @Override
+    public DriveUse probe(char letter) {
+      char l = Character.toUpperCase(letter);
+      int mask = NativeApis.kernel32().GetLogicalDrives();
+      if ((mask & (1 << (l - 'A'))) == 0) {
+        // A remembered mapping whose connection is down is not in the mask but still holds the
+        // letter: WNetGetConnection knows it.
+        String remembered = connectionOf(l);
+        return remembered == null
+            ? DriveUse.free(l)
+            : new DriveUse(l, DriveUse.Kind.NETWORK, remembered);
+      }
+      String type = WindowsValues.driveType(Kernel32.INSTANCE.GetDriveType(l + ":\\"));
+      if ("network".equals(type)) {
+        return new DriveUse(l, DriveUse.Kind.NETWORK, connectionOf(l));
+      }
+      return new DriveUse(l, DriveUse.Kind.LOCAL, null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.shims.sim;
 
 import ca.eazybackup.e3.shims.DriveMapper;
+import ca.eazybackup.e3.shims.DriveUse;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.VolumeInfo;
@@ -132,7 +133,9 @@ final class SimDrives implements DriveMapper, Volumes {
         state.webClientPorts.put(hostKey, port);
       }
     }
-    state.mappings.add(new SimState.Mapping(letter, remote, host.session(), persistent, stalePort));
+    state.mappings.add(
+        new SimState.Mapping(
+            letter, remote, host.session(), persistent, stalePort, ProcessHandle.current().pid()));
     state.announced.remove(letter);
     return null;
   }
@@ -159,6 +162,26 @@ final class SimDrives implements DriveMapper, Volumes {
                   return any;
                 });
     host.journal().ok("drive.unmap", "letter", l + ":", "existed", removed);
+  }
+
+  @Override
+  public DriveUse probe(char letter) throws ShimException {
+    char l = Character.toUpperCase(letter);
+    if (l < 'A' || l > 'Z') {
+      throw ShimException.win32("GetDriveType(" + letter + ":)", Win32Error.ERROR_BAD_DEVICE, null);
+    }
+    if (host.fixedDrive(l).isPresent()) {
+      return new DriveUse(l, DriveUse.Kind.LOCAL, null);
+    }
+    String key = String.valueOf(l);
+    return host.store()
+        .read(
+            state ->
+                state.mappings.stream()
+                    .filter(m -> m.letter().equals(key) && visible(state, m, host.session()))
+                    .findFirst()
+                    .map(m -> new DriveUse(l, DriveUse.Kind.NETWORK, m.remote()))
+                    .orElse(DriveUse.free(l)));
   }
 
   @Override

@@ -40,6 +40,13 @@ final class SimRegistry implements Registry {
     return Optional.of(Long.parseLong(v.value()));
   }
 
+  /** A REG_SZ value read inside a state change (WaitToKillServiceTimeout is a string). */
+  static Optional<String> string(SimState state, String key, String name) {
+    Map<String, SimState.RegValue> values = state.registry.get(SimState.lower(canonical(key)));
+    SimState.RegValue v = values == null ? null : values.get(SimState.lower(name));
+    return v == null || !SZ.equals(v.type()) ? Optional.empty() : Optional.of(v.value());
+  }
+
   static boolean linkedConnections(SimState state) {
     Map<String, SimState.RegValue> values =
         state.registry.get(SimState.lower(canonical(WindowsKeys.POLICIES_SYSTEM)));

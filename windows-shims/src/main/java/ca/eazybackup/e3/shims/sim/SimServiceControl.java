@@ -56,6 +56,19 @@ final class SimServiceControl implements ServiceControl {
   static final String SERVICE_ENV = "E3_SIMHOST_SCM_SERVICE";
   static final String LAUNCH_ENV = "E3_SIMHOST_SCM_LAUNCH";
   private static final Duration POLL_FLOOR = Duration.ofMillis(100);
+  static final String SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\";
+
+  /** REG_DWORD under the service's key, what ChangeServiceConfig2 PRESHUTDOWN_INFO writes. */
+  static final String PRESHUTDOWN_TIMEOUT = "PreshutdownTimeout";
+
+  /** Windows 10 build 15063 and later (SERVICE_PRESHUTDOWN_INFO docs); 180 s before that. */
+  static final long DEFAULT_PRESHUTDOWN_MS = 10_000;
+
+  /** REG_SZ (milliseconds) under {@link #CONTROL_KEY}: the SHUTDOWN phase's budget. */
+  static final String WAIT_TO_KILL = "WaitToKillServiceTimeout";
+
+  /** The value Windows 10 and 11 ship ("5000"); 20 s on older releases. */
+  static final long DEFAULT_WAIT_TO_KILL_MS = 5_000;
 
   private final SimulatedWindowsHost host;
   private final Duration controlTimeout;
@@ -363,6 +376,125 @@ final class SimServiceControl implements ServiceControl {
     } catch (IOException e) {
       throw ShimException.win32(
           call, Win32Error.ERROR_SERVICE_CANNOT_ACCEPT_CTRL, "Its control handler is gone: " + e);
+    }
+  }
+
+  @Override
+  public void setPreshutdownTimeout(String name, Duration timeout) throws ShimException {
+    change(
+        "service.configure",
+        new Object[] {"name", name, "preshutdown_timeout_ms", timeout.toMillis()},
+        () ->
+            host.store()
+                .update(
+                    state -> {
+                      live(state, name, "ChangeServiceConfig2(" + name + ")");
+                      SimRegistry.put(
+                          state,
+                          SERVICES_KEY + name,
+                          PRESHUTDOWN_TIMEOUT,
+                          "REG_DWORD",
+                          Long.toString(timeout.toMillis()));
+                      return null;
+                    }));
+  }
+
+  // ---- system shutdown ---------------------------------------------------------------------
+
+  /**
+   * A system shutdown as the SCM runs it (SERVICE_PRESHUTDOWN_INFO, HandlerEx docs): every running
+   * service of ours (all accept PRESHUTDOWN and SHUTDOWN, as the dispatcher registers them) gets
+   * SERVICE_CONTROL_PRESHUTDOWN, and the SCM waits until it reports SERVICE_STOPPED or its
+   * preshutdown timeout passes - it may keep reporting STOP_PENDING meanwhile. Those still running
+   * then get SERVICE_CONTROL_SHUTDOWN and {@code WaitToKillServiceTimeout}; whatever runs after
+   * that is terminated with the machine. A service that ignores PRESHUTDOWN therefore gets only the
+   * short SHUTDOWN budget, or is killed mid-work. The journal records {@code service.shutdown} per
+   * service.
+   */
+  List<ServiceShutdown> shutdown() throws ShimException {
+    record Running(String name, SimState.ServiceProcess process, long preshutdownMs) {}
+    long[] waitToKill = new long[1];
+    List<Running> running =
+        host.store()
+            .update(
+                state -> {
+                  waitToKill[0] =
+                      SimRegistry.string(state, CONTROL_KEY, WAIT_TO_KILL)
+                          .map(v -> Long.parseLong(v.strip()))
+                          .orElse(DEFAULT_WAIT_TO_KILL_MS);
+                  List<Running> list = new ArrayList<>();
+                  for (SimState.Service s : state.services.values()) {
+                    reapDeadProcess(state, s.name());
+                  }
+                  for (SimState.Service s : state.services.values()) {
+                    SimState.ServiceProcess p =
+                        state.serviceProcesses.get(SimState.lower(s.name()));
+                    if (p != null && p.controlPort() != null && alive(p)) {
+                      list.add(
+                          new Running(
+                              s.name(),
+                              p,
+                              SimRegistry.dword(state, SERVICES_KEY + s.name(), PRESHUTDOWN_TIMEOUT)
+                                  .orElse(DEFAULT_PRESHUTDOWN_MS)));
+                    }
+                  }
+                  return list;
+                });
+    List<ServiceShutdown> outcomes = new ArrayList<>();
+    for (Running r : running) {
+      long t0 = System.currentTimeMillis();
+      ServiceShutdown.Phase phase = ServiceShutdown.Phase.PRESHUTDOWN;
+      if (!deliverAndAwaitStop(
+          r.name, r.process, ServiceControlRequest.PRESHUTDOWN, r.preshutdownMs)) {
+        phase = ServiceShutdown.Phase.SHUTDOWN;
+        if (!deliverAndAwaitStop(
+            r.name, r.process, ServiceControlRequest.SHUTDOWN, waitToKill[0])) {
+          phase = ServiceShutdown.Phase.KILLED;
+          ProcessHandle.of(r.process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+      }
+      settle(r.name, r.process.launchId(), null);
+      long millis = System.currentTimeMillis() - t0;
+      host.journal()
+          .ok("service.shutdown", "name", r.name, "phase", phase.name(), "millis", millis);
+      outcomes.add(new ServiceShutdown(r.name, phase, millis));
+    }
+    return outcomes;
+  }
+
+  /** Sends {@code request} and waits up to {@code budgetMs} for the process to stop. */
+  private boolean deliverAndAwaitStop(
+      String name, SimState.ServiceProcess process, ServiceControlRequest request, long budgetMs)
+      throws ShimException {
+    long deadline = System.currentTimeMillis() + budgetMs;
+    try {
+      sendControl(process, request, "ControlService(" + name + ", " + request + ")");
+    } catch (ShimException e) {
+      // A hung or gone handler: the SCM moves on and keeps waiting out the budget.
+      host.journal()
+          .failed(
+              "service.control",
+              e.error() == null ? "UNKNOWN" : e.error().name(),
+              e.errorCode(),
+              "name",
+              name,
+              "control",
+              request.name());
+    }
+    while (true) {
+      Snapshot now = snapshot(name);
+      boolean gone =
+          now.process == null
+              || !now.process.launchId().equals(process.launchId())
+              || !alive(now.process);
+      if (gone || now.state == ServiceState.STOPPED) {
+        return true;
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return false;
+      }
+      pause(Duration.ofMillis(Math.min(POLL_FLOOR.toMillis(), left)));
     }
   }
 

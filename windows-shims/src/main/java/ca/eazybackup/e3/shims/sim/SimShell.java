@@ -25,6 +25,13 @@ final class SimShell implements ShellNotifier {
     host.journal().ok("shell.drive_removed", "letter", l + ":");
   }
 
+  /** Journals {@code shell.open}: the window a user would see pop up on the new drive. */
+  @Override
+  public void open(char letter) {
+    String l = String.valueOf(Character.toUpperCase(letter));
+    host.journal().ok("shell.open", "letter", l + ":");
+  }
+
   private void change(String letter, boolean added) {
     try {
       host.store()

@@ -19,9 +19,17 @@ final class SimState {
   /** Session 0, where services run as LocalSystem: no user's Explorer sees its mappings. */
   static final String SERVICE = "service";
 
-  /** A drive letter mapped in one logon session. */
+  /**
+   * A drive letter mapped in one logon session; {@code pid} is the process that mapped it (null in
+   * state files written before it was recorded).
+   */
   record Mapping(
-      String letter, String remote, String session, boolean persistent, Integer stalePort) {}
+      String letter,
+      String remote,
+      String session,
+      boolean persistent,
+      Integer stalePort,
+      Long pid) {}
 
   /** A deviceless connection to {@code \\server\share} in one logon session. */
   record Connection(String share, String session, String username, String domain) {}

@@ -231,6 +231,11 @@ public final class SimulatedWindowsHost implements WindowsHost {
   }
 
   @Override
+  public ca.eazybackup.e3.shims.EventLog eventLog(String source) {
+    return new SimEventLog(this, source);
+  }
+
+  @Override
   public ServiceControl serviceControl() {
     return serviceControl;
   }
@@ -297,6 +302,36 @@ public final class SimulatedWindowsHost implements WindowsHost {
   }
 
   /**
+   * Every drive mapping on the machine, whichever session owns it, with the label Explorer shows
+   * for it: what {@code net use} in each session plus a look at Explorer would tell.
+   */
+  public List<NetworkDrive> networkDrives() throws ShimException {
+    List<SimState.Mapping> all = store.read(state -> List.copyOf(state.mappings));
+    java.util.Set<String> announced = store.read(state -> java.util.Set.copyOf(state.announced));
+    List<NetworkDrive> out = new ArrayList<>();
+    for (SimState.Mapping m : all) {
+      String unc = WindowsKeys.uncOf(m.remote());
+      String fallback =
+          SimDrives.isWebDav(m.remote()) ? "DavWWWRoot" : WindowsPath.parse(m.remote()).share();
+      String label =
+          registry
+              .getString(WindowsKeys.mountPointKey(m.remote()), WindowsKeys.LABEL_FROM_REG)
+              .orElse(fallback);
+      out.add(
+          new NetworkDrive(
+              m.letter().charAt(0),
+              m.remote(),
+              unc,
+              label,
+              m.session(),
+              m.pid(),
+              m.persistent(),
+              announced.contains(m.letter())));
+    }
+    return out;
+  }
+
+  /**
    * Models copying a file of {@code bytes} to a WebDAV drive: fails like Explorer ("the file size
    * exceeds the limit allowed") above the WebClient's {@code FileSizeLimitInBytes}.
    */
@@ -339,6 +374,17 @@ public final class SimulatedWindowsHost implements WindowsHost {
     journal.ok("host.restart");
     // WebClient is stopped again; the SCM kills every service process and starts ours anew.
     serviceControl.reboot();
+  }
+
+  /**
+   * Shuts the simulated machine down as Windows does for services: PRESHUTDOWN with each service's
+   * preshutdown timeout, then SHUTDOWN with {@code WaitToKillServiceTimeout}, then termination
+   * ({@link SimServiceControl#shutdown}). Returns how each running service of ours ended; the
+   * journal records {@code host.shutdown} and one {@code service.shutdown} per service.
+   */
+  public List<ServiceShutdown> shutdown() throws ShimException {
+    journal.ok("host.shutdown");
+    return serviceControl.shutdown();
   }
 
   /**

@@ -12,7 +12,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code good} (a well-behaved service), {@code no-dispatcher} (the old {@code java -jar … run}
  * registration: never calls the dispatcher), {@code hung-handler} (its control handler never
  * returns), {@code stalled-stop} / {@code stalled-start} (a checkpoint that stops moving), {@code
- * crash} (exits during start).
+ * crash} (exits during start), {@code slow-stop} (its stop takes about 1.5 s, reported with
+ * checkpoints), {@code ignores-preshutdown} (takes PRESHUTDOWN as nothing and stops only on
+ * SHUTDOWN), {@code ignores-shutdown} (stops only on STOP).
  */
 public final class SimServiceChild {
   private SimServiceChild() {}
@@ -44,7 +46,8 @@ public final class SimServiceChild {
                 if (mode.equals("stalled-stop")) {
                   Thread.sleep(Long.MAX_VALUE);
                 }
-                for (int checkPoint = 2; checkPoint <= 4; checkPoint++) {
+                int steps = mode.equals("slow-stop") ? 15 : 3;
+                for (int checkPoint = 2; checkPoint <= steps + 1; checkPoint++) {
                   Thread.sleep(100);
                   status.report(ServiceState.STOP_PENDING, checkPoint, Duration.ofMillis(400));
                 }
@@ -59,6 +62,11 @@ public final class SimServiceChild {
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
+                }
+                if (request == ServiceControlRequest.PRESHUTDOWN && mode.startsWith("ignores-")
+                    || request == ServiceControlRequest.SHUTDOWN
+                        && mode.equals("ignores-shutdown")) {
+                  return; // accepted (the dispatcher registers it) and then ignored
                 }
                 status.report(ServiceState.STOP_PENDING, 1, Duration.ofMillis(400));
                 stop.countDown();

@@ -201,6 +201,93 @@ class SimServiceControlTest {
     admin.serviceControl().stop(NAME);
   }
 
+  @Test
+  void atShutdownAServiceThatStopsOnPreshutdownGetsItsWholePreshutdownTimeout() throws Exception {
+    admin.serviceControl().install(NAME, "Test", child("slow-stop"));
+    admin.serviceControl().setPreshutdownTimeout(NAME, Duration.ofSeconds(6));
+    admin
+        .registry()
+        .setString(SimServiceControl.CONTROL_KEY, SimServiceControl.WAIT_TO_KILL, "500");
+    admin.serviceControl().start(NAME);
+    long pid = pidOf(NAME);
+
+    List<ServiceShutdown> outcomes = admin.shutdown();
+
+    // Its 1.5 s stop outlasts WaitToKillServiceTimeout (0.5 s) but not the preshutdown timeout.
+    assertThat(outcomes)
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.phase()).isEqualTo(ServiceShutdown.Phase.PRESHUTDOWN);
+              assertThat(o.millis()).isGreaterThan(1_000);
+            });
+    // It ended on its own: the SCM never had to kill it.
+    assertThat(ProcessHandle.of(pid).map(h -> h.onExit().join().isAlive()).orElse(false)).isFalse();
+    assertThat(admin.serviceControl().state(NAME)).isEqualTo(ServiceState.STOPPED);
+  }
+
+  @Test
+  void atShutdownAServiceThatIgnoresPreshutdownIsLeftTheShortShutdownBudget() throws Exception {
+    admin.serviceControl().install(NAME, "Test", child("ignores-preshutdown"));
+    admin.serviceControl().setPreshutdownTimeout(NAME, Duration.ofMillis(800));
+    admin.serviceControl().start(NAME);
+
+    List<ServiceShutdown> outcomes = admin.shutdown();
+
+    assertThat(outcomes)
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.phase()).isEqualTo(ServiceShutdown.Phase.SHUTDOWN);
+              assertThat(o.millis()).isGreaterThanOrEqualTo(800);
+            });
+    assertThat(SimulatedWindowsHost.readJournal(journal))
+        .filteredOn(l -> "service.shutdown".equals(l.get("op")))
+        .extracting(l -> l.get("phase"))
+        .containsExactly("SHUTDOWN");
+  }
+
+  @Test
+  void atShutdownAServiceThatIgnoresBothIsKilledWithTheMachine() throws Exception {
+    admin.serviceControl().install(NAME, "Test", child("ignores-shutdown"));
+    admin.serviceControl().setPreshutdownTimeout(NAME, Duration.ofMillis(300));
+    admin
+        .registry()
+        .setString(SimServiceControl.CONTROL_KEY, SimServiceControl.WAIT_TO_KILL, "300");
+    admin.serviceControl().start(NAME);
+    long pid = pidOf(NAME);
+
+    List<ServiceShutdown> outcomes = admin.shutdown();
+
+    assertThat(outcomes)
+        .extracting(ServiceShutdown::phase)
+        .containsExactly(ServiceShutdown.Phase.KILLED);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(admin.serviceControl().state(NAME)).isEqualTo(ServiceState.STOPPED);
+  }
+
+  @Test
+  void thePreshutdownTimeoutIsAServiceSettingThatNeedsElevation() throws Exception {
+    admin.serviceControl().install(NAME, "Test", child("good"));
+    SimulatedWindowsHost user = SimulatedWindowsHost.builder(root).build();
+
+    assertWin32(
+        () -> user.serviceControl().setPreshutdownTimeout(NAME, Duration.ofSeconds(60)),
+        Win32Error.ERROR_ACCESS_DENIED,
+        "elevated");
+    assertWin32(
+        () -> admin.serviceControl().setPreshutdownTimeout("Nope", Duration.ofSeconds(60)),
+        Win32Error.ERROR_SERVICE_DOES_NOT_EXIST,
+        "ChangeServiceConfig2");
+    admin.serviceControl().setPreshutdownTimeout(NAME, Duration.ofSeconds(60));
+    assertThat(
+            admin
+                .registry()
+                .getDword(
+                    SimServiceControl.SERVICES_KEY + NAME, SimServiceControl.PRESHUTDOWN_TIMEOUT))
+        .contains(60_000);
+  }
+
   private long pidOf(String name) throws Exception {
     return admin.store().read(s -> SimServiceControl.processOf(s, name).orElseThrow().pid());
   }

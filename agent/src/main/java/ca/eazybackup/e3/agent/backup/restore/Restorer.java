@@ -6,6 +6,7 @@ import ca.eazybackup.e3.agent.backup.object.ObjectManager;
 import ca.eazybackup.e3.agent.backup.snapshot.DirEntry;
 import ca.eazybackup.e3.agent.backup.snapshot.DirectoryReader;
 import ca.eazybackup.e3.agent.engine.Cancellation;
+import ca.eazybackup.e3.agent.engine.RestoreSafety;
 import ca.eazybackup.e3.agent.engine.RunCancelledException;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import java.io.IOException;
@@ -162,6 +163,13 @@ public final class Restorer implements AutoCloseable {
       throw new IllegalArgumentException("a snapshot root must be a directory");
     }
     Selection sel = Selection.of(selection);
+    if (deleteExtra) {
+      String refusal = RestoreSafety.deleteExtraRefusal(target);
+      if (refusal != null) {
+        throw new RestoreException(
+            "delete_extra refused: " + refusal + "; restore into a folder of its own", null);
+      }
+    }
     try {
       restoreDir(dir, target, "", sel, mode, deleteExtra);
       runBatch();
@@ -236,7 +244,17 @@ public final class Restorer implements AutoCloseable {
     cancel.throwIfCancelled();
     // A folder this restore creates is empty: nothing in it needs an overwrite check.
     boolean fresh = !Files.exists(out, LinkOption.NOFOLLOW_LINKS);
-    Files.createDirectories(out);
+    if (rel.isEmpty()) {
+      Files.createDirectories(out); // the target the user chose: followed if it is a link
+    } else if (RestoreSafety.ensureRealDirectory(out)) {
+      // A link stood where the snapshot has a folder: it is gone, the folder is new and empty.
+      fresh = true;
+      progress.event(
+          "KOPIA_RESTORE_LINK_REPLACED",
+          ca.eazybackup.e3.agent.progress.EventLevel.WARN,
+          "Replaced a link found at '" + rel + "' by a folder; nothing was written through it",
+          Map.of("path", rel));
+    }
     boolean whole = sel.covers(rel);
     Set<String> names = deleteExtra && whole && !fresh ? new HashSet<>() : null;
     try (DirectoryReader r = DirectoryReader.open(objects, dir.obj())) {
@@ -271,14 +289,16 @@ public final class Restorer implements AutoCloseable {
   }
 
   private static void checkName(String name, String rel) throws RestoreException {
-    if (name.isEmpty()
-        || name.equals(".")
-        || name.equals("..")
-        || name.contains("/")
-        || name.contains("\\")
-        || name.indexOf('\0') >= 0) {
+    String reason = RestoreSafety.unsafeNameReason(name);
+    if (reason != null) {
       throw new RestoreException(
-          "snapshot entry '" + name + "' in '" + rel + "' is not a safe file name", null);
+          "snapshot entry '"
+              + name
+              + "' in '"
+              + (rel.isEmpty() ? "/" : rel)
+              + "' is not a safe file name: "
+              + reason,
+          null);
     }
   }
 

@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.agent.nas.vfs;
 
 import ca.eazybackup.e3.agent.nas.CacheMode;
+import ca.eazybackup.e3.agent.nas.NasOptions;
 import java.time.Duration;
 
 /**
@@ -21,18 +22,15 @@ record CachePolicy(
     Duration writeBack,
     Duration maxRetryDelay) {
 
-  static final Duration DEFAULT_DIR_CACHE_TIME = Duration.ofSeconds(30);
-  static final Duration DEFAULT_WRITE_BACK = Duration.ofSeconds(2);
   static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofMinutes(1);
 
   static CachePolicy of(CacheMode mode, long maxCleanBytes) {
     return new CachePolicy(
-        mode, maxCleanBytes, DEFAULT_DIR_CACHE_TIME, DEFAULT_WRITE_BACK, DEFAULT_MAX_RETRY_DELAY);
-  }
-
-  /** Whether the volume keeps anything on disk (and so needs a cache folder). */
-  boolean usesDisk() {
-    return mode != CacheMode.OFF;
+        mode,
+        maxCleanBytes,
+        NasOptions.DEFAULT_DIR_CACHE_TIME,
+        NasOptions.DEFAULT_WRITE_BACK,
+        DEFAULT_MAX_RETRY_DELAY);
   }
 
   /** PUTs land in the cache, are answered once fsync'd, and upload in the background. */

@@ -66,21 +66,9 @@ public final class S3FileSystem implements NasFileSystem {
   public static S3FileSystem open(
       S3Client s3, String bucket, String prefix, NasOptions options, NasEvents events)
       throws NasException {
-    return open(s3, bucket, prefix, options, events, CachePolicy.DEFAULT_WRITE_BACK);
-  }
-
-  /** As {@link #open(S3Client, String, String, NasOptions, NasEvents)} with a write-back delay. */
-  public static S3FileSystem open(
-      S3Client s3,
-      String bucket,
-      String prefix,
-      NasOptions options,
-      NasEvents events,
-      Duration writeBack)
-      throws NasException {
     CachePolicy policy =
         CachePolicy.of(options.cacheMode(), options.cacheMaxBytes())
-            .withTimes(CachePolicy.DEFAULT_DIR_CACHE_TIME, writeBack);
+            .withTimes(options.dirCacheTime(), options.writeBack());
     Remote remote =
         new Remote(
             s3,
@@ -89,8 +77,10 @@ public final class S3FileSystem implements NasFileSystem {
             TokenBucket.of(options.uploadBytesPerSec(), () -> false),
             TokenBucket.of(options.downloadBytesPerSec(), () -> false));
     String name = bucket + (remote.folderPrefix("").isEmpty() ? "" : "/" + remote.folderPrefix(""));
+    // A cache folder is opened even in cache mode off: uploads left pending by an earlier run in
+    // another mode must still reach S3.
     WriteCache cache =
-        policy.usesDisk()
+        options.cacheDir() != null
             ? WriteCache.open(options.cacheDir(), remote, policy, events, Clock.systemUTC(), name)
             : null;
     return new S3FileSystem(remote, policy, cache, Clock.systemUTC(), name);
@@ -151,8 +141,55 @@ public final class S3FileSystem implements NasFileSystem {
       // a folder may exist only as an ancestor of pending files
       exists = cache != null && cache.hasPendingBelow(folder);
     }
+    if (!exists && !folder.isEmpty()) {
+      // An empty folder is its marker object alone, and not every store lists a marker under its
+      // own prefix (S3Proxy's filesystem backends keep it as a directory and list nothing there),
+      // while the parent's delimited listing still names it: the parent is the authority.
+      NasEntry self = stat(folder);
+      exists = self != null && self.folder();
+    }
     return dirs.store(folder, exists ? children : null);
   }
+
+  /**
+   * What Explorer shows as the drive's size: S3 has no quota to ask, and a bucket grows as paid
+   * for, so the space left is given as 1 PiB ("as much as you need") and the space used as the
+   * objects' total, summed in the background at most every 10 minutes (unknown until the first sum
+   * ends). Without quota properties MiniRedir shows the free space of the local disk instead.
+   */
+  @Override
+  public Space space() {
+    long now = System.nanoTime();
+    long last = spaceCheckedNanos;
+    if ((last == 0 || now - last > SPACE_REFRESH.toNanos())
+        && spaceCounting.compareAndSet(false, true)) {
+      spaceCheckedNanos = now;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  long[] total = {0};
+                  walk("", f -> total[0] += Math.max(0, f.size()));
+                  usedBytes = total[0];
+                } catch (IOException | RuntimeException e) {
+                  log.debug("nas.space_sum_failed volume={} error={}", name, e.toString());
+                } finally {
+                  spaceCounting.set(false);
+                }
+              },
+              "nas-space");
+      t.setDaemon(true);
+      t.start();
+    }
+    return new Space(usedBytes, AVAILABLE_BYTES);
+  }
+
+  static final long AVAILABLE_BYTES = 1L << 50;
+  private static final Duration SPACE_REFRESH = Duration.ofMinutes(10);
+  private final java.util.concurrent.atomic.AtomicBoolean spaceCounting =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile long spaceCheckedNanos;
+  private volatile long usedBytes = -1;
 
   @Override
   public InputStream read(String path, long offset, long length) throws IOException {

@@ -86,6 +86,8 @@ final class WriteCache {
     long uploadingGeneration = -1;
     long uploadedGeneration = -1;
     boolean queued;
+    long queuedAtNanos; // when the earliest queued upload task runs
+    boolean urgent; // a flush waits for it: upload now, whatever the write-back delay
     long dueNanos;
     int failures;
     int readers;
@@ -292,6 +294,7 @@ final class WriteCache {
     Item it = item(path);
     long gen = nextGeneration(it);
     Path target = dataFile(it, gen);
+    Files.createDirectories(target.getParent()); // minimal mode: nothing of this item on disk yet
     try (FileChannel out =
         FileChannel.open(
             target,
@@ -802,11 +805,15 @@ final class WriteCache {
 
   private void schedule(Item it, long delayNanos) {
     synchronized (it) {
-      it.dueNanos = System.nanoTime() + delayNanos;
-      if (it.queued || closed) {
+      long due = System.nanoTime() + delayNanos;
+      it.dueNanos = due;
+      // a task already queued to run by then will do; a flush needs one sooner than the
+      // write-back delay's (an extra task finds nothing to do and ends)
+      if ((it.queued && it.queuedAtNanos - due <= 0) || closed) {
         return;
       }
       it.queued = true;
+      it.queuedAtNanos = due;
     }
     uploaders.schedule(() -> upload(it), delayNanos, TimeUnit.NANOSECONDS);
   }
@@ -818,14 +825,17 @@ final class WriteCache {
     Instant mtime;
     synchronized (it) {
       long wait = it.dueNanos - System.nanoTime();
-      if (wait > 0 && !closed) {
+      if (wait > 0 && !closed && !it.urgent) {
+        // written again since this task was queued: wait for the new write-back time
+        it.queuedAtNanos = it.dueNanos;
         uploaders.schedule(() -> upload(it), wait, TimeUnit.NANOSECONDS);
         return;
       }
       it.queued = false;
       if (it.gone || it.meta == null || !it.meta.dirty() || it.uploading) {
-        return;
+        return; // an upload in flight schedules the next version when it ends
       }
+      it.urgent = false;
       gen = it.meta.generation();
       size = it.meta.size();
       base = it.meta.base();
@@ -894,6 +904,7 @@ final class WriteCache {
 
   private void finishUpload(Item it, long gen, RemoteFile uploaded) {
     boolean deleteFile = false;
+    boolean again = false;
     synchronized (it) {
       it.uploading = false;
       it.failures = 0;
@@ -929,6 +940,7 @@ final class WriteCache {
           writeMeta(it, rebased);
           it.meta = rebased;
           deleteFile = true;
+          again = true;
         }
       } catch (IOException e) {
         log.warn("nas.cache_meta_write_failed volume={} error={}", volume, e.toString());
@@ -936,6 +948,15 @@ final class WriteCache {
     }
     if (deleteFile) {
       deleteQuietly(dataFile(it, gen));
+    }
+    if (again) {
+      // the version written during this upload: its own task may have run and found us busy
+      long due;
+      synchronized (it) {
+        due = it.urgent ? 0 : Math.max(0, it.dueNanos - System.nanoTime());
+        it.queued = false;
+      }
+      schedule(it, due);
     }
     onUploaded.accept(it.path, uploaded);
     signal();
@@ -980,14 +1001,13 @@ final class WriteCache {
         continue;
       }
       synchronized (it) {
-        if (it.meta != null && it.meta.dirty() && !it.gone) {
-          waitFor.put(it, it.meta.generation());
+        if (it.meta == null || !it.meta.dirty() || it.gone) {
+          continue;
         }
+        waitFor.put(it, it.meta.generation());
+        it.urgent = true;
       }
       schedule(it, 0);
-      synchronized (it) {
-        it.dueNanos = System.nanoTime();
-      }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (progress) {

@@ -266,7 +266,8 @@ final class Volume {
   }
 
   private void toMilton(HttpServletRequest req, HttpServletResponse resp) {
-    milton.process(new ServletRequest(req, req.getServletContext()), new ServletResponse(resp));
+    HttpServletRequest wrapped = new ForMilton(req);
+    milton.process(new ServletRequest(wrapped, req.getServletContext()), new ServletResponse(resp));
   }
 
   private boolean precondition(

@@ -220,6 +220,63 @@ class RestorerTest {
     assertThat(out.resolve("docs/extra.txt")).exists();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"C:x", "notes.txt:hidden", "CON", "nul.txt", "COM1", "trailing.", "x|y"})
+  void aSnapshotEntryWithAWindowsIllegalNameIsRefusedNamingIt(String name) throws Exception {
+    Path hostile = tmp.resolve("hostile");
+    Trees.file(hostile.resolve("ok.txt"), "fine".getBytes(), T);
+    Trees.file(hostile.resolve(name), "evil".getBytes(), T);
+    TestRepo r = new TestRepo(new MemoryContentStore(), tmp.resolve("spill2"), hostile.toString());
+    String id = r.backup(hostile).manifestId();
+    Path out = tmp.resolve("hostile-out");
+
+    assertThatThrownBy(() -> r.restore(id, out, List.of(), OverwriteMode.ALWAYS, false))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageContaining("'" + name + "'");
+    assertThat(out.resolve(name)).doesNotExist();
+  }
+
+  @Test
+  void aSymlinkFoundWhereTheSnapshotHasAFolderIsReplacedNotWrittenThrough() throws Exception {
+    Path out = tmp.resolve("out");
+    restore(out, List.of(), OverwriteMode.ALWAYS, false);
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    try (Stream<Path> walk = Files.walk(out.resolve("docs"))) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.createSymbolicLink(out.resolve("docs"), elsewhere);
+
+    restore(out, List.of(), OverwriteMode.ALWAYS, false);
+
+    assertThat(elsewhere).as("nothing written through the link").isEmptyDirectory();
+    assertThat(Files.isSymbolicLink(out.resolve("docs"))).isFalse();
+    assertThat(Trees.describe(out)).isEqualTo(Trees.describe(src));
+    assertThat(repo.progress.events).anyMatch(e -> e.contains("KOPIA_RESTORE_LINK_REPLACED"));
+  }
+
+  @Test
+  void deleteExtraOnADriveRootIsRefusedBeforeAnythingIsTouched() throws Exception {
+    try (java.nio.file.FileSystem win =
+        com.google.common.jimfs.Jimfs.newFileSystem(
+            com.google.common.jimfs.Configuration.windows())) {
+      Path root = win.getPath("C:\\");
+      Path precious = Files.writeString(win.getPath("C:\\pagefile.sys"), "system");
+
+      assertThatThrownBy(() -> restore(root, List.of(), OverwriteMode.ALWAYS, true))
+          .isInstanceOf(RestoreException.class)
+          .hasMessageContaining("root");
+      assertThat(Files.readString(precious)).isEqualTo("system");
+      try (Stream<Path> l = Files.list(root)) {
+        // "work" is jimfs' working folder; nothing of the snapshot was written.
+        assertThat(l.map(p -> p.getFileName().toString()))
+            .containsExactlyInAnyOrder("pagefile.sys", "work");
+      }
+    }
+  }
+
   @Test
   void aCorruptedContentFailsNamingTheFileAndLeavesNothingUnderItsName() throws Exception {
     SnapshotManifest m = repo.snapshots().load(manifestId).orElseThrow();

@@ -1,0 +1,612 @@
+package ca.eazybackup.e3.agent.nas.mount;
+
+import ca.eazybackup.e3.agent.api.Backoff;
+import ca.eazybackup.e3.agent.logging.Redactor;
+import ca.eazybackup.e3.agent.nas.NasEvents;
+import ca.eazybackup.e3.agent.nas.NasException;
+import ca.eazybackup.e3.agent.nas.NasServer;
+import ca.eazybackup.e3.agent.nas.ServedVolume;
+import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.agent.s3.S3Target;
+import ca.eazybackup.e3.shims.DriveUse;
+import ca.eazybackup.e3.shims.WindowsHost;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's Cloud NAS drives: {@code nas_mount} and {@code nas_unmount} (the seed's {@code
+ * mountNASDrive} / {@code unmountNASDrive}), the mounts made again at start, and the cache figures
+ * the addon shows. One {@link NasServer} (one port) serves every drive of the process.
+ *
+ * <p>Mount: check the letter, serve the bucket (which checks bucket and keys), start WebClient,
+ * clear a stale mapping of ours, map, label, notify Explorer, warn about WebClient's file-size
+ * limit, open Explorer, report {@code mounted}. Unmount, in the seed's order after flushing first:
+ * wait for pending uploads, remove the mapping, stop serving, report {@code unmounted}. Both are
+ * idempotent: a repeated mount of a drive that is up reports it again, an unmount of a drive that
+ * is not mounted clears what is left and reports {@code unmounted}.
+ *
+ * <p>All methods may be called from any thread; mounts and unmounts run one at a time.
+ */
+public final class NasMounts implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(NasMounts.class);
+
+  /** How long an unmount waits for uploads before it gives up and leaves the drive mounted. */
+  static final Duration UNMOUNT_FLUSH = Duration.ofMinutes(2);
+
+  /** How long a stopping agent waits for each drive's uploads (the rest resume at next start). */
+  static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(20);
+
+  /** What a command answers: completed or failed, and the message the addon stores. */
+  public record Result(boolean ok, String message) {}
+
+  private record Active(MountRequest request, ServedVolume volume, String url, String warning) {}
+
+  private final WindowsHost host;
+  private final S3ClientFactory s3;
+  private final Path nasDir;
+  private final MountReports reports;
+  private final WindowsDrive drive;
+  private final MountStore store;
+  private final Map<Long, Active> active = new LinkedHashMap<>();
+  private final Map<Long, Long> reportedCache = new LinkedHashMap<>();
+  private final Map<Long, String> eventWarnings = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ScheduledExecutorService ticker;
+  private NasServer server;
+  private volatile boolean closed;
+
+  /**
+   * @param nasDir the agent's Cloud NAS folder: {@code mounts.json} and one cache folder per mount
+   * @param cacheReportInterval how often a changed cache size is reported while mounted
+   */
+  public NasMounts(
+      WindowsHost host,
+      S3ClientFactory s3,
+      Path nasDir,
+      MountReports reports,
+      Duration cacheReportInterval) {
+    this.host = host;
+    this.s3 = s3;
+    this.nasDir = nasDir;
+    this.reports = reports;
+    this.drive = new WindowsDrive(host);
+    this.store = new MountStore(nasDir.resolve("mounts.json"), host);
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "e3-nas-report");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = Math.max(100, cacheReportInterval.toMillis());
+    ticker.scheduleWithFixedDelay(this::reportCaches, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  // ------------------------------------------------------------------ mount
+
+  /** {@code nas_mount}: mounts the payload's drive and reports the outcome to the addon. */
+  public Result mount(JsonNode payload) {
+    return mount(payload, true);
+  }
+
+  private Result mount(JsonNode payload, boolean openExplorerDefault) {
+    Redactor.global().register(payload.path("secret_key").asText(null));
+    MountRequest r;
+    try {
+      r = MountRequest.parse(payload, openExplorerDefault);
+    } catch (MountException e) {
+      return failed(payload, e.getMessage());
+    }
+    synchronized (this) {
+      if (closed) {
+        return failed(payload, "the agent is stopping; mount again when it is back");
+      }
+      try {
+        return mountLocked(r);
+      } catch (MountException e) {
+        log.warn(
+            "nas.mount_failed mount_id={} letter={} error={}",
+            r.mountId(),
+            r.driveLetter(),
+            e.getMessage());
+        reports.status(r.mountId(), "error", e.getMessage(), cacheBytes(r.mountId()), null);
+        return new Result(false, e.getMessage());
+      }
+    }
+  }
+
+  private Result mountLocked(MountRequest r) throws MountException {
+    char letter = r.driveLetter();
+    Active current = active.get(r.mountId());
+    if (current != null) {
+      if (current.request().sameMount(r) && stillMapped(current)) {
+        report(r.mountId(), current);
+        return new Result(true, "drive " + letter + ": is already mounted (" + describe(r) + ")");
+      }
+      // Changed settings or a mapping someone removed: mount it afresh.
+      unmountLocked(current);
+    }
+    for (Active other : active.values()) {
+      if (other.request().driveLetter() == letter) {
+        throw new MountException(
+            "drive "
+                + letter
+                + ": is in use by the Cloud NAS drive of bucket '"
+                + other.request().bucket()
+                + "': pick another letter or unmount that drive first");
+      }
+    }
+    DriveUse use = drive.checkLetter(letter);
+    ServedVolume volume;
+    try {
+      volume =
+          server()
+              .serveBucket(
+                  s3,
+                  r.target(),
+                  r.bucket(),
+                  r.prefix(),
+                  r.options(cacheDir(r.mountId())),
+                  events(r.mountId()));
+    } catch (NasException e) {
+      throw new MountException(e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new MountException("the mount's settings are invalid: " + e.getMessage(), e);
+    }
+    String url = volume.url().toString();
+    try {
+      drive.ensureWebClient();
+      drive.map(letter, url, r.label(), use);
+    } catch (MountException e) {
+      volume.close();
+      throw e;
+    }
+    String warning = sizeWarning(r);
+    if (r.openExplorer()) {
+      drive.open(letter);
+    }
+    store.put(r, url);
+    Active a = new Active(r, volume, url, warning);
+    active.put(r.mountId(), a);
+    eventWarnings.remove(r.mountId());
+    log.info(
+        "nas.mounted mount_id={} letter={} bucket={} prefix={} cache_mode={} read_only={} upload_kbps={} download_kbps={} warning={}",
+        r.mountId(),
+        letter,
+        r.bucket(),
+        r.prefix(),
+        r.cacheMode().wireName(),
+        r.readOnly(),
+        r.uploadKbps(),
+        r.downloadKbps(),
+        warning != null);
+    report(r.mountId(), a);
+    return new Result(
+        true,
+        "drive "
+            + letter
+            + ": mounted ("
+            + describe(r)
+            + ")"
+            + (warning == null ? "" : "; " + warning));
+  }
+
+  private boolean stillMapped(Active a) {
+    try {
+      DriveUse use = host.drives().probe(a.request().driveLetter());
+      return use.kind() == DriveUse.Kind.NETWORK
+          && use.remote() != null
+          && WindowsDrive.sameTarget(use.remote(), a.url());
+    } catch (ca.eazybackup.e3.shims.ShimException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The warning the client sees when WebClient would refuse a file of this drive: Windows' default
+   * limit is 50,000,000 bytes (KB 900900), well below a video or a disk image.
+   */
+  private String sizeWarning(MountRequest r) {
+    long limit = drive.fileSizeLimit();
+    Optional<LargestObject> largest =
+        LargestObject.find(s3.client(r.target()), r.bucket(), r.prefix());
+    if (largest.isEmpty() || largest.get().size() <= limit) {
+      return null;
+    }
+    LargestObject l = largest.get();
+    return String.format(
+        java.util.Locale.ROOT,
+        "Windows' WebClient limits files to %,d bytes (FileSizeLimitInBytes) and '%s' is %,d"
+            + " bytes%s: Explorer cannot open or copy files that large on this drive. Raise"
+            + " FileSizeLimitInBytes (up to 4,294,967,295) under"
+            + " HKLM\\SYSTEM\\CurrentControlSet\\Services\\WebClient\\Parameters and restart the"
+            + " WebClient service",
+        limit,
+        l.key(),
+        l.size(),
+        l.wholeListing() ? "" : " (among the first " + LargestObject.MAX_KEYS + " files)");
+  }
+
+  // ---------------------------------------------------------------- unmount
+
+  /** {@code nas_unmount}: flushes, unmaps, stops serving, reports {@code unmounted}. */
+  public Result unmount(JsonNode payload) {
+    long mountId;
+    try {
+      mountId = MountRequest.mountId(payload);
+    } catch (MountException e) {
+      return new Result(false, e.getMessage());
+    }
+    Character letter = null;
+    if (payload.hasNonNull("drive_letter")) {
+      try {
+        letter = MountRequest.letter(payload);
+      } catch (MountException e) {
+        return new Result(false, e.getMessage());
+      }
+    }
+    synchronized (this) {
+      Active a = active.get(mountId);
+      try {
+        if (a == null) {
+          return unmountAbsent(mountId, letter);
+        }
+        unmountLocked(a);
+        reports.status(mountId, "unmounted", null, 0L, null);
+        return new Result(
+            true, "drive " + a.request().driveLetter() + ": unmounted; every write is in S3");
+      } catch (MountException e) {
+        log.warn("nas.unmount_failed mount_id={} error={}", mountId, e.getMessage());
+        Long bytes = a == null ? null : a.volume().cacheBytesUsed();
+        reports.status(mountId, a == null ? "error" : "mounted", e.getMessage(), bytes, null);
+        return new Result(false, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Unmount in the seed's order, flushing first: a drive whose uploads cannot finish stays mapped
+   * and served (nothing acknowledged is lost; the user can try again).
+   */
+  private void unmountLocked(Active a) throws MountException {
+    MountRequest r = a.request();
+    int pending = a.volume().pendingUploads();
+    try {
+      a.volume().flush(UNMOUNT_FLUSH);
+    } catch (NasException e) {
+      throw new MountException(
+          "drive "
+              + r.driveLetter()
+              + ": stays mounted: "
+              + pending
+              + " file(s) are not in S3 yet ("
+              + e.getMessage()
+              + "); unmount again once the upload can finish",
+          e);
+    }
+    drive.unmap(r.driveLetter(), a.url());
+    a.volume().close();
+    active.remove(r.mountId());
+    reportedCache.remove(r.mountId());
+    eventWarnings.remove(r.mountId());
+    store.remove(r.mountId());
+    if (a.volume().pendingUploads() == 0) {
+      // Clean data only: unmount frees the disk (the addon's "Cache Used" goes back to 0).
+      deleteTree(cacheDir(r.mountId()));
+    }
+    log.info(
+        "nas.unmounted mount_id={} letter={} flushed={}", r.mountId(), r.driveLetter(), pending);
+  }
+
+  /** An unmount of a drive this process does not serve: clear what a killed one left. */
+  private Result unmountAbsent(long mountId, Character letter) throws MountException {
+    Optional<MountStore.Entry> left =
+        store.entries().stream().filter(e -> e.mountId() == mountId).findFirst();
+    Character l = letter;
+    if (l == null && left.isPresent()) {
+      l = left.get().driveLetter().charAt(0);
+    }
+    if (l != null) {
+      drive.unmap(l, left.map(MountStore.Entry::url).orElse(null));
+    }
+    if (left.isPresent()) {
+      resumeLeftovers(left.get(), null);
+    }
+    reports.status(mountId, "unmounted", null, 0L, null);
+    return new Result(
+        true,
+        (l == null ? "the drive" : "drive " + l + ":")
+            + " was not mounted by this agent; nothing left to unmount");
+  }
+
+  // --------------------------------------------------------------- start-up
+
+  /**
+   * At agent start: learns this agent's drives from the addon (retrying while it is unreachable),
+   * uploads what a killed process left in the caches of drives not mounted again, and mounts again
+   * every drive the addon marks {@code auto_mount} (persistent and not unmounted by the client).
+   * Blocks; run it on its own thread.
+   */
+  public void startUp(MountSource source, Duration retryBase, Duration retryCap) {
+    List<JsonNode> listed = null;
+    Backoff backoff = new Backoff(retryBase, retryCap);
+    while (!closed && listed == null) {
+      try {
+        listed = source.mounts();
+      } catch (Exception e) {
+        Duration wait = backoff.next();
+        log.warn(
+            "nas.list_mounts_failed attempt={} wait_ms={} error={}",
+            backoff.attempts(),
+            wait.toMillis(),
+            e.getMessage());
+        sleep(wait);
+      }
+    }
+    if (listed == null) {
+      return;
+    }
+    Map<Long, JsonNode> byId = new LinkedHashMap<>();
+    for (JsonNode m : listed) {
+      if (m.path("mount_id").canConvertToLong()) {
+        byId.put(m.path("mount_id").asLong(), m);
+      }
+    }
+    Set<Long> remount =
+        byId.entrySet().stream()
+            .filter(e -> e.getValue().path("auto_mount").asBoolean(false))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    for (MountStore.Entry left : store.entries()) {
+      if (!remount.contains(left.mountId()) && !closed) {
+        clearLeftover(left, byId.get(left.mountId()));
+      }
+    }
+    int mounted = 0;
+    for (long id : remount) {
+      if (closed) {
+        break;
+      }
+      if (mount(byId.get(id), false).ok()) {
+        mounted++;
+      }
+    }
+    log.info(
+        "nas.auto_mount_done listed={} remounted={} of={}", byId.size(), mounted, remount.size());
+  }
+
+  /** A drive of a killed process that is not mounted again: unmap it, upload what it left. */
+  private void clearLeftover(MountStore.Entry left, JsonNode fromAddon) {
+    synchronized (this) {
+      if (active.containsKey(left.mountId())) {
+        return;
+      }
+      try {
+        drive.unmap(left.driveLetter().charAt(0), left.url());
+      } catch (MountException e) {
+        log.warn("nas.leftover_unmap_failed mount_id={} error={}", left.mountId(), e.getMessage());
+      }
+    }
+    resumeLeftovers(left, fromAddon);
+  }
+
+  /**
+   * Uploads what a killed process left pending in a mount's cache, with the addon's keys when it
+   * still lists the mount, else the ones sealed in the store; drops the entry once done.
+   */
+  private void resumeLeftovers(MountStore.Entry left, JsonNode fromAddon) {
+    Path cache = cacheDir(left.mountId());
+    if (!Files.isDirectory(cache)) {
+      store.remove(left.mountId());
+      return;
+    }
+    Optional<S3Target> target = targetFor(left, fromAddon);
+    if (target.isEmpty()) {
+      log.warn(
+          "nas.leftover_kept mount_id={} reason=no_keys cache={}: uploads stay cached until the"
+              + " drive is mounted again",
+          left.mountId(),
+          cache);
+      return;
+    }
+    try {
+      int pending =
+          NasServer.resumePending(
+              s3,
+              target.get(),
+              left.bucket(),
+              left.prefix() == null ? "" : left.prefix(),
+              cache,
+              events(left.mountId()));
+      log.info("nas.leftover_uploaded mount_id={} files={}", left.mountId(), pending);
+      store.remove(left.mountId());
+      deleteTree(cache);
+    } catch (NasException e) {
+      log.warn("nas.leftover_upload_failed mount_id={} error={}", left.mountId(), e.getMessage());
+    }
+  }
+
+  private Optional<S3Target> targetFor(MountStore.Entry left, JsonNode fromAddon) {
+    if (fromAddon != null && fromAddon.hasNonNull("secret_key")) {
+      Redactor.global().register(fromAddon.path("secret_key").asText());
+      return Optional.of(
+          new S3Target(
+              fromAddon.path("endpoint").asText(left.endpoint()),
+              fromAddon.path("region").asText(left.region()),
+              fromAddon.path("access_key").asText(),
+              fromAddon.path("secret_key").asText()));
+    }
+    return store
+        .secret(left)
+        .map(
+            secret -> {
+              Redactor.global().register(secret);
+              return new S3Target(left.endpoint(), left.region(), left.accessKey(), secret);
+            });
+  }
+
+  // ------------------------------------------------------------------ stop
+
+  /**
+   * Agent stop: every drive flushed (bounded), unmapped and no longer served. Nothing is reported:
+   * the addon keeps the client's intent, and the drives come back at the next start. What could not
+   * be uploaded stays in the cache and is uploaded then.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      ticker.shutdownNow();
+      for (Active a : new ArrayList<>(active.values())) {
+        MountRequest r = a.request();
+        try {
+          a.volume().flush(SHUTDOWN_FLUSH);
+        } catch (NasException e) {
+          log.warn(
+              "nas.stop_uploads_left mount_id={} pending={}",
+              r.mountId(),
+              a.volume().pendingUploads());
+        }
+        try {
+          drive.unmap(r.driveLetter(), a.url());
+        } catch (MountException e) {
+          log.warn("nas.stop_unmap_failed mount_id={} error={}", r.mountId(), e.getMessage());
+        }
+        a.volume().close();
+        if (a.volume().pendingUploads() == 0) {
+          store.remove(r.mountId());
+        }
+      }
+      active.clear();
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------- status
+
+  /** Mount ids served now (tests, doctor). */
+  public synchronized Set<Long> mounted() {
+    return Set.copyOf(active.keySet());
+  }
+
+  /** The WebDAV URL of a served mount (tests). */
+  public synchronized Optional<String> url(long mountId) {
+    return Optional.ofNullable(active.get(mountId)).map(Active::url);
+  }
+
+  private synchronized void reportCaches() {
+    for (Map.Entry<Long, Active> e : active.entrySet()) {
+      long bytes = e.getValue().volume().cacheBytesUsed();
+      Long before = reportedCache.get(e.getKey());
+      String eventWarning = eventWarnings.get(e.getKey());
+      if (before == null || before != bytes || eventWarning != null) {
+        report(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private void report(long mountId, Active a) {
+    long bytes = a.volume().cacheBytesUsed();
+    reportedCache.put(mountId, bytes);
+    String eventWarning = eventWarnings.remove(mountId);
+    String warning =
+        a.warning() == null
+            ? eventWarning
+            : eventWarning == null ? a.warning() : a.warning() + "; " + eventWarning;
+    reports.status(mountId, "mounted", null, bytes, warning);
+  }
+
+  /** Upload trouble goes to the drive's card in the addon with the next report. */
+  private NasEvents events(long mountId) {
+    return (code, message, params) -> {
+      if (code.equals("NAS_UPLOAD_FAILED")
+          || code.equals("NAS_UPLOAD_CONFLICT")
+          || code.equals("NAS_CACHE_FULL")
+          || code.equals("NAS_LISTING_TOO_LARGE")) {
+        eventWarnings.put(mountId, message);
+      }
+    };
+  }
+
+  private Result failed(JsonNode payload, String message) {
+    try {
+      long id = MountRequest.mountId(payload);
+      reports.status(id, "error", message, null, null);
+    } catch (MountException e) {
+      // No mount id: nothing in the addon to mark; the command's result says why.
+    }
+    log.warn("nas.mount_refused error={}", message);
+    return new Result(false, message);
+  }
+
+  private Long cacheBytes(long mountId) {
+    Active a = active.get(mountId);
+    return a == null ? null : a.volume().cacheBytesUsed();
+  }
+
+  private synchronized NasServer server() throws MountException {
+    if (server == null) {
+      try {
+        server = NasServer.start(0);
+      } catch (NasException e) {
+        throw new MountException(e.getMessage(), e);
+      }
+    }
+    return server;
+  }
+
+  Path cacheDir(long mountId) {
+    return nasDir.resolve("cache").resolve("mount_" + mountId);
+  }
+
+  private static String describe(MountRequest r) {
+    return r.bucket()
+        + (r.prefix().isEmpty() ? "" : "/" + r.prefix())
+        + ", cache mode "
+        + r.cacheMode().wireName()
+        + (r.readOnly() ? ", read-only" : "");
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      log.warn("nas.cache_delete_failed dir={} error={}", dir, e.toString());
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package ca.eazybackup.e3.agent.service;
+
+import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.agent.runner.EngineRegistry;
+import ca.eazybackup.e3.agent.testing.ScriptedEngine;
+import ca.eazybackup.e3.shims.sim.SimulatedWindowsHost;
+import java.nio.file.Path;
+
+/**
+ * What {@code service run} does, launched by the simulated SCM in a test, with one more engine,
+ * {@code slow}: its backup runs until cancelled and then takes {@link #CHECKPOINT_MS} to checkpoint
+ * - longer than the SHUTDOWN phase's budget the test sets, well inside the preshutdown timeout.
+ */
+public final class SlowCheckpointService {
+  static final long CHECKPOINT_MS = 1_500;
+
+  private SlowCheckpointService() {}
+
+  public static void main(String[] args) throws Exception {
+    Path config = Path.of(args[0]);
+    SimulatedWindowsHost host = SimulatedWindowsHost.fromEnvironment();
+    ScriptedEngine slow =
+        new ScriptedEngine("slow")
+            .onBackup(
+                (job, ctx) -> {
+                  while (!ctx.cancellation().isCancelled()) {
+                    Thread.sleep(20);
+                  }
+                  Thread.sleep(CHECKPOINT_MS);
+                  return RunOutcome.cancelled(ctx.cancellation().reason());
+                });
+    AgentServiceProgram program =
+        new AgentServiceProgram(
+            () -> AgentProcess.start(config, host, new EngineRegistry(slow))::stop);
+    host.serviceDispatcher().run(AgentService.NAME, program);
+  }
+}

@@ -1,0 +1,201 @@
+package ca.eazybackup.e3.perf.run;
+
+import ca.eazybackup.e3.agent.api.RunAssignment;
+import ca.eazybackup.e3.agent.backup.KopiaEngine;
+import ca.eazybackup.e3.agent.engine.RestoreRequest;
+import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.agent.s3.S3Target;
+import ca.eazybackup.e3.agent.sync.SyncEngine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+
+/**
+ * Our engines' steps for perf/run, in a fresh JVM ({@code step ...}: the cold headline) or in one
+ * resident JVM that runs every line it reads on stdin, as the agent service does. A step line is
+ * {@code ENGINE OP INFO BUCKET DIR CACHE PARALLELISM}: engine {@code sync|kopia}, op {@code
+ * create|backup|restore}; INFO is the S3 server's properties file. Each step answers one line on
+ * stdout, {@code done SECONDS CPU_SECONDS STATUS PEAK_RSS_KIB}; the peak is this step's own, since
+ * the resident JVM resets the kernel's high-water mark before each step.
+ */
+final class Steps {
+  static final String PASSWORD = "bench-password-0123";
+
+  private Steps() {}
+
+  /** One step in this (fresh) JVM; exits 1 when it fails. */
+  static void once(String[] line) throws Exception {
+    try (S3ClientFactory factory = new S3ClientFactory()) {
+      String answer = timed(factory, line);
+      System.out.println(answer);
+      if (!answer.contains(" SUCCESS ")) {
+        System.exit(1);
+      }
+    }
+  }
+
+  /** The resident JVM: one step per stdin line until end of input. */
+  static void resident() throws IOException {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    try (S3ClientFactory factory = new S3ClientFactory()) {
+      String line;
+      while ((line = in.readLine()) != null && !line.isBlank()) {
+        System.out.println(timed(factory, line.trim().split("\\s+")));
+        System.out.flush();
+      }
+    }
+  }
+
+  private static String timed(S3ClientFactory factory, String[] a) {
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    ProcMemory.resetPeak();
+    long cpu0 = os.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    String status;
+    try {
+      RunOutcome o = run(factory, a);
+      status = o.status().name();
+      System.err.printf("%s status=%s %s%n", String.join(" ", a), status, o.stats());
+      if (!"SUCCESS".equals(status)) {
+        System.err.println(o.message());
+      }
+    } catch (Exception e) {
+      status = "ERROR";
+      System.err.println(String.join(" ", a) + " failed:");
+      e.printStackTrace();
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    return String.format(
+        java.util.Locale.ROOT, "done %.3f %.3f %s %d", secs, cpu, status, ProcMemory.peakKib());
+  }
+
+  static Properties info(Path file) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    }
+    return p;
+  }
+
+  static S3Target target(Properties p) {
+    return new S3Target(
+        p.getProperty("endpoint"),
+        p.getProperty("region"),
+        p.getProperty("accessKey"),
+        p.getProperty("secretKey"));
+  }
+
+  private static RunOutcome run(S3ClientFactory factory, String[] a) throws Exception {
+    if (a.length < 7) {
+      throw new IllegalArgumentException(
+          "step needs ENGINE OP INFO BUCKET DIR CACHE PARALLELISM, got " + String.join(" ", a));
+    }
+    String engine = a[0];
+    String op = a[1];
+    Properties p = info(Path.of(a[2]));
+    String bucket = a[3];
+    Path dir = Path.of(a[4]);
+    Path cache = Files.createDirectories(Path.of(a[5]));
+    int parallelism = Integer.parseInt(a[6]);
+    BenchContext ctx = new BenchContext(cache, factory);
+    if (engine.equals("sync")) {
+      RunAssignment job = job("sync", p, bucket, "", dir, parallelism, null);
+      SyncEngine sync = new SyncEngine();
+      return switch (op) {
+        case "backup" -> sync.backup(job, ctx);
+        case "restore" ->
+            sync.restore(
+                job, new RestoreRequest(null, dir.toString(), List.of(), "always", false), ctx);
+        default -> throw new IllegalArgumentException("sync has no op " + op);
+      };
+    }
+    if (!engine.equals("kopia")) {
+      throw new IllegalArgumentException("unknown engine " + engine);
+    }
+    RunAssignment job = job("kopia", p, bucket, "repo", dir, parallelism, PASSWORD);
+    KopiaEngine kopia = new KopiaEngine();
+    Path manifest = cache.resolve("bench-last-manifest");
+    switch (op) {
+      case "create" -> {
+        try {
+          factory.client(target(p)).createBucket(b -> b.bucket(bucket));
+        } catch (BucketAlreadyOwnedByYouException e) {
+          // a rerun against an external server: the bucket is ours already
+        }
+        return kopia.createRepository(job, ctx);
+      }
+      case "backup" -> {
+        RunOutcome o = kopia.backup(job, ctx);
+        if (o.manifestId() != null) {
+          Files.writeString(manifest, o.manifestId());
+        }
+        return o;
+      }
+      case "restore" -> {
+        // The source of the job is the restore target here; the snapshot is the chain's last.
+        return kopia.restore(
+            job,
+            new RestoreRequest(
+                Files.readString(manifest).trim(), dir.toString(), List.of(), "always", false),
+            ctx);
+      }
+      default -> throw new IllegalArgumentException("kopia has no op " + op);
+    }
+  }
+
+  private static RunAssignment job(
+      String engine,
+      Properties p,
+      String bucket,
+      String prefix,
+      Path dir,
+      int parallelism,
+      String password) {
+    boolean kopia = engine.equals("kopia");
+    return new RunAssignment(
+        1L,
+        1L,
+        "bench",
+        "backup",
+        engine,
+        kopia ? "local_agent" : "local",
+        dir.toString(),
+        kopia ? List.of(dir.toString()) : List.of(),
+        "s3",
+        bucket,
+        prefix,
+        null,
+        p.getProperty("endpoint"),
+        p.getProperty("region"),
+        p.getProperty("accessKey"),
+        p.getProperty("secretKey"),
+        !kopia,
+        kopia ? "" : null,
+        kopia ? "" : null,
+        0,
+        0,
+        parallelism,
+        kopia ? "" : null,
+        kopia ? "zstd" : null,
+        password,
+        null,
+        null,
+        kopia ? null : new ObjectMapper().createObjectNode(),
+        null,
+        false,
+        null);
+  }
+}

@@ -49,6 +49,15 @@ public final class NasMountSteps {
     return null;
   }
 
+  /** Time Machine's snapshot drives are followed by the same steps as Cloud NAS drives. */
+  void follow(long mountId) {
+    this.mountId = mountId;
+  }
+
+  String driveUrl() throws Exception {
+    return url();
+  }
+
   private String url() throws Exception {
     return drive(driveLetter()).orElseThrow(() -> new AssertionError("no drive mapped")).remote();
   }

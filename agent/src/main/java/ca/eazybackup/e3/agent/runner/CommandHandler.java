@@ -65,7 +65,12 @@ final class CommandHandler {
                 .handle(command, new CommandContext(runtime, command, command.job()));
         case "nas_mount" -> nas(command, runtime.nas().mount(command.payload()));
         case "nas_unmount" -> nas(command, runtime.nas().unmount(command.payload()));
-        case "nas_mount_snapshot" -> nasUnavailable(command);
+        case "nas_mount_snapshot" ->
+            nas(
+                command,
+                runtime
+                    .nas()
+                    .mountSnapshot(command.payload(), new SnapshotCommands(runtime)::openForMount));
         default ->
             complete(
                 command,

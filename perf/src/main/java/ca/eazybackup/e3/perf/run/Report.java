@@ -343,6 +343,24 @@ final class Report {
               x(l.rssRatio()),
               pct(l.ceilingShare())));
     }
+    b.append(
+        "\n**Restore in a JVM that has only run backups** (the resident JVM's first restore, after"
+            + " its first, no-change and 1 % backups — a service that never restored before):\n\n");
+    b.append("| engine | pairing | ours s | peer s | ratio |\n|---|---|---|---|---|\n");
+    for (Line l : lines) {
+      if (l.step().startsWith("restore") && l.oursFirstResident() != null) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s vs %s | %s | %s | %s | **%s** |%n",
+                l.bench(),
+                l.peer(),
+                l.pairing(),
+                s(l.oursFirstResident()),
+                s(l.peerSeconds()),
+                x(l.ratio(l.oursFirstResident()))));
+      }
+    }
     b.append("\n## Memory\n\n");
     rows.stream()
         .filter(r -> r.bench().equals("memory"))
@@ -351,11 +369,11 @@ final class Report {
                 b.append(
                     String.format(
                         Locale.ROOT,
-                        "- %s (JVM options: %s): %s MiB RSS%s%n",
+                        "- %s (%s): %s MiB RSS%s%n",
                         r.step(),
-                        r.mode().isBlank() ? "JVM defaults" : r.mode(),
+                        r.mode().isBlank() || r.mode().equals("-") ? "JVM defaults" : r.mode(),
                         mib(r.rssKib()),
-                        r.step().startsWith("idle")
+                        r.step().contains("idle")
                             ? (r.rssKib() <= 100 * 1024
                                 ? " — target ≤ 100 MiB: met"
                                 : " — target ≤ 100 MiB: MISSED")

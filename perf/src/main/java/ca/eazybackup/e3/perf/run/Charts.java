@@ -56,6 +56,20 @@ final class Charts {
         }
       }
     }
+    DefaultCategoryDataset poll = new DefaultCategoryDataset();
+    for (Row r : rows) {
+      if (r.bench().equals("poll")) {
+        poll.addValue(
+            r.seconds() * 1000,
+            r.step() + " (" + r.mode() + ")",
+            String.format(java.util.Locale.ROOT, "%,d agents", r.rep()));
+      }
+    }
+    if (poll.getRowCount() > 0) {
+      JFreeChart chart = bars("Addon latency vs polling agents (ms; target p99 < 50)", "ms", poll);
+      chart.getCategoryPlot().addRangeMarker(new ValueMarker(50, Color.RED, new BasicStroke(1.5f)));
+      save(chart, dir.resolve("poll.png"), poll.getColumnCount());
+    }
     if (heap.getRowCount() > 0) {
       save(
           bars("Kopia backup vs tree size: time and memory", "s / MiB", heap),

@@ -401,6 +401,7 @@ final class Report {
       }
       b.append("\n![heap vs tree size](charts/heap.png)\n");
     }
+    pollSection(b);
     costModel(b);
     b.append("\n## Ceilings on this machine, same sitting\n\n");
     b.append("| ceiling | how | MB/s | requests/s |\n|---|---|---|---|\n");
@@ -493,6 +494,29 @@ final class Report {
               bb,
               usd));
     }
+  }
+
+  /** The addon's latency under N polling agents (perf/poll-bench.sh), p99 < 50 ms the target. */
+  private void pollSection(StringBuilder b) {
+    List<Row> poll = rows.stream().filter(r -> r.bench().equals("poll")).toList();
+    if (poll.isEmpty()) {
+      return;
+    }
+    b.append("\n## The addon under N polling agents (every agent polls twice per 5 s)\n\n");
+    b.append("| database | agents | endpoint latency | ms | target |\n|---|---|---|---|---|\n");
+    for (Row r : poll) {
+      boolean p99 = r.step().endsWith("p99");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %s | %.1f | %s |%n",
+              r.mode(),
+              r.rep(),
+              r.step(),
+              r.seconds() * 1000,
+              p99 ? (r.seconds() * 1000 < 50 ? "p99 < 50 ms: met" : "p99 < 50 ms: MISSED") : ""));
+    }
+    b.append("\n![addon latency vs agents](charts/poll.png)\n");
   }
 
   private Row heapRow(String step, long files) {

@@ -110,13 +110,14 @@ public final class AgentService {
   }
 
   /**
-   * The registered command line: {@code java -Xrs -jar <jar> service run --config <file>}, with the
-   * bundled runtime's java when {@code jar} sits in an installed layout.
+   * The registered command line: {@code java -Xrs <JvmOptions> -jar <jar> service run --config
+   * <file>}, with the bundled runtime's java when {@code jar} sits in an installed layout.
    */
   static List<String> commandLine(Path configFile, Path jar, Path javaHome) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaOf(jar, javaHome).toString());
     cmd.add("-Xrs");
+    cmd.addAll(JvmOptions.agent());
     if (jar != null && jar.toString().endsWith(".jar")) {
       cmd.add("-jar");
       cmd.add(jar.toString());

@@ -199,7 +199,12 @@ class AgentServiceOnSimulatedScmTest {
     List<String> cmd = AgentService.commandLine(config, jar, Path.of("/somewhere/else/jdk"));
 
     assertThat(cmd.get(0)).isEqualTo(java.toString());
-    assertThat(cmd.subList(1, 4)).containsExactly("-Xrs", "-jar", jar.toString());
+    assertThat(cmd.get(1)).isEqualTo("-Xrs");
+    // the agent's heap cap and collector, not a quarter of the PC's RAM
+    assertThat(cmd.subList(2, 2 + JvmOptions.agent().size()))
+        .isEqualTo(JvmOptions.agent())
+        .anyMatch(o -> o.startsWith("-Xmx"));
+    assertThat(cmd).containsSequence("-jar", jar.toString(), "service", "run");
     assertThat(AgentService.commandLine(config, dir.resolve("loose.jar"), Path.of("/jdk")).get(0))
         .isEqualTo(Path.of("/jdk", "bin", "java").toString());
   }

@@ -497,7 +497,9 @@ public final class KopiaEngine implements Engine {
       RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
       Maintenance maintenance =
           new Maintenance(repo, ctx.clock(), ctx.jobCacheDir(), ctx.cancellation());
-      MaintenanceReport report = maintenance.run(mode, policy, sourceOf(job));
+      // A repository named without a job (the repo CLI) has no source to apply retention to.
+      SourceInfo source = job.sources().isEmpty() ? null : sourceOf(job);
+      MaintenanceReport report = maintenance.run(mode, policy, source);
       event(
           progress,
           "KOPIA_MAINTENANCE_COMPLETED",
@@ -510,6 +512,23 @@ public final class KopiaEngine implements Engine {
     } catch (IOException | RuntimeException e) {
       LOG.warn("event=kopia_maintenance_failed job={} error={}", job.jobId(), e.toString());
       return RunOutcome.failed(message(e));
+    }
+  }
+
+  // ---- snapshots -----------------------------------------------------------------------
+
+  /** Every snapshot in the job's repository (all sources), oldest first; nothing is written. */
+  public List<SnapshotManifest> snapshots(RunAssignment job, RunContext ctx) throws IOException {
+    try (BlobStorage storage = open(job, ctx);
+        Repository repo = openOrCreate(storage, job, ctx, false)) {
+      List<SnapshotManifest> all =
+          new ArrayList<>(
+              new SnapshotManager(new ManifestStore(repo.contents(), ctx.clock())).listAll());
+      all.sort(
+          java.util.Comparator.comparing(
+              SnapshotManifest::startTime,
+              java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+      return all;
     }
   }
 

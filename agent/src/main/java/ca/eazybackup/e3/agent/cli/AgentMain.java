@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       VersionCommand.class,
       DoctorCommand.class,
       NasCommand.class,
+      RepoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AgentMain implements Runnable {

@@ -194,6 +194,21 @@ public final class KopiaEngine implements Engine {
           status == RunStatus.WARNING
               ? m.stats().errorCount() + " entries could not be read; snapshot saved without them"
               : "snapshot saved";
+      try {
+        List<String> expired = applyRetention(job, repo, snapshots, source, progress);
+        stats.put("snapshots_expired", expired.size());
+      } catch (IOException | RuntimeException e) {
+        // The snapshot is saved; a retention that failed is retried after the next one.
+        LOG.warn("event=kopia_retention_failed job={} error={}", job.jobId(), e.toString());
+        event(
+            progress,
+            "KOPIA_RETENTION_FAILED",
+            EventLevel.WARN,
+            "retention could not be applied: " + message(e),
+            Map.of());
+        status = RunStatus.WARNING;
+        message = message + "; retention could not be applied: " + message(e);
+      }
       return new RunOutcome(status, message, stats, result.manifestId());
     } catch (RunCancelledException e) {
       return RunOutcome.cancelled(
@@ -205,6 +220,42 @@ public final class KopiaEngine implements Engine {
       event(progress, "KOPIA_BACKUP_FAILED", EventLevel.ERROR, message(e), Map.of());
       return RunOutcome.failed(message(e));
     }
+  }
+
+  /**
+   * Kopia's retention of the job's {@code retention_json} after every snapshot ({@code kopia
+   * snapshot create} expires the source's snapshots the same way): the snapshots no rule keeps are
+   * deleted and listed in the run's events. Their data is reclaimed by full maintenance later.
+   */
+  private static List<String> applyRetention(
+      RunAssignment job,
+      Repository repo,
+      SnapshotManager snapshots,
+      SourceInfo source,
+      ProgressReporter progress)
+      throws IOException {
+    RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
+    if (policy == null) {
+      return List.of();
+    }
+    List<String> expired = new ArrayList<>();
+    for (SnapshotManifest old :
+        ca.eazybackup.e3.agent.backup.retention.Retention.toDelete(
+            policy, snapshots.list(source))) {
+      snapshots.delete(old.id());
+      expired.add(old.id());
+    }
+    if (expired.isEmpty()) {
+      return expired;
+    }
+    repo.contents().flush();
+    event(
+        progress,
+        "KOPIA_RETENTION_APPLIED",
+        EventLevel.INFO,
+        expired.size() + " snapshot" + (expired.size() == 1 ? "" : "s") + " expired by retention",
+        Map.of("expired", List.copyOf(expired)));
+    return expired;
   }
 
   private static String message(Throwable e) {

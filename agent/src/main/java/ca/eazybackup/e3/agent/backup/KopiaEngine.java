@@ -3,6 +3,7 @@ package ca.eazybackup.e3.agent.backup;
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.compression.Compressors;
+import ca.eazybackup.e3.agent.backup.maintenance.AutoMaintenance;
 import ca.eazybackup.e3.agent.backup.maintenance.Maintenance;
 import ca.eazybackup.e3.agent.backup.maintenance.MaintenanceReport;
 import ca.eazybackup.e3.agent.backup.object.ObjectManager;
@@ -209,6 +210,10 @@ public final class KopiaEngine implements Engine {
         status = RunStatus.WARNING;
         message = message + "; retention could not be applied: " + message(e);
       }
+      String maintained = autoMaintenance(job, repo, source, ctx);
+      if (maintained != null) {
+        stats.put("maintenance", maintained);
+      }
       return new RunOutcome(status, message, stats, result.manifestId());
     } catch (RunCancelledException e) {
       return RunOutcome.cancelled(
@@ -256,6 +261,48 @@ public final class KopiaEngine implements Engine {
         expired.size() + " snapshot" + (expired.size() == 1 ? "" : "s") + " expired by retention",
         Map.of("expired", List.copyOf(expired)));
     return expired;
+  }
+
+  /**
+   * Kopia's automatic maintenance after a snapshot: quick or full when due, by the repository's
+   * maintenance owner only. A failure is logged and reported, never fails the backup that saved its
+   * snapshot. Returns the mode that ran, or null.
+   */
+  private static String autoMaintenance(
+      RunAssignment job, Repository repo, SourceInfo source, RunContext ctx) {
+    ProgressReporter progress = ctx.progress();
+    try {
+      AutoMaintenance.Outcome o =
+          new AutoMaintenance(
+                  repo,
+                  ctx.clock(),
+                  ctx.jobCacheDir(),
+                  ctx.cancellation(),
+                  source.userName() + "@" + source.host())
+              .runIfDue();
+      if (!o.ran()) {
+        LOG.debug("event=auto_maintenance_skipped job={} reason=\"{}\"", job.jobId(), o.decision());
+        return null;
+      }
+      event(
+          progress,
+          "KOPIA_MAINTENANCE_AUTO",
+          EventLevel.INFO,
+          "scheduled " + o.report().summary(),
+          o.report().stats());
+      return o.report().mode();
+    } catch (RunCancelledException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=auto_maintenance_failed job={} error={}", job.jobId(), e.toString());
+      event(
+          progress,
+          "KOPIA_MAINTENANCE_AUTO_FAILED",
+          EventLevel.WARN,
+          "scheduled maintenance failed: " + message(e),
+          Map.of());
+      return null;
+    }
   }
 
   private static String message(Throwable e) {

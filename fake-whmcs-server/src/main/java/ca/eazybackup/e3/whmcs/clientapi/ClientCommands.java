@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public final class ClientCommands {
   private static final List<String> REQUESTABLE =
-      List.of("cancel", "maintenance_quick", "maintenance_full");
+      List.of("cancel", "maintenance_quick", "maintenance_full", "verify");
   private static final List<String> OVERWRITE =
       List.of("always", "if-newer", "if-changed", "never", "skip", "rename");
 
@@ -112,6 +112,16 @@ public final class ClientCommands {
     if (job.lng("agent_id") == null) {
       throw ApiException.badRequest("job_id", "job " + jobId + " has no agent");
     }
+    Map<String, Object> payload = Map.of();
+    if ("verify".equals(type)) {
+      // the share of packs the agent reads back whole and decrypts (0: structure only)
+      long pct = p.nonNegative("read_data_percent", 0);
+      if (pct > 100) {
+        throw ApiException.badRequest("read_data_percent", "must be from 0 to 100");
+      }
+      payload = Map.of("read_data_percent", pct);
+    }
+    Map<String, Object> commandPayload = payload;
     return db.tx(
         sql ->
             CommandService.enqueue(
@@ -122,7 +132,7 @@ public final class ClientCommands {
                 null,
                 jobId,
                 type,
-                Map.of()));
+                commandPayload));
   }
 
   /** cloudbackup_start_restore: a restore run for progress plus the restore command. */

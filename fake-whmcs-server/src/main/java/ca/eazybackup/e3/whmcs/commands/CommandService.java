@@ -34,6 +34,7 @@ public final class CommandService {
           "cancel",
           "maintenance_quick",
           "maintenance_full",
+          "verify",
           "restore",
           "browse_directory",
           "nas_mount",
@@ -139,7 +140,7 @@ public final class CommandService {
           job = jobs.forRun(run.get(), j.get(), false);
         }
       }
-      case "maintenance_quick", "maintenance_full" ->
+      case "maintenance_quick", "maintenance_full", "verify" ->
           job = jobs.job(jobId).map(j -> jobs.forJob(j, true)).orElse(null);
       case "nas_mount", "nas_mount_snapshot" -> addNasSecrets(p, type);
       default -> {}

@@ -38,6 +38,8 @@ import picocli.CommandLine.Option;
         "Inspect and maintain a Kopia-format repository (snapshots, verify, maintenance).",
     subcommands = {
       RepoCommand.Snapshots.class,
+      RepoCommand.Backup.class,
+      RepoCommand.Restore.class,
       RepoCommand.Verify.class,
       RepoCommand.Maintenance.class
     })
@@ -54,7 +56,8 @@ final class RepoCommand implements Runnable {
 
   @Override
   public void run() {
-    err.println("repo: name a subcommand: snapshots, verify or maintenance (see --help)");
+    err.println(
+        "repo: name a subcommand: snapshots, backup, restore, verify or maintenance (see --help)");
   }
 
   /** Where the repository is and how to open it. */
@@ -81,6 +84,11 @@ final class RepoCommand implements Runnable {
     boolean json;
 
     RunAssignment job() {
+      return job(List.of());
+    }
+
+    /** The repository as a job backing up {@code sources} (created on the first backup). */
+    RunAssignment job(List<String> sources) {
       String password = env.get("E3_REPO_PASSWORD");
       if (password == null || password.isEmpty()) {
         throw new UsageException("set the repository password in E3_REPO_PASSWORD");
@@ -101,8 +109,8 @@ final class RepoCommand implements Runnable {
           "maintenance",
           "kopia",
           "local_agent",
-          null,
-          List.of(),
+          sources.isEmpty() ? null : sources.get(0),
+          sources,
           local ? "local" : "s3",
           bucket,
           local ? "" : prefix,
@@ -118,7 +126,7 @@ final class RepoCommand implements Runnable {
           0,
           4,
           "",
-          "",
+          "zstd",
           password,
           null,
           null,
@@ -211,6 +219,58 @@ final class RepoCommand implements Runnable {
             }
             return 0;
           });
+    }
+  }
+
+  @Command(
+      name = "backup",
+      description = "Snapshot a folder into the repository (created if there is none).")
+  static final class Backup implements Callable<Integer> {
+    @Mixin Location at = new Location();
+
+    @picocli.CommandLine.Parameters(paramLabel = "FOLDER", description = "the folder to back up")
+    Path folder;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            if (!Files.isDirectory(folder)) {
+              throw new UsageException("no folder at " + folder);
+            }
+            String source = folder.toAbsolutePath().normalize().toString();
+            return print(
+                new KopiaEngine().backup(at.job(List.of(source)), at.context()), at.json, FAILED);
+          });
+    }
+  }
+
+  @Command(name = "restore", description = "Restore a snapshot (or a path in it) to a folder.")
+  static final class Restore implements Callable<Integer> {
+    @Mixin Location at = new Location();
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "SNAPSHOT", description = "its id")
+    String snapshot;
+
+    @picocli.CommandLine.Parameters(index = "1", paramLabel = "TARGET", description = "folder")
+    Path target;
+
+    @Option(names = "--path-in-snapshot", description = "restore only these paths")
+    List<String> paths = List.of();
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () ->
+              print(
+                  new KopiaEngine()
+                      .restore(
+                          at.job(),
+                          new ca.eazybackup.e3.agent.engine.RestoreRequest(
+                              snapshot, target.toAbsolutePath().toString(), paths, "always", false),
+                          at.context()),
+                  at.json,
+                  FAILED));
     }
   }
 

@@ -129,6 +129,33 @@ class RepoCommandTest {
   }
 
   @Test
+  void backupThenRestoreThroughTheCliComesBackByteForByte() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("data/sub"));
+    byte[] blob = new byte[300_000];
+    new java.util.Random(5).nextBytes(blob);
+    Files.write(data.resolve("blob.bin"), blob);
+    Files.writeString(tmp.resolve("data/top.txt"), "top");
+    Path fresh = tmp.resolve("fresh-repo");
+
+    assertThat(run("repo", "backup", "--path", fresh.toString(), tmp.resolve("data").toString()))
+        .as(err.toString(StandardCharsets.UTF_8))
+        .isZero();
+    assertThat(run("repo", "snapshots", "--path", fresh.toString(), "--json")).isZero();
+    String id =
+        new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)).get(0).get("id").asText();
+    Path target = tmp.resolve("back");
+    assertThat(run("repo", "restore", "--path", fresh.toString(), id, target.toString()))
+        .as(err.toString(StandardCharsets.UTF_8))
+        .isZero();
+
+    assertThat(Files.readAllBytes(target.resolve("sub/blob.bin"))).isEqualTo(blob);
+    assertThat(Files.readString(target.resolve("top.txt"))).isEqualTo("top");
+    assertThat(run("repo", "backup", "--path", fresh.toString(), tmp.resolve("nope").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no folder at");
+  }
+
+  @Test
   void maintenanceRunsQuickAndFull() {
     assertThat(run("repo", "maintenance", "--path", repo.toString())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("quick maintenance");

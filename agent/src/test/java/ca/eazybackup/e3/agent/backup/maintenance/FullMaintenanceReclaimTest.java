@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.KopiaEngine;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.BlobStorageException;
+import ca.eazybackup.e3.agent.backup.blob.FaultInjectingBlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
 import ca.eazybackup.e3.agent.backup.testing.EngineContext;
 import ca.eazybackup.e3.agent.backup.testing.Trees;
@@ -108,6 +110,91 @@ class FullMaintenanceReclaimTest {
     RunOutcome verify = engine.verify(job, 100, ctx(cache, Duration.ofDays(3)));
     assertThat(verify.status()).as(verify.message()).isEqualTo(RunStatus.SUCCESS);
     assertThat(verify.stats()).containsEntry("snapshots", 1);
+  }
+
+  @Test
+  void fullMaintenanceThatDiesWritingItsIndexLeavesARepositoryThatVerifiesAndRestores()
+      throws Exception {
+    Path src = tmp.resolve("src");
+    Path dest = tmp.resolve("dest");
+    Path cache = tmp.resolve("cache");
+    byte[] v1 = Trees.random(1_000_000, 3);
+    byte[] v2 = Trees.random(1_000_000, 4);
+    Trees.file(src.resolve("data.bin"), v1, Instant.parse("2024-01-01T00:00:00Z"));
+    RunAssignment job =
+        new RunAssignment(
+            1L,
+            7,
+            "job",
+            "backup",
+            "kopia",
+            "local_agent",
+            src.toString(),
+            List.of(src.toString()),
+            "local",
+            null,
+            "repo",
+            dest.toString(),
+            null,
+            null,
+            null,
+            null,
+            false,
+            "",
+            "",
+            0,
+            0,
+            2,
+            "",
+            "zstd",
+            "pw",
+            null,
+            new ObjectMapper().readTree("{\"keep_latest\":1}"),
+            null,
+            null,
+            false,
+            null);
+    engine.backup(job, ctx(cache, Duration.ZERO));
+    Trees.file(src.resolve("data.bin"), v2, Instant.parse("2024-01-02T00:00:00Z"));
+    RunOutcome kept = engine.backup(job, ctx(cache, Duration.ofMinutes(1)));
+    // The maintenance process "dies" when it writes the index holding its delete markers.
+    FaultInjectingBlobStorage[] faulty = new FaultInjectingBlobStorage[1];
+    KopiaEngine dying =
+        new KopiaEngine(
+            (j, c) -> {
+              faulty[0] =
+                  new FaultInjectingBlobStorage(FilesystemBlobStorage.open(dest.resolve("repo")))
+                      .fail(
+                          FaultInjectingBlobStorage.Op.PUT,
+                          id -> id.startsWith("x"),
+                          1,
+                          new BlobStorageException("killed mid-way", null, false));
+              return faulty[0];
+            },
+            Duration.ofMinutes(20));
+
+    RunOutcome died = dying.maintain(job, MaintenanceMode.FULL, ctx(cache, Duration.ofDays(2)));
+
+    assertThat(died.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(died.message()).contains("killed mid-way");
+    RunOutcome verify = engine.verify(job, 100, ctx(cache, Duration.ofDays(2)));
+    assertThat(verify.status()).as(verify.message()).isEqualTo(RunStatus.SUCCESS);
+    Path out = tmp.resolve("out");
+    assertThat(
+            engine
+                .restore(
+                    job,
+                    new RestoreRequest(
+                        kept.manifestId(), out.toString(), List.of(), "always", false),
+                    ctx(cache, Duration.ofDays(2)))
+                .status())
+        .isEqualTo(RunStatus.SUCCESS);
+    assertThat(Files.readAllBytes(out.resolve("data.bin"))).isEqualTo(v2);
+    // and the next maintenance finishes the job
+    RunOutcome again = engine.maintain(job, MaintenanceMode.FULL, ctx(cache, Duration.ofDays(2)));
+    assertThat(again.status()).as(again.message()).isEqualTo(RunStatus.SUCCESS);
+    assertThat(engine.verify(job, 100, ctx(cache, Duration.ofDays(2))).status())
+        .isEqualTo(RunStatus.SUCCESS);
   }
 
   private EngineContext ctx(Path cache, Duration ahead) {

@@ -483,6 +483,24 @@ class ClientEndpointsTest extends ServerTest {
     JsonNode delivered =
         t.agent("agent_poll_pending_commands.php", Map.of()).body().get("commands").get(0);
     assertThat(delivered.get("type").asText()).isEqualTo("maintenance_full");
+
+    // verify: queued by an admin with the share of packs to read, delivered with the job
+    assertThat(
+            http.post(
+                    "admin_cloudbackup_request_command.php",
+                    Map.of("type", "verify", "job_id", jobId, "read_data_percent", 101),
+                    admin)
+                .field())
+        .isEqualTo("read_data_percent");
+    http.post(
+        "admin_cloudbackup_request_command.php",
+        Map.of("type", "verify", "job_id", jobId, "read_data_percent", 10),
+        admin);
+    JsonNode verify =
+        t.agent("agent_poll_pending_commands.php", Map.of()).body().get("commands").get(0);
+    assertThat(verify.get("type").asText()).isEqualTo("verify");
+    assertThat(verify.get("payload").get("read_data_percent").asInt()).isEqualTo(10);
+    assertThat(verify.get("job").get("repository_password").asText()).isNotEmpty();
   }
 
   @Test

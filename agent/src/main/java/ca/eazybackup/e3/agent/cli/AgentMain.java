@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       NasCommand.class,
       SnapshotCommand.class,
       TrayCommand.class,
+      RepoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AgentMain implements Runnable {

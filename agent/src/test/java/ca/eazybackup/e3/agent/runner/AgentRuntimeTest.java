@@ -407,6 +407,35 @@ class AgentRuntimeTest {
   }
 
   @Test
+  void verifyCommandCompletesWithTheEnginesSummaryAndFailsOnDamageOrABadPercentage() {
+    ScriptedEngine engine = new ScriptedEngine("kopia");
+    start(RuntimeHarness.settings(), engine);
+    int id = 20;
+    for (String payload :
+        List.of("{}", "{\"read_data_percent\":100}", "{\"read_data_percent\":\"x\"}")) {
+      ObjectNode cmd = (ObjectNode) command(id++, "verify", null, payload);
+      ObjectNode job = FakeAddon.run(0, "kopia", SOURCE);
+      job.putNull("run_id");
+      cmd.set("job", job);
+      addon.queueCommand(cmd);
+    }
+
+    await().until(() -> addon.requests("agent_complete_command.php").size() == 3);
+
+    Map<Long, JsonNode> done = new java.util.HashMap<>();
+    addon
+        .requests("agent_complete_command.php")
+        .forEach(r -> done.put(r.body().path("command_id").asLong(), r.body()));
+    assertThat(done.get(20L).path("status").asText()).isEqualTo("completed");
+    assertThat(done.get(20L).path("result_message").asText()).contains("repository is healthy");
+    assertThat(done.get(21L).path("status").asText()).isEqualTo("failed");
+    assertThat(done.get(21L).path("result_message").asText()).contains("pack p1 is missing");
+    assertThat(done.get(22L).path("status").asText()).isEqualTo("failed");
+    assertThat(done.get(22L).path("result_message").asText()).contains("read_data_percent");
+    assertThat(engine.verifies).containsExactlyInAnyOrder(0, 100);
+  }
+
+  @Test
   void sharePasswordNeverReachesLogsEventsOrTheErrorSummary() throws Exception {
     String password = "Sh4re-Pa55word-xyz";
     String unc = "\\\\fileserver\\docs\\alice";

@@ -153,8 +153,8 @@ public final class AgentApiClient {
   }
 
   /**
-   * {@code cloudnas_update_status.php} with the drive's cache size (the addon's "Cache Used") and a
-   * warning about a working drive; either may be null (not sent).
+   * {@code cloudnas_update_status.php} with the drive's cache size (the addon's "Cache Used"; null:
+   * not sent) and a warning about a working drive (null: none).
    */
   public void updateNasStatus(
       long mountId, String status, String error, Long cacheBytesUsed, String warning)
@@ -170,7 +170,10 @@ public final class AgentApiClient {
     if (cacheBytesUsed != null) {
       body.put("cache_bytes_used", cacheBytesUsed);
     }
-    if (warning != null) {
+    // Always sent: the addon keeps only the latest warning, so null clears one that went away.
+    if (warning == null) {
+      body.putNull("warning");
+    } else {
       body.put("warning", ContractLimits.head(warning, ContractLimits.TEXT));
     }
     post("cloudnas_update_status.php", body);

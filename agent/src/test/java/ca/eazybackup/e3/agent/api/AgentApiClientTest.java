@@ -174,7 +174,7 @@ class AgentApiClientTest {
 
   @Test
   void nasStatusMatchesTheGoldenRequest() throws Exception {
-    client.updateNasStatus(3, "mounted", null);
+    client.updateNasStatus(3, "mounted", null, 104_857_600L, null);
 
     assertThat(addon.requests("cloudnas_update_status.php").get(0).body())
         .isEqualTo(FakeAddon.example("cloudnas_update_status.request.json"));

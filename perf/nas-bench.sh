@@ -11,10 +11,10 @@
 #   BENCH_DIR=path work folder (default: a fresh mktemp -d, removed at the end unless KEEP=1)
 # Both servers read the same objects; the client is curl (one connection per step), so client
 # costs are the same on both sides. Prints one table: seconds and ours/rclone.
-# Status (session 6): not yet run to the end. Seeding the bucket with Debian's rclone 1.60 (s3
-# backend) against the S3Proxy of SyncBench's server failed (SignatureDoesNotMatch on small PUTs,
-# "multipart upload corrupted: Etag differ" on the 200 MiB file); seed another way (the SDK, or
-# through our server) before trusting its figures.
+# Seeding with Debian's rclone 1.60 against S3Proxy: every file is named .bin (Go maps .txt to
+# "text/plain; charset=utf-8", a Content-Type S3Proxy's signature check rejects — the PUT step
+# through rclone serve webdav would hit it too), and the 200 MiB file goes up as one PUT
+# (--s3-upload-cutoff 5G: S3Proxy's multipart ETag is not the one rclone 1.60 checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,10 +68,12 @@ export RCLONE_CONFIG_S3_ACCESS_KEY_ID="$AK" RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="
 echo "seeding bucket nas-bench: ${BIG_MIB} MiB file, folder of $LIST_N" >&2
 mkdir -p "$WORK/seed/list" "$WORK/small"
 head -c "$((BIG_MIB << 20))" /dev/urandom > "$WORK/seed/big.bin"
-for i in $(seq 1 "$LIST_N"); do printf 'entry %d\n' "$i" > "$WORK/seed/list/file-$(printf %05d "$i").txt"; done
-for i in $(seq 1 "$PUT_N"); do printf 'small %d\n' "$i" > "$WORK/small/s$i.txt"; done
+for i in $(seq 1 "$LIST_N"); do printf 'entry %d\n' "$i" > "$WORK/seed/list/file-$(printf %05d "$i").bin"; done
+for i in $(seq 1 "$PUT_N"); do printf 'small %d\n' "$i" > "$WORK/small/s$i.bin"; done
 rclone mkdir s3:nas-bench
-rclone copy "$WORK/seed" s3:nas-bench/seed --transfers 8 --checkers 16
+rclone copy "$WORK/seed" s3:nas-bench/seed --transfers 8 --checkers 16 --s3-upload-cutoff 5G
+[[ "$(rclone size s3:nas-bench/seed --json)" == *"\"count\":$((LIST_N + 1)),"* ]] \
+  || { rclone size s3:nas-bench/seed >&2; echo "seeding incomplete" >&2; exit 1; }
 
 echo "starting ours (nas serve, cache mode $MODE) and rclone serve webdav" >&2
 AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" \
@@ -101,15 +103,22 @@ for side in ours rclone; do
   echo "${side}_propfind_cold $(propfind "$base")" >> "$WORK/results"
   for _ in $(seq 1 "$REPS"); do echo "${side}_propfind_warm $(propfind "$base")" >> "$WORK/results"; done
   echo "$side: GET of ${BIG_MIB} MiB" >&2
-  echo "${side}_read $(t "${base}seed/big.bin")" >> "$WORK/results"
+  read -r secs got < <(curl -s -o /dev/null -w '%{time_total} %{size_download}\n' "${base}seed/big.bin")
+  [[ "$got" == "$((BIG_MIB << 20))" ]] || { echo "$side: GET read $got bytes" >&2; exit 1; }
+  echo "${side}_read $secs" >> "$WORK/results"
   echo "$side: $PUT_N PUTs on one connection" >&2
   cfg="$WORK/$side-put.cfg"; : > "$cfg"
   curl -s -X MKCOL -o /dev/null "${base}put-$side/"
-  for i in $(seq 1 "$PUT_N"); do printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' "$WORK/small/s$i.txt" "${base}put-$side/s$i.txt" >> "$cfg"; done
+  for i in $(seq 1 "$PUT_N"); do printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' "$WORK/small/s$i.bin" "${base}put-$side/s$i.bin" >> "$cfg"; done
   start=$(date +%s.%N); curl -s -K "$cfg"; end=$(date +%s.%N)
   echo "${side}_put $(echo "$end - $start" | bc)" >> "$WORK/results"
+  if [[ "$MODE" == off ]]; then # write-back modes upload later; off means in S3 when answered
+    n=$(rclone lsf "s3:nas-bench/put-$side" | wc -l)
+    [[ "$n" == "$PUT_N" ]] || { echo "$side: $n of $PUT_N PUTs reached S3" >&2; exit 1; }
+  fi
 done
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 python3 - "$WORK/results" "$BIG_MIB" "$LIST_N" "$PUT_N" "$MODE" <<'PY'
 import sys, statistics
 rows = {}

@@ -6,15 +6,16 @@
 #   LIST_N=n       entries of the folder PROPFIND'd (default 2000)
 #   PUT_N=n        small files PUT one after another on one connection (default 1000)
 #   REPS=n         repetitions of the warm PROPFIND (median reported; default 5)
+#   READ_REPS=n, PUT_REPS=n  repetitions of the GET (default 3) and of the PUTs (default 2); medians
 #   S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION: use this running S3 server (no perf build)
 #   SKIP_BUILD=1   reuse the built jars and BENCH_DIR's cp.txt (a second run)
 #   BENCH_DIR=path work folder (default: a fresh mktemp -d, removed at the end unless KEEP=1)
 # Both servers read the same objects; the client is curl (one connection per step), so client
 # costs are the same on both sides. Prints one table: seconds and ours/rclone.
-# Status (session 6): not yet run to the end. Seeding the bucket with Debian's rclone 1.60 (s3
-# backend) against the S3Proxy of SyncBench's server failed (SignatureDoesNotMatch on small PUTs,
-# "multipart upload corrupted: Etag differ" on the 200 MiB file); seed another way (the SDK, or
-# through our server) before trusting its figures.
+# Seeding with Debian's rclone 1.60 against S3Proxy: every file is named .bin (Go maps .txt to
+# "text/plain; charset=utf-8", a Content-Type S3Proxy's signature check rejects — the PUT step
+# through rclone serve webdav would hit it too), and the 200 MiB file goes up as one PUT
+# (--s3-upload-cutoff 5G: S3Proxy's multipart ETag is not the one rclone 1.60 checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,8 @@ BIG_MIB=${BIG_MIB:-200}
 LIST_N=${LIST_N:-2000}
 PUT_N=${PUT_N:-1000}
 REPS=${REPS:-5}
+READ_REPS=${READ_REPS:-3}
+PUT_REPS=${PUT_REPS:-2}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/e3-nas-bench.XXXXXX)}
 mkdir -p "$WORK"
 unset AWS_CA_BUNDLE # rclone 1.60 fails with LoadCustomCABundleError when it is set
@@ -68,10 +71,12 @@ export RCLONE_CONFIG_S3_ACCESS_KEY_ID="$AK" RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="
 echo "seeding bucket nas-bench: ${BIG_MIB} MiB file, folder of $LIST_N" >&2
 mkdir -p "$WORK/seed/list" "$WORK/small"
 head -c "$((BIG_MIB << 20))" /dev/urandom > "$WORK/seed/big.bin"
-for i in $(seq 1 "$LIST_N"); do printf 'entry %d\n' "$i" > "$WORK/seed/list/file-$(printf %05d "$i").txt"; done
-for i in $(seq 1 "$PUT_N"); do printf 'small %d\n' "$i" > "$WORK/small/s$i.txt"; done
+for i in $(seq 1 "$LIST_N"); do printf 'entry %d\n' "$i" > "$WORK/seed/list/file-$(printf %05d "$i").bin"; done
+for i in $(seq 1 "$PUT_N"); do printf 'small %d\n' "$i" > "$WORK/small/s$i.bin"; done
 rclone mkdir s3:nas-bench
-rclone copy "$WORK/seed" s3:nas-bench/seed --transfers 8 --checkers 16
+rclone copy "$WORK/seed" s3:nas-bench/seed --transfers 8 --checkers 16 --s3-upload-cutoff 5G
+[[ "$(rclone size s3:nas-bench/seed --json)" == *"\"count\":$((LIST_N + 1)),"* ]] \
+  || { rclone size s3:nas-bench/seed >&2; echo "seeding incomplete" >&2; exit 1; }
 
 echo "starting ours (nas serve, cache mode $MODE) and rclone serve webdav" >&2
 AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" \
@@ -95,21 +100,45 @@ propfind() { t -X PROPFIND -H 'Depth: 1' "$1seed/list/"; }
 # warm-up of both JVM/processes on something else than the measured objects
 for s in "$OURS" "$RCLONE"; do t "$s" -X PROPFIND -H 'Depth: 1' >/dev/null; done
 
-for side in ours rclone; do
-  base=$OURS; [[ $side == rclone ]] && base=$RCLONE
-  echo "$side: PROPFIND of $LIST_N entries (cold, then warm x$REPS)" >&2
-  echo "${side}_propfind_cold $(propfind "$base")" >> "$WORK/results"
-  for _ in $(seq 1 "$REPS"); do echo "${side}_propfind_warm $(propfind "$base")" >> "$WORK/results"; done
-  echo "$side: GET of ${BIG_MIB} MiB" >&2
-  echo "${side}_read $(t "${base}seed/big.bin")" >> "$WORK/results"
-  echo "$side: $PUT_N PUTs on one connection" >&2
-  cfg="$WORK/$side-put.cfg"; : > "$cfg"
-  curl -s -X MKCOL -o /dev/null "${base}put-$side/"
-  for i in $(seq 1 "$PUT_N"); do printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' "$WORK/small/s$i.txt" "${base}put-$side/s$i.txt" >> "$cfg"; done
-  start=$(date +%s.%N); curl -s -K "$cfg"; end=$(date +%s.%N)
-  echo "${side}_put $(echo "$end - $start" | bc)" >> "$WORK/results"
+base_of() { if [[ $1 == ours ]]; then echo "$OURS"; else echo "$RCLONE"; fi; }
+# Steps alternate the side that goes first from one repetition to the next: the S3 server (a JVM)
+# and the page cache warm up as the run goes, which would favour whichever side always ran second.
+order() { if (( $1 % 2 )); then echo rclone ours; else echo ours rclone; fi; }
+for side in ours rclone; do # cold: each server's first listing of the folder
+  echo "$side: PROPFIND of $LIST_N entries, cold" >&2
+  echo "${side}_propfind_cold $(propfind "$(base_of $side)")" >> "$WORK/results"
+done
+echo "PROPFIND of $LIST_N entries, warm x$REPS" >&2
+for r in $(seq 1 "$REPS"); do
+  for side in $(order "$r"); do echo "${side}_propfind_warm $(propfind "$(base_of $side)")" >> "$WORK/results"; done
+done
+echo "GET of ${BIG_MIB} MiB x$READ_REPS" >&2
+for r in $(seq 1 "$READ_REPS"); do
+  for side in $(order "$r"); do
+    read -r secs got < <(curl -s -o /dev/null -w '%{time_total} %{size_download}\n' "$(base_of $side)seed/big.bin")
+    [[ "$got" == "$((BIG_MIB << 20))" ]] || { echo "$side: GET read $got bytes" >&2; exit 1; }
+    echo "${side}_read $secs" >> "$WORK/results"
+  done
+done
+echo "$PUT_N PUTs on one connection x$PUT_REPS" >&2
+for r in $(seq 1 "$PUT_REPS"); do
+  for side in $(order "$r"); do
+    base=$(base_of $side) dir="put-$side-$r"
+    cfg="$WORK/$dir.cfg"; : > "$cfg"
+    curl -s -X MKCOL -o /dev/null "${base}$dir/"
+    for i in $(seq 1 "$PUT_N"); do printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' "$WORK/small/s$i.bin" "${base}$dir/s$i.bin" >> "$cfg"; done
+    start=$(date +%s.%N); curl -s -K "$cfg"; end=$(date +%s.%N)
+    echo "${side}_put $(echo "$end - $start" | bc)" >> "$WORK/results"
+    if [[ "$MODE" == off ]]; then # write-back modes upload later; off means in S3 when answered
+      # listed from the bucket root: rclone 1.60 lists a folder holding its own "put-x/" marker
+      # object (ours keeps empty folders that way) as empty
+      n=$(rclone lsf -R --files-only s3:nas-bench 2>/dev/null | grep -c "^$dir/." || true)
+      [[ "$n" == "$PUT_N" ]] || { echo "$side: $n of $PUT_N PUTs reached S3" >&2; exit 1; }
+    fi
+  done
 done
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 python3 - "$WORK/results" "$BIG_MIB" "$LIST_N" "$PUT_N" "$MODE" <<'PY'
 import sys, statistics
 rows = {}
@@ -118,10 +147,10 @@ for line in open(sys.argv[1]):
     rows.setdefault(k, []).append(float(v))
 mib, n, puts, mode = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 med = lambda k: statistics.median(rows[k])
-print(f"cache mode {mode}")
+print(f"cache mode {mode}; medians of the repetitions; ratio < 1 means ours is faster")
 print(f"{'step':34} {'ours s':>9} {'rclone s':>9} {'ours/rclone':>12}")
-for step, label in [("read", f"GET {mib} MiB (MB/s in brackets)"), ("propfind_cold", f"PROPFIND {n} entries, cold"),
-                    ("propfind_warm", f"PROPFIND {n} entries, warm (median)"), ("put", f"{puts} small PUTs")]:
+for step, label in [("read", f"GET {mib} MiB"), ("propfind_cold", f"PROPFIND {n} entries, cold"),
+                    ("propfind_warm", f"PROPFIND {n} entries, warm"), ("put", f"{puts} small PUTs")]:
     o, r = med("ours_" + step), med("rclone_" + step)
     extra = f"  [{mib*1.048576/o:.0f} vs {mib*1.048576/r:.0f} MB/s]" if step == "read" else ""
     print(f"{label:34} {o:9.3f} {r:9.3f} {o/r:12.2f}{extra}")

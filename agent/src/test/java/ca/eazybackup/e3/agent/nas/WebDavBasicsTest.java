@@ -9,7 +9,12 @@ import com.github.sardine.SardineFactory;
 import com.github.sardine.impl.SardineException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +80,32 @@ class WebDavBasicsTest {
     try (InputStream in = dav.get(url + "range.bin", Map.of("Range", "bytes=3-6"))) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("3456");
     }
+  }
+
+  @Test
+  void suffixRangeSendsTheLastBytesWithMatchingHeaders() throws Exception {
+    dav.put(url + "suffix.bin", bytes("0123456789"));
+    // raw HTTP: the headers and the body must agree (Milton once said 0-4 / 5 bytes, sent 4)
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpResponse<byte[]> last4 =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "suffix.bin"))
+                .header("Range", "bytes=-4")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(last4.statusCode()).isEqualTo(206);
+    assertThat(last4.headers().firstValue("Content-Range")).hasValue("bytes 6-9/10");
+    assertThat(new String(last4.body(), StandardCharsets.UTF_8)).isEqualTo("6789");
+    // a suffix longer than the file is the whole file (RFC 9110 14.1.2)
+    HttpResponse<byte[]> all =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "suffix.bin"))
+                .header("Range", "bytes=-50")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(new String(all.body(), StandardCharsets.UTF_8)).isEqualTo("0123456789");
   }
 
   @Test

@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,10 +19,25 @@ import java.util.Map;
  *       {@code -d} default) was parsed as form parameters and the file stored empty-handed; a
  *       WebDAV body is never a form, so parameters come from the query string alone.
  * </ul>
+ *
+ * <p>And one is rewritten: a suffix range {@code Range: bytes=-N} becomes the explicit {@code
+ * bytes=(size-N)-(size-1)}. Milton's header path wrote {@code Content-Range: bytes 0-N} and {@code
+ * Content-Length: N+1} for it while the body held the last N bytes, so clients hung or read short.
  */
 final class ForMilton extends HttpServletRequestWrapper {
+  private static final java.util.regex.Pattern SUFFIX =
+      java.util.regex.Pattern.compile("\\s*bytes\\s*=\\s*-\\s*(\\d{1,18})\\s*");
+
+  /** Size of the file a GET/HEAD reads, or -1 (no range rewriting). */
+  private final long size;
+
   ForMilton(HttpServletRequest request) {
+    this(request, -1);
+  }
+
+  ForMilton(HttpServletRequest request, long size) {
     super(request);
+    this.size = size;
   }
 
   private static boolean hidden(String name) {
@@ -30,12 +46,42 @@ final class ForMilton extends HttpServletRequestWrapper {
 
   @Override
   public String getHeader(String name) {
-    return hidden(name) ? null : super.getHeader(name);
+    if (hidden(name)) {
+      return null;
+    }
+    String v = super.getHeader(name);
+    return name != null && name.equalsIgnoreCase("Range") ? explicitRange(v, size) : v;
+  }
+
+  /**
+   * {@code bytes=-N} of a file of {@code size} bytes as {@code bytes=a-b} (RFC 9110 14.1.2: the
+   * last N bytes, the whole file when N is larger); anything else unchanged.
+   */
+  static String explicitRange(String range, long size) {
+    if (range == null || size <= 0) {
+      return range;
+    }
+    java.util.regex.Matcher m = SUFFIX.matcher(range);
+    if (!m.matches()) {
+      return range;
+    }
+    long n = Long.parseLong(m.group(1));
+    if (n == 0) {
+      return range; // unsatisfiable: left to Milton
+    }
+    return "bytes=" + Math.max(0, size - n) + "-" + (size - 1);
   }
 
   @Override
   public Enumeration<String> getHeaders(String name) {
-    return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+    if (hidden(name)) {
+      return Collections.emptyEnumeration();
+    }
+    if (name != null && name.equalsIgnoreCase("Range")) {
+      String v = getHeader(name);
+      return v == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(v));
+    }
+    return super.getHeaders(name);
   }
 
   @Override

@@ -200,7 +200,7 @@ final class Volume {
             if (e != null && e.folder()) {
               folderPage(resp, path, method.equals("HEAD"));
             } else {
-              toMilton(req, resp);
+              toMilton(req, resp, e == null ? -1 : e.size());
             }
           }
         }
@@ -266,7 +266,12 @@ final class Volume {
   }
 
   private void toMilton(HttpServletRequest req, HttpServletResponse resp) {
-    HttpServletRequest wrapped = new ForMilton(req);
+    toMilton(req, resp, -1);
+  }
+
+  /** {@code size}: of the file a GET/HEAD reads (suffix ranges made explicit), else -1. */
+  private void toMilton(HttpServletRequest req, HttpServletResponse resp, long size) {
+    HttpServletRequest wrapped = new ForMilton(req, size);
     milton.process(new ServletRequest(wrapped, req.getServletContext()), new ServletResponse(resp));
   }
 

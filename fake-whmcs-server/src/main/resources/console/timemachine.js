@@ -187,8 +187,8 @@ export async function timeMachineView(view, {query, navigate}) {
     );
     const rows = r.entries.map((e) => [
       e.type === 'dir'
-        ? h('button', {type: 'button', class: 'link', 'aria-label': `Open folder ${e.name}`, onclick: () => open(e.path)}, `📁 ${e.name}`)
-        : h('span', {}, `📄 ${e.name}`),
+        ? h('button', {type: 'button', class: 'link', 'aria-label': `Open folder ${e.name}`, onclick: () => open(e.path)}, `${e.name}/`)
+        : h('span', {}, e.name),
       e.type === 'dir' ? 'Folder' : 'File',
       bytes(e.size_bytes),
       e.modified ? time(e.modified) : '—',
@@ -209,7 +209,7 @@ export async function timeMachineView(view, {query, navigate}) {
       r.offset > 0 ? h('button', {type: 'button', onclick: () => open(r.path, Math.max(0, r.offset - PAGE))}, `Previous ${number(PAGE)}`) : null,
       r.truncated ? h('button', {type: 'button', onclick: () => open(r.path, r.offset + r.entries.length)}, `Next ${number(PAGE)}`) : null,
     );
-    return [crumbs, r.parent !== null && r.parent !== undefined ? h('p', {}, h('button', {type: 'button', class: 'link', onclick: () => open(r.parent)}, '⬑ Up one folder')) : null, t, pager];
+    return [crumbs, r.parent !== null && r.parent !== undefined ? h('p', {}, h('button', {type: 'button', class: 'link', onclick: () => open(r.parent)}, '↑ Up one folder')) : null, t, pager];
   }
 
   /** Compare snapshot s with another one of the job: what was added, removed or modified. */

@@ -60,6 +60,8 @@ Feature: The simulation console: a person backs up and restores through the addo
     When the person adds drive "Y" for that bucket on the Cloud NAS page
     And the person mounts "Y:" from its card
     Then the card of "Y:" shows "mounted" and the cache used the agent reported
+    When the person unmounts "Y:" from its card
+    Then the card of "Y:" shows "unmounted" and the cache used the agent reported
 
   Scenario: a person browses a folder of an older snapshot in Time Machine and compares it with the newer one
     Given a folder generated from seed 25 with the "small" tree

@@ -396,6 +396,11 @@ public final class ConsoleSteps {
     page.getByRole(AriaRole.BUTTON, byName("Mount " + letter)).click();
   }
 
+  @When("the person unmounts {string} from its card")
+  public void unmountFromCard(String letter) {
+    page.getByRole(AriaRole.BUTTON, byName("Unmount " + letter)).click();
+  }
+
   @Then("the card of {string} shows {string} and the cache used the agent reported")
   public void driveCardMounted(String letter, String status) {
     Locator card =
@@ -419,8 +424,9 @@ public final class ConsoleSteps {
     }
     assertThat(reported).as("the agent reported the cache's size").isGreaterThanOrEqualTo(0);
     assertThat(cache).hasAttribute("data-cache-bytes", String.valueOf(reported));
-    assertThat(page.getByRole(AriaRole.BUTTON, byName("Unmount " + letter))).isEnabled();
-    shot("nas-drive-mounted");
+    String next = "mounted".equals(status) ? "Unmount " : "Mount ";
+    assertThat(page.getByRole(AriaRole.BUTTON, byName(next + letter))).isEnabled();
+    shot("nas-drive-" + status);
   }
 
   // ---- Time Machine ----

@@ -8,6 +8,7 @@ import {TERMINAL, ago, announce, badge, bytes, every, field, fill, h, number, ti
 const JOB_COMMANDS = [
   ['maintenance_quick', 'Quick maintenance'],
   ['maintenance_full', 'Full maintenance'],
+  ['verify', 'Verify'],
 ];
 
 const view = () => document.getElementById('view');

@@ -3,7 +3,9 @@ package ca.eazybackup.e3.whmcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ca.eazybackup.e3.whmcs.http.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ class AgentEndpointsTest extends ServerTest {
           "agent_poll_commands.php",
           "agent_complete_command.php",
           "agent_report_browse.php",
+          "agent_report_snapshot.php",
           "cloudnas_update_status.php",
           "agent_list_mounts.php",
           "agent_fetch_jobs.php",
@@ -515,6 +518,108 @@ class AgentEndpointsTest extends ServerTest {
     assertThat(t.agent("agent_report_browse.php", report).code())
         .as("reported twice")
         .isEqualTo(409);
+  }
+
+  @Test
+  void snapshotBrowseAndDiffCarryTheJobAndAreAnsweredByAgentReportSnapshot() {
+    Tenant t = Tenant.create(http);
+    long jobId = t.createJob(kopiaSpec(t));
+    long browseId =
+        t.client(
+                "cloudbackup_request_command.php",
+                Map.of(
+                    "type",
+                    "snapshot_browse",
+                    "job_id",
+                    jobId,
+                    "manifest_id",
+                    "0123456789abcdef",
+                    "path",
+                    "docs",
+                    "offset",
+                    1000))
+            .body()
+            .get("command_id")
+            .asLong();
+    assertThat(
+            t.client(
+                    "cloudbackup_request_command.php",
+                    Map.of(
+                        "type",
+                        "snapshot_diff",
+                        "job_id",
+                        jobId,
+                        "from_manifest_id",
+                        "../etc",
+                        "to_manifest_id",
+                        "0123456789abcdef"))
+                .code())
+        .as("a manifest id that is not hex")
+        .isEqualTo(400);
+    long diffId =
+        t.client(
+                "cloudbackup_request_command.php",
+                Map.of(
+                    "type",
+                    "snapshot_diff",
+                    "job_id",
+                    jobId,
+                    "from_manifest_id",
+                    "00000000aaaaaaaa",
+                    "to_manifest_id",
+                    "11111111bbbbbbbb"))
+            .body()
+            .get("command_id")
+            .asLong();
+    JsonNode polled = t.agent("agent_poll_pending_commands.php", Map.of()).body().get("commands");
+    assertThat(polled).hasSize(2);
+    JsonNode browse = polled.get(0);
+    assertThat(browse.get("type").asText()).isEqualTo("snapshot_browse");
+    assertThat(browse.get("payload").get("manifest_id").asText()).isEqualTo("0123456789abcdef");
+    assertThat(browse.get("payload").get("path").asText()).isEqualTo("docs");
+    assertThat(browse.get("payload").get("offset").asLong()).isEqualTo(1000);
+    assertThat(browse.get("job").get("repository_password").asText())
+        .isEqualTo("example-repository-password");
+    assertThat(polled.get(1).get("payload").get("to_manifest_id").asText())
+        .isEqualTo("11111111bbbbbbbb");
+
+    ArrayNode tooMany = Json.MAPPER.createArrayNode();
+    for (int i = 0; i < 1001; i++) {
+      tooMany.addObject().put("name", "f" + i);
+    }
+    ObjectNode big = Json.MAPPER.createObjectNode();
+    big.put("command_id", browseId);
+    big.putObject("result").set("entries", tooMany);
+    assertThat(t.agent("agent_report_snapshot.php", big).code()).isEqualTo(400);
+    ObjectNode page = Json.MAPPER.createObjectNode();
+    page.put("command_id", browseId);
+    ObjectNode result = page.putObject("result");
+    result.put("path", "docs");
+    result.putArray("entries").addObject().put("name", "a.txt").put("type", "file");
+    result.put("total", 1001);
+    result.put("truncated", true);
+    assertThat(t.agent("agent_report_snapshot.php", page).code()).isEqualTo(200);
+    assertThat(t.agent("agent_report_snapshot.php", page).code()).as("twice").isEqualTo(409);
+
+    Map<String, Object> error =
+        Map.of(
+            "command_id", diffId, "error", "snapshot '00000000aaaaaaaa' is not in the repository");
+    assertThat(t.agent("agent_report_snapshot.php", error).code()).isEqualTo(200);
+
+    long cancelOther =
+        t.client(
+                "cloudbackup_request_command.php",
+                Map.of("type", "maintenance_quick", "job_id", jobId))
+            .body()
+            .get("command_id")
+            .asLong();
+    assertThat(
+            t.agent(
+                    "agent_report_snapshot.php",
+                    Map.of("command_id", cancelOther, "error", "not mine"))
+                .code())
+        .as("a command of another type")
+        .isEqualTo(400);
   }
 
   @Test

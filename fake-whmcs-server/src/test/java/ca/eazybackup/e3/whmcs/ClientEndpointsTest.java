@@ -122,10 +122,22 @@ class ClientEndpointsTest extends ServerTest {
     Http.Response agent = mallory.client("cloudbackup_create_job.php", spec);
     assertThat(agent.code()).isEqualTo(404);
     assertThat(agent.field()).isEqualTo("agent_id");
+    // Another client's bucket reads exactly as a bucket that does not exist (the name aside)...
     spec = mallory.jobSpec();
     spec.put("dest_bucket", alice.bucket);
+    Http.Response theirs = mallory.client("cloudbackup_create_job.php", spec);
+    spec.put("dest_bucket", "no-such-bucket-here");
+    Http.Response none = mallory.client("cloudbackup_create_job.php", spec);
+    assertThat(theirs.code()).isEqualTo(404).isEqualTo(none.code());
+    assertThat(theirs.field()).isEqualTo("dest_bucket").isEqualTo(none.field());
+    assertThat(theirs.message().replace(alice.bucket, "?"))
+        .isEqualTo(none.message().replace("no-such-bucket-here", "?"));
+    // ...and with auto-create its name is taken, as S3 says of a global bucket name, not by whom.
+    spec.put("dest_bucket", alice.bucket);
     spec.put("bucket_auto_create", true);
-    assertThat(mallory.client("cloudbackup_create_job.php", spec).code()).isEqualTo(404);
+    Http.Response taken = mallory.client("cloudbackup_create_job.php", spec);
+    assertThat(taken.code()).isEqualTo(409);
+    assertThat(taken.message()).contains("already taken");
 
     Map<String, Map<String, Object>> calls =
         Map.ofEntries(
@@ -471,6 +483,24 @@ class ClientEndpointsTest extends ServerTest {
     JsonNode delivered =
         t.agent("agent_poll_pending_commands.php", Map.of()).body().get("commands").get(0);
     assertThat(delivered.get("type").asText()).isEqualTo("maintenance_full");
+
+    // verify: queued by an admin with the share of packs to read, delivered with the job
+    assertThat(
+            http.post(
+                    "admin_cloudbackup_request_command.php",
+                    Map.of("type", "verify", "job_id", jobId, "read_data_percent", 101),
+                    admin)
+                .field())
+        .isEqualTo("read_data_percent");
+    http.post(
+        "admin_cloudbackup_request_command.php",
+        Map.of("type", "verify", "job_id", jobId, "read_data_percent", 10),
+        admin);
+    JsonNode verify =
+        t.agent("agent_poll_pending_commands.php", Map.of()).body().get("commands").get(0);
+    assertThat(verify.get("type").asText()).isEqualTo("verify");
+    assertThat(verify.get("payload").get("read_data_percent").asInt()).isEqualTo(10);
+    assertThat(verify.get("job").get("repository_password").asText()).isNotEmpty();
   }
 
   @Test

@@ -60,6 +60,8 @@ public final class Packaging {
         "--no-header-files",
         "--no-man-pages",
         "--compress=2",
+        // the agent's heap and GC settings, for every start of this runtime: service and CLI verbs
+        "--add-options=" + String.join(" ", agentJvmOptions(agentJar)),
         "--output",
         dir.resolve("runtime").toString());
     Files.copy(agentJar, dir.resolve("app").resolve(JAR), StandardCopyOption.REPLACE_EXISTING);
@@ -73,6 +75,20 @@ public final class Packaging {
         size(dir.resolve("runtime")) / 1e6,
         jlinkMs,
         version);
+  }
+
+  /** The non-comment lines of the agent jar's jvm-options.txt (see the agent's JvmOptions). */
+  static List<String> agentJvmOptions(Path agentJar) throws IOException {
+    try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(agentJar)) {
+      Path file = jar.getPath("ca/eazybackup/e3/agent/service/jvm-options.txt");
+      List<String> options = new ArrayList<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (!line.isBlank() && !line.strip().startsWith("#")) {
+          options.add(line.strip());
+        }
+      }
+      return options;
+    }
   }
 
   /** The image's own java runs the agent: a missing module would fail here, not on a PC. */

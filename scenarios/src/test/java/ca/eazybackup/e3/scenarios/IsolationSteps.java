@@ -51,11 +51,11 @@ public final class IsolationSteps {
 
   private void probe(
       AgentHttp as, String who, String endpoint, String body, int status, String field) {
-    String filled =
-        victim.fill(
-            body.replace("{my_agent}", String.valueOf(attacker.agent.agentId()))
-                .replace("{my_run}", String.valueOf(attacker.finishedRunId))
-                .replace("{my_bucket}", attacker.bucket));
+    String mine =
+        body.replace("{my_agent}", String.valueOf(attacker.agent.agentId()))
+            .replace("{my_run}", String.valueOf(attacker.finishedRunId))
+            .replace("{my_bucket}", attacker.bucket);
+    String filled = victim.fill(mine);
     AddonClient.Response r = as.call(endpoint, filled);
     probes++;
     String what =
@@ -64,7 +64,22 @@ public final class IsolationSteps {
             + endpoint
             + " "
             + (filled.length() > 200 ? filled.substring(0, 200) + "…" : filled);
-    if (r.httpStatus() != status) {
+    String message = r.body().path("message").asText();
+    String nothing;
+    if (message.startsWith("no such endpoint")) {
+      // the addon's 404 for a path it does not serve: a misspelt row would pass as "refused"
+      failures.add(what + " → the endpoint does not exist: " + r.body());
+    } else if (status == 404
+        && victim != attacker
+        && (nothing = answerToNothing(as, endpoint, mine, r)) != null) {
+      failures.add(
+          what
+              + " → "
+              + r.body()
+              + ", but ids that do not exist → "
+              + nothing
+              + ": the answer tells the other tenant's ids exist");
+    } else if (r.httpStatus() != status) {
       failures.add(
           what + " → HTTP " + r.httpStatus() + " " + r.body() + " (expected " + status + ")");
     } else if (!"fail".equals(r.body().path("status").asText())
@@ -77,6 +92,32 @@ public final class IsolationSteps {
     } else if (r.body().toString().contains("Exception")) {
       failures.add(what + " → names a Java exception: " + r.body());
     }
+  }
+
+  /**
+   * Null when {@code refused} reads like the answer to the same request with ids that exist nowhere
+   * (numbers aside, which a message may echo), else that other answer.
+   */
+  private String answerToNothing(
+      AgentHttp as, String endpoint, String template, AddonClient.Response refused) {
+    String nowhere = "no-such-bucket-" + w.uid;
+    AddonClient.Response none =
+        as.call(endpoint, TenantFixture.fillWithIdsThatDoNotExist(template, w.uid));
+    probes++;
+    boolean same =
+        none.httpStatus() == refused.httpStatus()
+            && shape(none.body(), nowhere).equals(shape(refused.body(), victim.bucket));
+    return same ? null : "HTTP " + none.httpStatus() + " " + none.body();
+  }
+
+  private static String shape(JsonNode body, String bucket) {
+    return (body.path("status").asText()
+            + "|"
+            + body.path("message").asText()
+            + "|"
+            + body.path("field").asText())
+        .replace(bucket, "#bucket")
+        .replaceAll("\\d+", "#");
   }
 
   @When("client {string} calls each client endpoint with client {string}'s ids")
@@ -144,26 +185,62 @@ public final class IsolationSteps {
 
   @Then("{string}'s lists show none of {string}'s ids")
   public void listsClean(String a, String v) {
-    String seen =
-        attacker.asClient.post("cloudbackup_list_jobs.php", Map.of()).toString()
-            + attacker.asClient.post("cloudbackup_list_runs.php", Map.of()).toString()
-            + attacker.asClient.post("cloudnas_list_mounts.php", Map.of()).toString()
-            + attacker.asClient.post("agent_list.php", Map.of()).toString()
-            + attacker.asClient.post("bucket_list.php", Map.of()).toString()
-            + attacker.asAgent.post("agent_fetch_jobs.php", Map.of()).toString()
-            + attacker.asAgent.post("agent_poll_pending_commands.php", Map.of()).toString();
-    probes += 7;
-    for (JsonNode r : attacker.asClient.post("cloudbackup_list_runs.php", Map.of()).path("runs")) {
-      assertThat(r.path("job_id").asLong()).isNotEqualTo(victim.jobId);
-    }
-    assertThat(seen)
-        .doesNotContain(victim.bucket)
-        .doesNotContain("\"job_id\":" + victim.jobId + ",");
+    List<JsonNode> lists =
+        List.of(
+            attacker.asClient.post("cloudbackup_list_jobs.php", Map.of()),
+            attacker.asClient.post("cloudbackup_list_runs.php", Map.of()),
+            attacker.asClient.post("cloudnas_list_mounts.php", Map.of()),
+            attacker.asClient.post("agent_list.php", Map.of()),
+            attacker.asClient.post("bucket_list.php", Map.of()),
+            attacker.asAgent.post("agent_fetch_jobs.php", Map.of()),
+            attacker.asAgent.post("agent_poll_pending_commands.php", Map.of()));
+    probes += lists.size();
+    Map<String, java.util.Set<String>> seen = new java.util.HashMap<>();
+    lists.forEach(l -> collectIds(l, seen));
+    // The lists must show the attacker's own things, or an empty (broken) list would pass.
+    assertThat(seen.getOrDefault("job_id", java.util.Set.of()))
+        .as("%s's own job in its lists", a)
+        .contains(String.valueOf(attacker.jobId));
+    assertThat(seen.getOrDefault("mount_id", java.util.Set.of()))
+        .as("%s's own mount in its lists", a)
+        .contains(String.valueOf(attacker.mountId));
+    Map<String, Long> theirs =
+        Map.of(
+            "job_id", victim.jobId,
+            "agent_id", victim.agent.agentId(),
+            "mount_id", victim.mountId,
+            "command_id", victim.commandId);
+    theirs.forEach(
+        (key, id) ->
+            assertThat(seen.getOrDefault(key, java.util.Set.of()))
+                .as("%s values in %s's lists", key, a)
+                .doesNotContain(String.valueOf(id)));
+    assertThat(seen.getOrDefault("run_id", java.util.Set.of()))
+        .as("run_id values in %s's lists", a)
+        .doesNotContain(String.valueOf(victim.finishedRunId), String.valueOf(victim.queuedRunId));
+    assertThat(lists.toString()).as("%s's lists", a).doesNotContain(victim.bucket);
     JsonNode next = attacker.asAgent.post("agent_next_run.php", Map.of()).path("run");
     probes++;
     assertThat(next.isNull() || next.path("job_id").asLong() != victim.jobId)
         .as("agent of %s was handed %s's run: %s", a, v, next)
         .isTrue();
+  }
+
+  /** Every {@code *_id} value in {@code node}, by key (an "id" inside an object named x: x_id). */
+  private static void collectIds(JsonNode node, Map<String, java.util.Set<String>> into) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              f -> {
+                if (f.getKey().endsWith("_id") && f.getValue().isValueNode()) {
+                  into.computeIfAbsent(f.getKey(), k -> new java.util.HashSet<>())
+                      .add(f.getValue().asText());
+                }
+                collectIds(f.getValue(), into);
+              });
+    } else if (node.isArray()) {
+      node.forEach(n -> collectIds(n, into));
+    }
   }
 
   @Then("every request was refused as listed, in the contract's JSON")

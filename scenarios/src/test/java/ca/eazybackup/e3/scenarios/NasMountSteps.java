@@ -49,6 +49,15 @@ public final class NasMountSteps {
     return null;
   }
 
+  /** Time Machine's snapshot drives are followed by the same steps as Cloud NAS drives. */
+  void follow(long mountId) {
+    this.mountId = mountId;
+  }
+
+  String driveUrl() throws Exception {
+    return url();
+  }
+
   private String url() throws Exception {
     return drive(driveLetter()).orElseThrow(() -> new AssertionError("no drive mapped")).remote();
   }
@@ -222,7 +231,10 @@ public final class NasMountSteps {
         .pollInterval(Duration.ofMillis(250))
         .untilAsserted(
             () -> {
-              NetworkDrive d = drive(letter.charAt(0)).orElseThrow();
+              // Between clearing the stale mapping and mapping anew the letter is briefly free.
+              NetworkDrive d =
+                  drive(letter.charAt(0))
+                      .orElseThrow(() -> new AssertionError(letter + " not mapped (yet)"));
               assertThat(d.remote()).isNotEqualTo(urlBefore);
               assertThat(d.pid()).isEqualTo(w.agent.pid());
             });

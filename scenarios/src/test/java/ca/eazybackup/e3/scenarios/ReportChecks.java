@@ -14,7 +14,8 @@ import java.util.Map;
  */
 final class ReportChecks {
   /** Outbox log events that mean a report never reached the addon. */
-  static final List<String> LOST_REPORT_MARKERS = List.of("outbox.dropped", "outbox.bug");
+  static final List<String> LOST_REPORT_MARKERS =
+      List.of("outbox.dropped", "outbox.bug", "outbox.set_aside");
 
   private ReportChecks() {}
 

@@ -142,6 +142,11 @@ public final class S3CompatSteps {
         .isEqualTo(status);
   }
 
+  @Then("the command's result mentions {string}")
+  public void commandResultMentions(String text) {
+    assertThat(command.path("result_message").asText()).as("command %s", command).contains(text);
+  }
+
   @When(
       "a client with the SDK's default addressing lists the bucket through the host name {string}")
   public void defaultAddressingLists(String host) {

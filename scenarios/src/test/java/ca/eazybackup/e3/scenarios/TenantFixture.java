@@ -86,8 +86,38 @@ final class TenantFixture {
 
   /** {@code {agent}}, {@code {job}}, … in a request template, with this tenant's ids. */
   String fill(String template) {
+    return fill(
+        template, agent.agentId(), jobId, finishedRunId, queuedRunId, mountId, commandId, bucket);
+  }
+
+  /**
+   * The template with ids and a bucket no tenant has: what "does not exist" answers, which a
+   * refusal of another tenant's ids must not be told apart from.
+   */
+  static String fillWithIdsThatDoNotExist(String template, String uid) {
+    long none = 2_100_000_000L;
+    return fill(
+        template,
+        none + 1,
+        none + 2,
+        none + 3,
+        none + 4,
+        none + 5,
+        none + 6,
+        "no-such-bucket-" + uid);
+  }
+
+  private static String fill(
+      String template,
+      long agentId,
+      long jobId,
+      long finishedRunId,
+      long queuedRunId,
+      long mountId,
+      long commandId,
+      String bucket) {
     return template
-        .replace("{agent}", String.valueOf(agent.agentId()))
+        .replace("{agent}", String.valueOf(agentId))
         .replace("{job}", String.valueOf(jobId))
         .replace("{run}", String.valueOf(finishedRunId))
         .replace("{queued_run}", String.valueOf(queuedRunId))

@@ -23,9 +23,63 @@ public final class TimeMachineSteps {
   private final KopiaSteps kopia;
   private JsonNode command;
 
-  public TimeMachineSteps(ScenarioWorld w, KopiaSteps kopia) {
+  private final NasMountSteps nas;
+
+  public TimeMachineSteps(ScenarioWorld w, KopiaSteps kopia, NasMountSteps nas) {
     this.w = w;
     this.kopia = kopia;
+    this.nas = nas;
+  }
+
+  @When("the client mounts the snapshot of run {int} as drive {string}")
+  public void mountSnapshot(int nth, String letter) {
+    long mountId =
+        w.api()
+            .post(
+                "cloudnas_mount_snapshot.php",
+                Map.of(
+                    "job_id", w.jobId, "manifest_id", manifestOfRun(nth), "drive_letter", letter))
+            .path("mount_id")
+            .asLong();
+    nas.follow(mountId);
+  }
+
+  @Then("a WebDAV client reads every file changed since run {int} from the drive as it was then")
+  public void readsChangedFiles(int nth) throws Exception {
+    TreeManifest then = kopia.folderAt(nth);
+    TreeManifest now = TreeManifest.scan(w.folder);
+    List<TreeManifest.Entry> changed = new ArrayList<>();
+    for (TreeManifest.Entry e : then.entries()) {
+      var current = now.entry(e.path());
+      if (current.isEmpty() || !current.get().sha256().equals(e.sha256())) {
+        changed.add(e);
+      }
+    }
+    assertThat(changed).as("files changed since run %d", nth).isNotEmpty();
+    com.github.sardine.Sardine dav = com.github.sardine.SardineFactory.begin();
+    try {
+      String base = nas.driveUrl();
+      for (TreeManifest.Entry e : changed) {
+        StringBuilder href = new StringBuilder(base);
+        String[] parts = e.path().split("/");
+        for (int i = 0; i < parts.length; i++) {
+          href.append(i == 0 ? "" : "/")
+              .append(
+                  java.net.URLEncoder.encode(parts[i], java.nio.charset.StandardCharsets.UTF_8)
+                      .replace("+", "%20"));
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = dav.get(href.toString())) {
+          bytes = in.readAllBytes();
+        }
+        String sha =
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        assertThat(sha).as(e.path()).isEqualTo(e.sha256());
+      }
+    } finally {
+      dav.shutdown();
+    }
   }
 
   private String manifestOfRun(int nth) {

@@ -3,6 +3,7 @@ package ca.eazybackup.e3.agent.backup;
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.compression.Compressors;
+import ca.eazybackup.e3.agent.backup.maintenance.AutoMaintenance;
 import ca.eazybackup.e3.agent.backup.maintenance.Maintenance;
 import ca.eazybackup.e3.agent.backup.maintenance.MaintenanceReport;
 import ca.eazybackup.e3.agent.backup.object.ObjectManager;
@@ -207,6 +208,25 @@ public final class KopiaEngine implements Engine {
           status == RunStatus.WARNING
               ? m.stats().errorCount() + " entries could not be read; snapshot saved without them"
               : "snapshot saved";
+      try {
+        List<String> expired = applyRetention(job, repo, snapshots, source, progress);
+        stats.put("snapshots_expired", expired.size());
+      } catch (IOException | RuntimeException e) {
+        // The snapshot is saved; a retention that failed is retried after the next one.
+        LOG.warn("event=kopia_retention_failed job={} error={}", job.jobId(), e.toString());
+        event(
+            progress,
+            "KOPIA_RETENTION_FAILED",
+            EventLevel.WARN,
+            "retention could not be applied: " + message(e),
+            Map.of());
+        status = RunStatus.WARNING;
+        message = message + "; retention could not be applied: " + message(e);
+      }
+      String maintained = autoMaintenance(job, repo, source, ctx);
+      if (maintained != null) {
+        stats.put("maintenance", maintained);
+      }
       return new RunOutcome(status, message, stats, result.manifestId());
     } catch (RunCancelledException e) {
       return RunOutcome.cancelled(
@@ -217,6 +237,84 @@ public final class KopiaEngine implements Engine {
       LOG.warn("event=kopia_backup_failed job={} error={}", job.jobId(), e.toString());
       event(progress, "KOPIA_BACKUP_FAILED", EventLevel.ERROR, message(e), Map.of());
       return RunOutcome.failed(message(e));
+    }
+  }
+
+  /**
+   * Kopia's retention of the job's {@code retention_json} after every snapshot ({@code kopia
+   * snapshot create} expires the source's snapshots the same way): the snapshots no rule keeps are
+   * deleted and listed in the run's events. Their data is reclaimed by full maintenance later.
+   */
+  private static List<String> applyRetention(
+      RunAssignment job,
+      Repository repo,
+      SnapshotManager snapshots,
+      SourceInfo source,
+      ProgressReporter progress)
+      throws IOException {
+    RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
+    if (policy == null) {
+      return List.of();
+    }
+    List<String> expired = new ArrayList<>();
+    for (SnapshotManifest old :
+        ca.eazybackup.e3.agent.backup.retention.Retention.toDelete(
+            policy, snapshots.list(source))) {
+      snapshots.delete(old.id());
+      expired.add(old.id());
+    }
+    if (expired.isEmpty()) {
+      return expired;
+    }
+    repo.contents().flush();
+    event(
+        progress,
+        "KOPIA_RETENTION_APPLIED",
+        EventLevel.INFO,
+        expired.size() + " snapshot" + (expired.size() == 1 ? "" : "s") + " expired by retention",
+        Map.of("expired", List.copyOf(expired)));
+    return expired;
+  }
+
+  /**
+   * Kopia's automatic maintenance after a snapshot: quick or full when due, by the repository's
+   * maintenance owner only. A failure is logged and reported, never fails the backup that saved its
+   * snapshot. Returns the mode that ran, or null.
+   */
+  private static String autoMaintenance(
+      RunAssignment job, Repository repo, SourceInfo source, RunContext ctx) {
+    ProgressReporter progress = ctx.progress();
+    try {
+      AutoMaintenance.Outcome o =
+          new AutoMaintenance(
+                  repo,
+                  ctx.clock(),
+                  ctx.jobCacheDir(),
+                  ctx.cancellation(),
+                  source.userName() + "@" + source.host())
+              .runIfDue();
+      if (!o.ran()) {
+        LOG.debug("event=auto_maintenance_skipped job={} reason=\"{}\"", job.jobId(), o.decision());
+        return null;
+      }
+      event(
+          progress,
+          "KOPIA_MAINTENANCE_AUTO",
+          EventLevel.INFO,
+          "scheduled " + o.report().summary(),
+          o.report().stats());
+      return o.report().mode();
+    } catch (RunCancelledException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("event=auto_maintenance_failed job={} error={}", job.jobId(), e.toString());
+      event(
+          progress,
+          "KOPIA_MAINTENANCE_AUTO_FAILED",
+          EventLevel.WARN,
+          "scheduled maintenance failed: " + message(e),
+          Map.of());
+      return null;
     }
   }
 
@@ -510,7 +608,9 @@ public final class KopiaEngine implements Engine {
       RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
       Maintenance maintenance =
           new Maintenance(repo, ctx.clock(), ctx.jobCacheDir(), ctx.cancellation());
-      MaintenanceReport report = maintenance.run(mode, policy, sourceOf(job));
+      // A repository named without a job (the repo CLI) has no source to apply retention to.
+      SourceInfo source = job.sources().isEmpty() ? null : sourceOf(job);
+      MaintenanceReport report = maintenance.run(mode, policy, source);
       event(
           progress,
           "KOPIA_MAINTENANCE_COMPLETED",
@@ -523,6 +623,23 @@ public final class KopiaEngine implements Engine {
     } catch (IOException | RuntimeException e) {
       LOG.warn("event=kopia_maintenance_failed job={} error={}", job.jobId(), e.toString());
       return RunOutcome.failed(message(e));
+    }
+  }
+
+  // ---- snapshots -----------------------------------------------------------------------
+
+  /** Every snapshot in the job's repository (all sources), oldest first; nothing is written. */
+  public List<SnapshotManifest> snapshots(RunAssignment job, RunContext ctx) throws IOException {
+    try (BlobStorage storage = open(job, ctx);
+        Repository repo = openOrCreate(storage, job, ctx, false)) {
+      List<SnapshotManifest> all =
+          new ArrayList<>(
+              new SnapshotManager(new ManifestStore(repo.contents(), ctx.clock())).listAll());
+      all.sort(
+          java.util.Comparator.comparing(
+              SnapshotManifest::startTime,
+              java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+      return all;
     }
   }
 

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       DoctorCommand.class,
       NasCommand.class,
       SnapshotCommand.class,
+      TrayCommand.class,
+      RepoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AgentMain implements Runnable {

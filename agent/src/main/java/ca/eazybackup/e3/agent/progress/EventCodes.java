@@ -26,6 +26,9 @@ public final class EventCodes {
 
   public static final String FILE_SKIPPED = "FILE_SKIPPED";
 
+  /** A run waits for another run of the same repository on this agent to finish. */
+  public static final String RUN_WAITING_FOR_REPOSITORY = "RUN_WAITING_FOR_REPOSITORY";
+
   public static final String SYNC_SCAN_COMPLETE = "SYNC_SCAN_COMPLETE";
   public static final String SYNC_FILE_SKIPPED = "SYNC_FILE_SKIPPED";
   public static final String SYNC_DELETED = "SYNC_DELETED";

@@ -21,11 +21,11 @@ public enum RunKind {
       EventCodes.MAINTENANCE_FAILED,
       EventCodes.MAINTENANCE_FAILED);
 
-  final String starting;
-  final String progress;
-  final String completed;
-  final String failed;
-  final String cancelled;
+  private final String starting;
+  private final String progress;
+  private final String completed;
+  private final String failed;
+  private final String cancelled;
 
   RunKind(String starting, String progress, String completed, String failed, String cancelled) {
     this.starting = starting;
@@ -35,7 +35,27 @@ public enum RunKind {
     this.cancelled = cancelled;
   }
 
-  String label() {
+  public String starting() {
+    return starting;
+  }
+
+  public String progress() {
+    return progress;
+  }
+
+  public String completed() {
+    return completed;
+  }
+
+  public String failed() {
+    return failed;
+  }
+
+  public String cancelled() {
+    return cancelled;
+  }
+
+  public String label() {
     return switch (this) {
       case BACKUP -> "Backup";
       case RESTORE -> "Restore";

@@ -4,7 +4,6 @@ import ca.eazybackup.e3.agent.engine.Cancellation;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
-import ca.eazybackup.e3.agent.progress.RunProgressReporter;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import java.nio.file.Path;
 import java.time.Clock;

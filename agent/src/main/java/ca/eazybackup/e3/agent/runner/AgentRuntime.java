@@ -18,7 +18,6 @@ import ca.eazybackup.e3.agent.progress.EventCodes;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.EventSequence;
 import ca.eazybackup.e3.agent.progress.RunKind;
-import ca.eazybackup.e3.agent.progress.RunProgressReporter;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.WindowsHost;
@@ -35,14 +34,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,16 +81,21 @@ public final class AgentRuntime implements AutoCloseable {
   private final EngineRegistry engines;
   private final WindowsHost host;
   private final S3ClientFactory s3;
+  private final ca.eazybackup.e3.agent.nas.mount.NasMounts nas;
   private final Clock clock;
   private final Outbox outbox;
   private final CommandHandler commands;
-  private final ca.eazybackup.e3.agent.nas.mount.NasMounts nas;
+  private final InterruptedWork interruptedWork;
 
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
   private final Set<Long> cancelBeforeStart = ConcurrentHashMap.newKeySet();
-  private final ExecutorService engineThreads = Executors.newCachedThreadPool(daemon("e3-engine"));
-  private final ExecutorService commandThreads =
-      Executors.newCachedThreadPool(daemon("e3-command"));
+  private final RepositoryLocks repositoryLocks = new RepositoryLocks();
+  // Bounded: one backup at a time plus restores and maintenance; an engine abandoned after the
+  // cancel grace keeps its thread until it stops, so there is room for a few of those too.
+  private final ExecutorService engineThreads = bounded("e3-engine", 6, 16);
+  private final ExecutorService commandThreads = bounded("e3-command", 4, 64);
+  // Cancels have their own threads: a pool full of long restores must not hold a cancel back.
+  private final ExecutorService cancelThreads = bounded("e3-cancel", 2, 64);
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(daemon("e3-ticker"));
   private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -119,6 +128,7 @@ public final class AgentRuntime implements AutoCloseable {
             settings.backoffBase(),
             settings.backoffCap(),
             stateDir().resolve("outbox"));
+    this.interruptedWork = new InterruptedWork(stateDir().resolve("commands"));
     this.commands = new CommandHandler(this);
     this.nas = NasWiring.mounts(this);
   }
@@ -130,6 +140,8 @@ public final class AgentRuntime implements AutoCloseable {
     }
     createDirs();
     pruneOldState();
+    removeStaleWorkFolders();
+    reportInterruptedWork();
     ticker.scheduleWithFixedDelay(
         this::tickAll,
         settings.tickInterval().toMillis(),
@@ -183,7 +195,9 @@ public final class AgentRuntime implements AutoCloseable {
     ticker.shutdownNow();
     engineThreads.shutdownNow();
     commandThreads.shutdownNow();
+    cancelThreads.shutdownNow();
     outbox.close();
+    interruptedWork.close();
     stopped.countDown();
   }
 
@@ -279,6 +293,7 @@ public final class AgentRuntime implements AutoCloseable {
         "Backup starting (" + run.engine() + ")",
         params,
         run.reclaimed(),
+        RepositoryLocks.keyOf(run),
         toClose -> {
           if (engine.isEmpty()) {
             return () ->
@@ -312,6 +327,7 @@ public final class AgentRuntime implements AutoCloseable {
         "Restore starting (" + job.engine() + ")",
         params,
         false,
+        RepositoryLocks.keyOf(job),
         toClose -> {
           if (engine.isEmpty()) {
             return () ->
@@ -388,12 +404,15 @@ public final class AgentRuntime implements AutoCloseable {
       String startMessage,
       Map<String, Object> startParams,
       boolean reclaimed,
+      String repositoryKey,
       Preparation preparation) {
     long runId = ar.runId();
     String previousMdc = MDC.get("run_id");
     MDC.put("run_id", Long.toString(runId));
     Instant t0 = clock.instant();
     RunOutcome outcome;
+    CompletableFuture<Void> engineEnded = CompletableFuture.completedFuture(null);
+    List<AutoCloseable> deferredClose = null;
     active.put(runId, ar);
     try {
       if (cancelBeforeStart.remove(runId)) {
@@ -409,7 +428,11 @@ public final class AgentRuntime implements AutoCloseable {
                       "run.cancel_requested run_id={} reason={}",
                       runId,
                       ar.cancellation().reason()));
-      ar.reporter().start(startMessage, startParams);
+      if (reclaimed) {
+        ar.reporter().resume(); // BACKUP_STARTING went out in the run's first pickup
+      } else {
+        ar.reporter().start(startMessage, startParams);
+      }
       if (reclaimed) {
         ar.reporter()
             .event(
@@ -421,11 +444,19 @@ public final class AgentRuntime implements AutoCloseable {
       prepareDirs(ar);
       List<AutoCloseable> toClose = new ArrayList<>();
       try {
-        outcome = awaitEngine(ar, submit(ar, preparation.prepare(toClose)));
+        // First in the list, so closed last: held until the engine has let go of everything.
+        toClose.add(lockRepository(ar, repositoryKey));
+        EngineTask task = submit(ar, preparation.prepare(toClose));
+        engineEnded = task.ended();
+        outcome = awaitEngine(ar, task);
       } catch (Exception e) {
         outcome = failure(ar, e);
       } finally {
-        closeAll(runId, toClose);
+        if (engineEnded.isDone()) {
+          closeAll(runId, toClose);
+        } else {
+          deferredClose = toClose;
+        }
       }
     } catch (RuntimeException | Error e) {
       log.error("run.runtime_bug run_id={} error={}", runId, e.toString(), e);
@@ -435,7 +466,11 @@ public final class AgentRuntime implements AutoCloseable {
     try {
       ar.reporter().finish(outcome, seconds);
     } finally {
-      deleteQuietly(ar.workDir());
+      if (deferredClose == null) {
+        deleteQuietly(ar.workDir());
+      } else {
+        cleanUpWhenTheEngineStops(ar, engineEnded, deferredClose);
+      }
       active.remove(runId);
       ar.done.complete(outcome.status());
       log.info(
@@ -463,40 +498,116 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
-  private Future<RunOutcome> submit(ActiveRun ar, EngineCall call) {
+  /**
+   * An engine call on its thread; {@code ended} completes when that thread is done with it (or it
+   * was cancelled before it started), which may be long after the run was reported cancelled.
+   */
+  private record EngineTask(
+      Future<RunOutcome> future, CompletableFuture<Void> ended, AtomicBoolean claimed) {
+    /** After {@code future.cancel}: a call that never started will never end by itself. */
+    void abandon() {
+      future.cancel(true);
+      if (claimed.compareAndSet(false, true)) {
+        ended.complete(null);
+      }
+    }
+  }
+
+  private EngineTask submit(ActiveRun ar, EngineCall call) {
     String runId = Long.toString(ar.runId());
-    return engineThreads.submit(
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    AtomicBoolean claimed = new AtomicBoolean();
+    Future<RunOutcome> future;
+    try {
+      future =
+          engineThreads.submit(
+              () -> {
+                if (!claimed.compareAndSet(false, true)) {
+                  return RunOutcome.cancelled(ar.cancellation().reason());
+                }
+                MDC.put("run_id", runId);
+                try {
+                  return call.run();
+                } finally {
+                  MDC.remove("run_id");
+                  ended.complete(null);
+                }
+              });
+    } catch (RejectedExecutionException e) {
+      ended.complete(null);
+      throw new IllegalStateException(
+          "the agent is busy: too many runs are executing or stopping; try again later", e);
+    }
+    return new EngineTask(future, ended, claimed);
+  }
+
+  /**
+   * Takes the run's repository, waiting (and saying so) while another run of it executes here:
+   * backup, restore and maintenance of one repository never overlap.
+   */
+  private AutoCloseable lockRepository(ActiveRun ar, String key) throws Exception {
+    if (key == null) {
+      return () -> {};
+    }
+    return repositoryLocks.acquire(
+        key,
+        ar.cancellation(),
         () -> {
-          MDC.put("run_id", runId);
-          try {
-            return call.run();
-          } finally {
-            MDC.remove("run_id");
-          }
+          log.info("run.waiting_for_repository run_id={} repository={}", ar.runId(), key);
+          ar.reporter()
+              .event(
+                  EventCodes.RUN_WAITING_FOR_REPOSITORY,
+                  EventLevel.INFO,
+                  "Waiting for another run of the same repository to finish",
+                  Map.of());
         });
   }
 
-  private RunOutcome awaitEngine(ActiveRun ar, Future<RunOutcome> future) {
+  /**
+   * The engine did not stop within the cancel grace and was abandoned: its shares, work folder and
+   * repository stay as they are until its thread really ends, so nothing is deleted or logged off
+   * under a running writer. (If the agent stops first, the next start removes the folder.)
+   */
+  private void cleanUpWhenTheEngineStops(
+      ActiveRun ar, CompletableFuture<Void> engineEnded, List<AutoCloseable> toClose) {
+    log.warn(
+        "run.cleanup_deferred run_id={} work_dir={}: the engine has not stopped yet; its shares,"
+            + " work folder and repository lock are kept until it does",
+        ar.runId(),
+        ar.workDir());
+    engineEnded.whenComplete(
+        (v, e) -> {
+          closeAll(ar.runId(), toClose);
+          deleteQuietly(ar.workDir());
+          log.info("run.cleanup_done run_id={} after_engine_stopped=true", ar.runId());
+        });
+  }
+
+  private RunOutcome awaitEngine(ActiveRun ar, EngineTask task) {
+    Future<RunOutcome> future = task.future();
     while (true) {
       try {
         return checked(ar, future.get(100, TimeUnit.MILLISECONDS));
       } catch (TimeoutException e) {
         if (ar.cancellation().isCancelled()) {
-          return awaitCancelled(ar, future);
+          return awaitCancelled(ar, task);
         }
       } catch (ExecutionException e) {
         return failure(ar, e.getCause());
+      } catch (CancellationException e) {
+        return RunOutcome.cancelled(ar.cancellation().reason());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         ar.cancellation().cancel(AGENT_STOPPED);
-        future.cancel(true);
+        task.abandon();
         return RunOutcome.cancelled(AGENT_STOPPED);
       }
     }
   }
 
   /** The run was cancelled: give the engine the grace time, then abandon it. */
-  private RunOutcome awaitCancelled(ActiveRun ar, Future<RunOutcome> future) {
+  private RunOutcome awaitCancelled(ActiveRun ar, EngineTask task) {
+    Future<RunOutcome> future = task.future();
     try {
       return checked(ar, future.get(settings.cancelGrace().toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
@@ -504,13 +615,15 @@ public final class AgentRuntime implements AutoCloseable {
           "run.engine_slow_to_cancel run_id={} grace_ms={}: interrupting it",
           ar.runId(),
           settings.cancelGrace().toMillis());
-      future.cancel(true);
+      task.abandon();
       return RunOutcome.cancelled(ar.cancellation().reason());
     } catch (ExecutionException e) {
       return failure(ar, e.getCause());
+    } catch (CancellationException e) {
+      return RunOutcome.cancelled(ar.cancellation().reason());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      future.cancel(true);
+      task.abandon();
       return RunOutcome.cancelled(ar.cancellation().reason());
     }
   }
@@ -596,9 +709,16 @@ public final class AgentRuntime implements AutoCloseable {
         log.info(
             "command.received command_id={} type={} run_id={}", c.commandId(), c.type(), c.runId());
         try {
-          commandThreads.execute(() -> commands.handle(c));
-        } catch (RuntimeException e) {
+          ExecutorService pool = "cancel".equals(c.type()) ? cancelThreads : commandThreads;
+          pool.execute(() -> commands.handle(c));
+        } catch (RejectedExecutionException e) {
+          // Delivered already: it must be completed, or the addon shows it pending forever.
           log.error("command.rejected command_id={} error={}", c.commandId(), e.toString());
+          outbox.completeCommand(
+              c.commandId(),
+              null,
+              false,
+              "the agent is busy with too many commands; send it again later");
         }
       }
       pause(settings.pollInterval());
@@ -624,8 +744,55 @@ public final class AgentRuntime implements AutoCloseable {
     return outbox;
   }
 
-  ca.eazybackup.e3.agent.nas.mount.NasMounts nas() {
-    return nas;
+  InterruptedWork interruptedWork() {
+    return interruptedWork;
+  }
+
+  /**
+   * Restores and maintenance that were executing when the previous process was killed: reported
+   * failed at once ("agent restarted"), with their command completed, so the addon does not wait
+   * for its watchdog. A restore whose final status is still queued from before finished and is left
+   * to that status.
+   */
+  private void reportInterruptedWork() {
+    for (InterruptedWork.Left left : interruptedWork.leftOver()) {
+      String what = left.type().startsWith("maintenance") ? "maintenance" : left.type();
+      String message =
+          what + " interrupted: the agent restarted while it ran; start it again to finish it";
+      Long runId = left.runId();
+      if (runId != null && outbox.terminalPending(runId)) {
+        log.info(
+            "agent.interrupted_work_already_finished command_id={} run_id={}",
+            left.commandId(),
+            runId);
+      } else {
+        if (runId != null) {
+          RunProgressReporter reporter =
+              new RunProgressReporter(
+                  runId,
+                  "restore".equals(left.type()) ? RunKind.RESTORE : RunKind.MAINTENANCE,
+                  outbox,
+                  clock,
+                  EventSequence.persistent(stateDir().resolve("run_" + runId + ".seq"), 0),
+                  settings.updateInterval(),
+                  settings.heartbeatInterval(),
+                  settings.progressEventInterval(),
+                  config.runsDir().resolve("run_" + runId + ".log").toString());
+          reporter.finish(RunOutcome.failed(message), 0);
+        }
+        outbox.completeCommand(left.commandId(), runId, false, message);
+        log.warn(
+            "agent.interrupted_work_reported command_id={} type={} run_id={}",
+            left.commandId(),
+            left.type(),
+            runId);
+      }
+      interruptedWork.end(left.token());
+    }
+  }
+
+  RepositoryLocks repositoryLocks() {
+    return repositoryLocks;
   }
 
   EngineRegistry engines() {
@@ -646,6 +813,10 @@ public final class AgentRuntime implements AutoCloseable {
 
   S3ClientFactory s3() {
     return s3;
+  }
+
+  ca.eazybackup.e3.agent.nas.mount.NasMounts nas() {
+    return nas;
   }
 
   Clock clock() {
@@ -770,6 +941,38 @@ public final class AgentRuntime implements AutoCloseable {
       t.join(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ExecutorService bounded(String prefix, int threads, int queue) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(queue),
+            daemon(prefix));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
+  /**
+   * Scratch folders ({@code runs/work/run_N}, {@code command_N}) left by runs the agent was killed
+   * in: at start nothing runs, so every one of them is stale.
+   */
+  private void removeStaleWorkFolders() {
+    Path work = config.runsDir().resolve("work");
+    if (!Files.isDirectory(work)) {
+      return;
+    }
+    try (Stream<Path> dirs = Files.list(work)) {
+      for (Path p : dirs.toList()) {
+        deleteQuietly(p);
+        log.info("agent.stale_work_removed path={}", p);
+      }
+    } catch (IOException e) {
+      log.warn("agent.stale_work_cleanup_failed dir={} error={}", work, e.toString());
     }
   }
 

@@ -53,17 +53,24 @@ final class CommandHandler {
     try {
       switch (String.valueOf(command.type())) {
         case "cancel" -> cancel(command);
-        case "restore" -> restore(command);
-        case "maintenance_quick" -> maintain(command, MaintenanceMode.QUICK);
-        case "maintenance_full" -> maintain(command, MaintenanceMode.FULL);
-        case "verify" -> verify(command);
+        case "restore" -> recorded(command, restoreRunId(command), () -> restore(command));
+        case "maintenance_quick" ->
+            recorded(command, null, () -> maintain(command, MaintenanceMode.QUICK));
+        case "maintenance_full" ->
+            recorded(command, null, () -> maintain(command, MaintenanceMode.FULL));
+        case "verify" -> recorded(command, null, () -> verify(command));
         case "browse_directory" -> browse(command);
         case "snapshot_browse", "snapshot_diff" ->
             new SnapshotCommands(runtime)
                 .handle(command, new CommandContext(runtime, command, command.job()));
         case "nas_mount" -> nas(command, runtime.nas().mount(command.payload()));
         case "nas_unmount" -> nas(command, runtime.nas().unmount(command.payload()));
-        case "nas_mount_snapshot" -> nasUnavailable(command);
+        case "nas_mount_snapshot" ->
+            nas(
+                command,
+                runtime
+                    .nas()
+                    .mountSnapshot(command.payload(), new SnapshotCommands(runtime)::openForMount));
         default ->
             complete(
                 command,
@@ -81,6 +88,39 @@ final class CommandHandler {
     } finally {
       MDC.remove("command_id");
     }
+  }
+
+  /**
+   * Runs a long command with a record of it on disk (see {@link InterruptedWork}), so a kill -9
+   * midway is reported when the agent is back. A failure still completes it (as {@link #handle}
+   * does) before the record goes.
+   */
+  private void recorded(AgentCommand command, Long runId, Runnable work) {
+    long token = runtime.interruptedWork().begin(command, runId);
+    try {
+      work.run();
+    } catch (RuntimeException | Error e) {
+      log.error(
+          "command.failed command_id={} type={} error={}",
+          command.commandId(),
+          command.type(),
+          e.toString(),
+          e);
+      complete(command, runId, false, command.type() + " failed: " + AgentRuntime.describe(e));
+    } finally {
+      runtime.interruptedWork().end(token);
+    }
+  }
+
+  private static Long restoreRunId(AgentCommand command) {
+    JsonNode p = command.payload();
+    if (p != null && p.hasNonNull("restore_run_id")) {
+      return p.get("restore_run_id").asLong();
+    }
+    if (command.job() != null && command.job().runId() != null) {
+      return command.job().runId();
+    }
+    return command.runId();
   }
 
   private void cancel(AgentCommand command) {
@@ -162,8 +202,23 @@ final class CommandHandler {
         job.jobId(),
         mode);
     RunOutcome outcome;
-    try {
-      outcome = engine.get().maintain(job, mode, new CommandContext(runtime, command, job));
+    CommandContext ctx = new CommandContext(runtime, command, job);
+    // Never beside a backup or restore of the same repository: wait for it.
+    try (RepositoryLocks.Lease lease =
+        runtime
+            .repositoryLocks()
+            .acquire(
+                RepositoryLocks.keyOf(job),
+                ctx.cancellation(),
+                () ->
+                    log.info(
+                        "maintenance.waiting_for_repository command_id={} job_id={}",
+                        command.commandId(),
+                        job.jobId()))) {
+      outcome = engine.get().maintain(job, mode, ctx);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = RunOutcome.cancelled(AgentRuntime.AGENT_STOPPED);
     } catch (Exception e) {
       log.warn("maintenance.failed command_id={} error={}", command.commandId(), e.toString(), e);
       outcome = RunOutcome.failed(AgentRuntime.describe(e));

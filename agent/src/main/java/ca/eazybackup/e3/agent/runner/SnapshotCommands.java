@@ -3,15 +3,26 @@ package ca.eazybackup.e3.agent.runner;
 import ca.eazybackup.e3.agent.api.AgentCommand;
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.KopiaEngine;
+import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.S3BlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.StorageStack;
+import ca.eazybackup.e3.agent.backup.snapshot.SnapshotManifest;
 import ca.eazybackup.e3.agent.engine.Engine;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.logging.Redactor;
+import ca.eazybackup.e3.agent.nas.NasServer;
+import ca.eazybackup.e3.agent.nas.mount.NasMounts;
+import ca.eazybackup.e3.agent.s3.S3Target;
 import ca.eazybackup.e3.agent.timemachine.SnapshotBrowser;
 import ca.eazybackup.e3.agent.timemachine.SnapshotComparison;
+import ca.eazybackup.e3.agent.timemachine.SnapshotMounts;
 import ca.eazybackup.e3.agent.timemachine.SnapshotRepository;
+import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +92,46 @@ final class SnapshotCommands {
       log.error("snapshot.failed command_id={} error={}", id, e.toString(), e);
       runtime.outbox().call("report_snapshot " + what, api -> api.reportSnapshotError(id, msg));
     }
+  }
+
+  /**
+   * {@code nas_mount_snapshot}'s volume: the repository at the payload's bucket and prefix, opened
+   * with its {@code repository_password} through the production storage stack and the job's
+   * repository cache, serving snapshot {@code manifest_id}; labelled "Time Machine (job, date)".
+   */
+  NasMounts.SnapshotVolume openForMount(NasServer server, JsonNode p) throws IOException {
+    String endpoint = p.path("endpoint").asText("");
+    S3Target target =
+        new S3Target(
+            endpoint,
+            p.path("region").asText("us-east-1"),
+            p.path("access_key").asText(""),
+            p.path("secret_key").asText(""));
+    BlobStorage raw =
+        S3BlobStorage.open(
+            runtime.s3().client(target),
+            endpoint,
+            p.path("bucket").asText(""),
+            p.path("prefix").asText(""),
+            false);
+    BlobStorage stack = StorageStack.wrap(raw, RetryPolicy.DEFAULT, 0, () -> false);
+    long jobId = p.path("job_id").asLong(0);
+    Path cache = runtime.config().kopiaCacheDir().resolve("job_" + jobId).resolve("kopia-cache");
+    SnapshotRepository repo =
+        SnapshotRepository.open(stack, p.path("repository_password").asText(""), cache);
+    String manifestId = p.path("manifest_id").asText("");
+    String label;
+    try {
+      SnapshotManifest m = repo.snapshot(manifestId);
+      String job = p.path("job_name").asText("");
+      label =
+          SnapshotMounts.label(
+              job.isBlank() ? "job " + jobId : job, m.startTime(), ZoneId.systemDefault());
+    } catch (IOException | RuntimeException e) {
+      repo.close();
+      throw e;
+    }
+    return new NasMounts.SnapshotVolume(SnapshotMounts.serve(server, repo, manifestId), label);
   }
 
   private ObjectNode query(AgentCommand command, RunContext ctx, Query q) throws IOException {

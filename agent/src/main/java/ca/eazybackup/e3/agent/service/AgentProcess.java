@@ -11,6 +11,9 @@ import ca.eazybackup.e3.agent.runner.AgentRuntime;
 import ca.eazybackup.e3.agent.runner.EngineRegistry;
 import ca.eazybackup.e3.agent.runner.RuntimeSettings;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.agent.tray.AgentStatus;
+import ca.eazybackup.e3.agent.tray.LastRunTracker;
+import ca.eazybackup.e3.agent.tray.StatusChannel;
 import ca.eazybackup.e3.shims.WindowsHost;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,10 +29,13 @@ public final class AgentProcess {
 
   private final AgentRuntime runtime;
   private final S3ClientFactory s3;
+  private final StatusChannel tray;
+  private volatile String state = "running";
 
-  private AgentProcess(AgentRuntime runtime, S3ClientFactory s3) {
+  private AgentProcess(AgentRuntime runtime, S3ClientFactory s3, StatusChannel tray) {
     this.runtime = runtime;
     this.s3 = s3;
+    this.tray = tray;
   }
 
   /** Reads {@code configFile} and starts the agent; returns at once. */
@@ -57,7 +63,35 @@ public final class AgentProcess {
             s3,
             Clock.systemUTC());
     runtime.start();
-    return new AgentProcess(runtime, s3);
+    LastRunTracker lastRun = LastRunTracker.attach();
+    AgentProcess[] self = new AgentProcess[1];
+    StatusChannel tray = null;
+    try {
+      tray =
+          StatusChannel.open(
+              configFile.toAbsolutePath().getParent(),
+              () -> status(cfg, runtime, lastRun, self[0] == null ? "starting" : self[0].state),
+              host.fileProtection());
+    } catch (java.io.IOException e) {
+      // The tray is a view; the agent runs without it.
+      LOG.warn("tray.channel_unavailable error={}", e.toString());
+    }
+    self[0] = new AgentProcess(runtime, s3, tray);
+    return self[0];
+  }
+
+  private static AgentStatus status(
+      AgentConfig cfg, AgentRuntime runtime, LastRunTracker tracker, String state) {
+    LastRunTracker.LastRun last = tracker.last();
+    return new AgentStatus(
+        cfg.agentId(),
+        state,
+        runtime.activeRunIds().stream().sorted().toList(),
+        last == null
+            ? null
+            : new AgentStatus.LastRun(
+                last.runId(), last.status(), last.message(), last.at().toString()),
+        cfg.logDir().toAbsolutePath().toString());
   }
 
   /**
@@ -65,8 +99,12 @@ public final class AgentProcess {
    * {@code cancelled} to the addon; queued reports get their flush time. Blocks until done.
    */
   public void stop() {
+    state = "stopping";
     runtime.stop();
     s3.close();
+    if (tray != null) {
+      tray.close();
+    }
   }
 
   public void awaitStopped() {

@@ -33,6 +33,11 @@ public final class AgentService {
    * stop (the engine's cancel grace, 4 s, then up to 15 s for the run's report to reach the addon)
    * with room to spare. Windows' default of 10 s would cut the report off when the addon is slow.
    */
+  /** Where Windows starts programs in every user's session at logon: the tray helper. */
+  public static final String RUN_KEY = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run";
+
+  public static final String TRAY_VALUE = "E3BackupTray";
+
   public static final Duration PRESHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   private final WindowsHost host;
@@ -48,6 +53,7 @@ public final class AgentService {
     scm.install(NAME, DISPLAY_NAME, cmd);
     scm.setPreshutdownTimeout(NAME, PRESHUTDOWN_TIMEOUT);
     String result = "installed service " + NAME + ": " + String.join(" ", cmd);
+    host.registry().setString(RUN_KEY, TRAY_VALUE, quoted(trayCommandLine(cmd)));
     try {
       host.eventLog(NAME).registerSource();
     } catch (ShimException e) {
@@ -70,6 +76,7 @@ public final class AgentService {
       scm.uninstall(NAME);
     }
     host.eventLog(NAME).unregisterSource();
+    host.registry().deleteValue(RUN_KEY, TRAY_VALUE);
     String result =
         state == ServiceState.NOT_INSTALLED
             ? "service " + NAME + " was not installed"
@@ -103,13 +110,14 @@ public final class AgentService {
   }
 
   /**
-   * The registered command line: {@code java -Xrs -jar <jar> service run --config <file>}, with the
-   * bundled runtime's java when {@code jar} sits in an installed layout.
+   * The registered command line: {@code java -Xrs <JvmOptions> -jar <jar> service run --config
+   * <file>}, with the bundled runtime's java when {@code jar} sits in an installed layout.
    */
   static List<String> commandLine(Path configFile, Path jar, Path javaHome) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaOf(jar, javaHome).toString());
     cmd.add("-Xrs");
+    cmd.addAll(JvmOptions.agent());
     if (jar != null && jar.toString().endsWith(".jar")) {
       cmd.add("-jar");
       cmd.add(jar.toString());
@@ -123,6 +131,36 @@ public final class AgentService {
     cmd.add("--config");
     cmd.add(configFile.toAbsolutePath().toString());
     return cmd;
+  }
+
+  /**
+   * The tray helper's command line from the service's: the same runtime and jar, {@code javaw} (no
+   * console window) where there is one, {@code tray} instead of {@code service run}.
+   */
+  static List<String> trayCommandLine(List<String> serviceCommandLine) {
+    List<String> cmd = new ArrayList<>(serviceCommandLine);
+    Path java = Path.of(cmd.get(0));
+    Path javaw = java.resolveSibling("javaw.exe");
+    if (java.getFileName().toString().equals("java.exe") && Files.isRegularFile(javaw)) {
+      cmd.set(0, javaw.toString());
+    }
+    cmd.remove("-Xrs");
+    int run = cmd.indexOf("service");
+    cmd.remove(run + 1);
+    cmd.set(run, "tray");
+    return cmd;
+  }
+
+  /** A command line as the Run key holds it: arguments with spaces in double quotes. */
+  static String quoted(List<String> cmd) {
+    StringBuilder s = new StringBuilder();
+    for (String a : cmd) {
+      if (s.length() > 0) {
+        s.append(' ');
+      }
+      s.append(a.contains(" ") || a.isEmpty() ? '"' + a + '"' : a);
+    }
+    return s.toString();
   }
 
   /** {@code <dir>/runtime/bin/java[.exe]} for {@code <dir>/app/<jar>}, else this JVM's java. */

@@ -68,10 +68,24 @@ final class StateCache {
         opened = null;
       } catch (IOException e) {
         log.warn("event=sync_state_ignored file={} reason={}", file, e.toString());
+        // A torn or empty file throws in readUTF: close it, or the open handle blocks the atomic
+        // replace of this file on Windows for the rest of the run.
+        closeQuietly(opened);
         opened = null;
       }
       in = opened;
       done = in == null;
+    }
+
+    private static void closeQuietly(Closeable c) {
+      if (c == null) {
+        return;
+      }
+      try {
+        c.close();
+      } catch (IOException e) {
+        log.debug("event=sync_state_close_failed reason={}", e.toString());
+      }
     }
 
     /** The entry for {@code key}, skipping entries before it; keys must be asked in key order. */

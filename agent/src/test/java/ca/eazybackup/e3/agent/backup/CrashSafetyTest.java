@@ -159,9 +159,15 @@ class CrashSafetyTest {
     Trees.sample(src, 1_200_000);
     Path dest = tmp.resolve("dest");
     long[] budget = {Long.MAX_VALUE};
+    List<KillSwitchStorage> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
     KopiaEngine engine =
         new KopiaEngine(
-            (job, ctx) -> new KillSwitchStorage(FilesystemBlobStorage.open(dest), budget[0]),
+            (job, ctx) -> {
+              KillSwitchStorage s =
+                  new KillSwitchStorage(FilesystemBlobStorage.open(dest), budget[0]);
+              opened.add(s);
+              return s;
+            },
             Duration.ofMillis(1));
     RunAssignment job =
         KopiaEngineTest.job(List.of(src.toString()), tmp.resolve("unused"), "pw", null);
@@ -172,8 +178,12 @@ class CrashSafetyTest {
       mutate(src, round);
       Map<String, String> expected = Trees.describe(src);
       budget[0] = 1 + r.nextInt(12);
+      opened.clear();
       RunOutcome killed = engine.backup(job, new KopiaEngineTest.Ctx(tmp.resolve("k" + round)));
-      assertThat(killed.status()).isEqualTo(RunStatus.FAILED);
+      // The run failed because the kill happened, not of anything else.
+      assertThat(killed.status()).as(killed.message()).isEqualTo(RunStatus.FAILED);
+      assertThat(opened).as("round %d: the kill switch tripped", round).anyMatch(k -> k.dead);
+      assertThat(killed.message()).as("round %d", round).contains("agent killed");
       budget[0] = Long.MAX_VALUE;
       RunOutcome next = engine.backup(job, new KopiaEngineTest.Ctx(tmp.resolve("n" + round)));
       assertThat(next.status()).as(next.message()).isEqualTo(RunStatus.SUCCESS);

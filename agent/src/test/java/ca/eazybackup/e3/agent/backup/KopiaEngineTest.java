@@ -303,11 +303,13 @@ class KopiaEngineTest {
     Trees.file(
         src.resolve("f.bin"), Trees.random(100_000, 2), Instant.parse("2024-01-02T00:00:00Z"));
     RunOutcome last = engine.backup(job, ctx());
+    // retention ran right after the second snapshot; maintenance has none left to expire
+    assertThat(last.stats()).containsEntry("snapshots_expired", 1);
     Ctx later = ctx();
     later.clock = Clock.offset(Clock.systemDefaultZone(), Duration.ofDays(2));
     RunOutcome m = engine.maintain(job, MaintenanceMode.FULL, later);
     assertThat(m.status()).as(m.message()).isEqualTo(RunStatus.SUCCESS);
-    assertThat(m.stats()).containsEntry("snapshots_expired", 1);
+    assertThat(m.stats()).containsEntry("snapshots_expired", 0);
     assertThat((Long) m.stats().get("contents_marked_deleted")).isPositive();
     Path out = tmp.resolve("out");
     RunOutcome restored =
@@ -317,6 +319,44 @@ class KopiaEngineTest {
             ctx());
     assertThat(restored.status()).as(restored.message()).isEqualTo(RunStatus.SUCCESS);
     assertThat(Files.readAllBytes(out.resolve("f.bin"))).isEqualTo(Trees.random(100_000, 2));
+  }
+
+  @Test
+  void retentionRunsAfterEverySnapshotAndListsTheExpiredOnesInTheRunsEvents() throws Exception {
+    Path src = tmp.resolve("src");
+    RunAssignment job =
+        job(List.of(src.toString()), tmp.resolve("dest"), "pw", "{\"keep_latest\":2}");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Trees.file(
+          src.resolve("f.txt"),
+          ("v" + i).getBytes(),
+          Instant.parse("2024-01-01T00:00:00Z").plusSeconds(i));
+      Ctx c = ctx();
+      RunOutcome r = engine.backup(job, c);
+      assertThat(r.status()).as(r.message()).isEqualTo(RunStatus.SUCCESS);
+      ids.add(r.manifestId());
+      if (i < 2) {
+        assertThat(c.progress.events).doesNotContain("KOPIA_RETENTION_APPLIED");
+        assertThat(r.stats()).containsEntry("snapshots_expired", 0);
+      } else {
+        assertThat(c.progress.events).contains("KOPIA_RETENTION_APPLIED");
+        assertThat(r.stats()).containsEntry("snapshots_expired", 1);
+      }
+    }
+    assertThat(engine.snapshots(job, ctx()).stream().map(m -> m.id()))
+        .containsExactly(ids.get(1), ids.get(2));
+  }
+
+  @Test
+  void withoutARetentionPolicyEverySnapshotIsKept() throws Exception {
+    Path src = tmp.resolve("src");
+    RunAssignment job = job(List.of(src.toString()), tmp.resolve("dest"), "pw", null);
+    for (int i = 0; i < 3; i++) {
+      Trees.file(src.resolve("f.txt"), ("v" + i).getBytes(), Instant.parse("2024-01-01T00:00:00Z"));
+      assertThat(engine.backup(job, ctx()).stats()).containsEntry("snapshots_expired", 0);
+    }
+    assertThat(engine.snapshots(job, ctx())).hasSize(3);
   }
 
   static List<String> blobs(Path dest) throws IOException {

@@ -192,6 +192,14 @@ class WebDavDetailsTest {
   }
 
   @Test
+  void aPercentSignInAFileNameIsAName() throws Exception {
+    assertThat(send("PUT", "50%25%20off%23.txt", "half").statusCode()).isEqualTo(201);
+    assertThat(send("GET", "50%25%20off%23.txt", null).body()).isEqualTo("half");
+    assertThat(send("PROPFIND", "", null, "Depth", "1").body()).contains("50%25%20off%23.txt");
+    assertThat(send("GET", "%2e%2e/x", null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void aReadOnlyVolumeAnswersEveryWrite403() throws Exception {
     try (ServedVolume ro =
         server.serveBucket(

@@ -266,7 +266,8 @@ class AgentRuntimeTest {
 
     assertThat(addon.finalStatus(100)).isEqualTo("success");
     assertThat(addon.eventCodes(100))
-        .containsExactly("BACKUP_STARTING", "AGENT_RECLAIMED", "BACKUP_COMPLETED");
+        .as("BACKUP_STARTING came with the first pickup; a lifecycle code comes once per run")
+        .containsExactly("AGENT_RECLAIMED", "BACKUP_COMPLETED");
     assertThat(addon.events(100).get(0).path("seq").asLong()).isGreaterThan(57);
     assertThat(engine.backups.get(0).reclaimed()).isTrue();
   }
@@ -403,6 +404,35 @@ class AgentRuntimeTest {
     JsonNode done = addon.requests("agent_complete_command.php").get(0).body();
     assertThat(done.path("status").asText()).isEqualTo("completed");
     assertThat(engine.maintenance).hasSize(1);
+  }
+
+  @Test
+  void verifyCommandCompletesWithTheEnginesSummaryAndFailsOnDamageOrABadPercentage() {
+    ScriptedEngine engine = new ScriptedEngine("kopia");
+    start(RuntimeHarness.settings(), engine);
+    int id = 20;
+    for (String payload :
+        List.of("{}", "{\"read_data_percent\":100}", "{\"read_data_percent\":\"x\"}")) {
+      ObjectNode cmd = (ObjectNode) command(id++, "verify", null, payload);
+      ObjectNode job = FakeAddon.run(0, "kopia", SOURCE);
+      job.putNull("run_id");
+      cmd.set("job", job);
+      addon.queueCommand(cmd);
+    }
+
+    await().until(() -> addon.requests("agent_complete_command.php").size() == 3);
+
+    Map<Long, JsonNode> done = new java.util.HashMap<>();
+    addon
+        .requests("agent_complete_command.php")
+        .forEach(r -> done.put(r.body().path("command_id").asLong(), r.body()));
+    assertThat(done.get(20L).path("status").asText()).isEqualTo("completed");
+    assertThat(done.get(20L).path("result_message").asText()).contains("repository is healthy");
+    assertThat(done.get(21L).path("status").asText()).isEqualTo("failed");
+    assertThat(done.get(21L).path("result_message").asText()).contains("pack p1 is missing");
+    assertThat(done.get(22L).path("status").asText()).isEqualTo("failed");
+    assertThat(done.get(22L).path("result_message").asText()).contains("read_data_percent");
+    assertThat(engine.verifies).containsExactlyInAnyOrder(0, 100);
   }
 
   @Test

@@ -285,7 +285,7 @@ class OutboxTest {
     // out on a (failing) attempt: it is folded back into the first when that attempt fails.
     assertThat(outbox.pending()).isBetween(Outbox.COALESCE_AFTER + 1, Outbox.COALESCE_AFTER + 2);
 
-    wm.resetAll();
+    // The newest stub wins; no reset, which would leave a moment of 404s (a 404 drops a batch).
     wm.stubFor(
         post(urlEqualTo("/api/agent_push_events.php"))
             .willReturn(aResponse().withBody("{\"status\":\"success\",\"accepted\":1}")));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.eazybackup.e3.agent.logging.EventLogAppender;
 import ca.eazybackup.e3.agent.testing.FakeAddon;
+import ca.eazybackup.e3.agent.tray.StatusChannel;
+import ca.eazybackup.e3.agent.tray.StatusClient;
 import ca.eazybackup.e3.shims.EventLog;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.ShimException;
@@ -122,6 +124,12 @@ class AgentServiceOnSimulatedScmTest {
           .atMost(Duration.ofSeconds(30))
           .until(() -> !addon.updates(runId).isEmpty());
       assertThat(addon.finalStatus(runId)).isNull();
+      // A user's tray helper sees the run in progress through the service's channel.
+      StatusClient tray = new StatusClient(dir);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> assertThat(tray.status().activeRuns()).containsExactly(runId));
+      assertThat(tray.status().state()).isEqualTo("running");
 
       List<ServiceShutdown> outcomes = admin.shutdown();
 
@@ -133,6 +141,7 @@ class AgentServiceOnSimulatedScmTest {
                 assertThat(o.millis()).isGreaterThan(SlowCheckpointService.CHECKPOINT_MS);
               });
       assertThat(addon.finalStatus(runId)).isEqualTo("cancelled");
+      assertThat(dir.resolve(StatusChannel.FILE)).doesNotExist();
       assertThat(addon.finalUpdate(runId).toString()).contains("agent stopped");
       assertThat(Files.readString(dir.resolve("logs").resolve("agent.log")))
           .contains("service.stopped control=PRESHUTDOWN");
@@ -155,6 +164,10 @@ class AgentServiceOnSimulatedScmTest {
     assertThat(
             admin.registry().getString(EventLog.sourceKey(AgentService.NAME), "EventMessageFile"))
         .hasValueSatisfying(v -> assertThat(v).endsWith("EventLogMessages.dll"));
+    // Every user's session starts the tray helper of the same runtime and jar at logon.
+    assertThat(admin.registry().getString(AgentService.RUN_KEY, AgentService.TRAY_VALUE))
+        .hasValueSatisfying(
+            v -> assertThat(v).contains(" tray --config ").doesNotContain("service run"));
     assertThat(
             admin
                 .registry()
@@ -186,7 +199,12 @@ class AgentServiceOnSimulatedScmTest {
     List<String> cmd = AgentService.commandLine(config, jar, Path.of("/somewhere/else/jdk"));
 
     assertThat(cmd.get(0)).isEqualTo(java.toString());
-    assertThat(cmd.subList(1, 4)).containsExactly("-Xrs", "-jar", jar.toString());
+    assertThat(cmd.get(1)).isEqualTo("-Xrs");
+    // the agent's heap cap and collector, not a quarter of the PC's RAM
+    assertThat(cmd.subList(2, 2 + JvmOptions.agent().size()))
+        .isEqualTo(JvmOptions.agent())
+        .anyMatch(o -> o.startsWith("-Xmx"));
+    assertThat(cmd).containsSequence("-jar", jar.toString(), "service", "run");
     assertThat(AgentService.commandLine(config, dir.resolve("loose.jar"), Path.of("/jdk")).get(0))
         .isEqualTo(Path.of("/jdk", "bin", "java").toString());
   }

@@ -23,6 +23,7 @@ public final class ScriptedEngine implements Engine {
   public final List<RunAssignment> backups = new CopyOnWriteArrayList<>();
   public final List<RestoreRequest> restores = new CopyOnWriteArrayList<>();
   public final List<MaintenanceMode> maintenance = new CopyOnWriteArrayList<>();
+  public final List<Integer> verifies = new CopyOnWriteArrayList<>();
 
   public ScriptedEngine(String name) {
     this.name = name;
@@ -60,5 +61,15 @@ public final class ScriptedEngine implements Engine {
   public RunOutcome maintain(RunAssignment job, MaintenanceMode mode, RunContext ctx) {
     maintenance.add(mode);
     return RunOutcome.success("maintenance " + mode + " done");
+  }
+
+  /** Reports damage when asked to read more than half the data, so both outcomes are testable. */
+  @Override
+  public RunOutcome verify(RunAssignment job, int readDataPercent, RunContext ctx) {
+    verifies.add(readDataPercent);
+    if (readDataPercent > 50) {
+      return RunOutcome.failed("verify: 1 problem found: pack p1 is missing");
+    }
+    return RunOutcome.success("verify: repository is healthy: 1 snapshots");
   }
 }

@@ -51,9 +51,38 @@ public final class TestHost implements WindowsHost {
     return () -> List.of();
   }
 
+  /** Registry values written through this host, by "key|name". */
+  public final java.util.Map<String, String> registryValues =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   @Override
   public Registry registry() {
-    throw new UnsupportedOperationException("registry");
+    return new Registry() {
+      @Override
+      public java.util.Optional<String> getString(String key, String name) {
+        return java.util.Optional.ofNullable(registryValues.get(key + "|" + name));
+      }
+
+      @Override
+      public void setString(String key, String name, String value) {
+        registryValues.put(key + "|" + name, value);
+      }
+
+      @Override
+      public java.util.Optional<Integer> getDword(String key, String name) {
+        return getString(key, name).map(Integer::valueOf);
+      }
+
+      @Override
+      public void setDword(String key, String name, int value) {
+        registryValues.put(key + "|" + name, Integer.toString(value));
+      }
+
+      @Override
+      public void deleteValue(String key, String name) {
+        registryValues.remove(key + "|" + name);
+      }
+    };
   }
 
   @Override

@@ -26,7 +26,12 @@ import java.util.Map;
 public final class ClientCommands {
   private static final List<String> REQUESTABLE =
       List.of(
-          "cancel", "maintenance_quick", "maintenance_full", "snapshot_browse", "snapshot_diff");
+          "cancel",
+          "maintenance_quick",
+          "maintenance_full",
+          "verify",
+          "snapshot_browse",
+          "snapshot_diff");
   private static final List<String> OVERWRITE =
       List.of("always", "if-newer", "if-changed", "never", "skip", "rename");
 
@@ -42,7 +47,7 @@ public final class ClientCommands {
 
   /**
    * Queues cancel (run_id), maintenance (job_id) or a Time Machine question about a job's snapshots
-   * (job_id plus {@link #snapshotPayload}). With {@code admin} true, any client's objects are
+   * (job_id plus {@link #commandPayload}). With {@code admin} true, any client's objects are
    * reachable.
    */
   public long request(long clientId, Params p, boolean admin) {
@@ -114,7 +119,7 @@ public final class ClientCommands {
     if (job.lng("agent_id") == null) {
       throw ApiException.badRequest("job_id", "job " + jobId + " has no agent");
     }
-    Map<String, Object> payload = snapshotPayload(type, p);
+    Map<String, Object> payload = commandPayload(type, p);
     return db.tx(
         sql ->
             CommandService.enqueue(
@@ -130,11 +135,12 @@ public final class ClientCommands {
 
   /**
    * snapshot_browse: {@code manifest_id}, {@code path} ("" = the snapshot's root), {@code offset}
-   * (paging by 1,000); snapshot_diff: {@code from_manifest_id}, {@code to_manifest_id}. Empty for
-   * the other types.
+   * (paging by 1,000); snapshot_diff: {@code from_manifest_id}, {@code to_manifest_id}; verify:
+   * {@code read_data_percent}. Empty for the other types.
    */
-  static Map<String, Object> snapshotPayload(String type, Params p) {
+  static Map<String, Object> commandPayload(String type, Params p) {
     return switch (type) {
+      case "verify" -> Map.of("read_data_percent", readDataPercent(p));
       case "snapshot_browse" ->
           Map.of(
               "manifest_id", manifestId(p, "manifest_id"),
@@ -146,6 +152,15 @@ public final class ClientCommands {
               "to_manifest_id", manifestId(p, "to_manifest_id"));
       default -> Map.of();
     };
+  }
+
+  /** The share of packs the agent reads back whole and decrypts (0: structure only). */
+  private static long readDataPercent(Params p) {
+    long pct = p.nonNegative("read_data_percent", 0);
+    if (pct > 100) {
+      throw ApiException.badRequest("read_data_percent", "must be from 0 to 100");
+    }
+    return pct;
   }
 
   private static String manifestId(Params p, String field) {

@@ -34,6 +34,7 @@ public final class CommandService {
           "cancel",
           "maintenance_quick",
           "maintenance_full",
+          "verify",
           "restore",
           "browse_directory",
           "nas_mount",
@@ -141,7 +142,7 @@ public final class CommandService {
           job = jobs.forRun(run.get(), j.get(), false);
         }
       }
-      case "maintenance_quick", "maintenance_full", "snapshot_browse", "snapshot_diff" ->
+      case "maintenance_quick", "maintenance_full", "verify", "snapshot_browse", "snapshot_diff" ->
           job = jobs.job(jobId).map(j -> jobs.forJob(j, true)).orElse(null);
       case "nas_mount", "nas_mount_snapshot" -> addNasSecrets(p, type);
       default -> {}

@@ -312,17 +312,22 @@ public final class JobService {
       throw ApiException.badRequest("dest_bucket", "dest_bucket is required");
     }
     Optional<Row> found = sql.one("SELECT * FROM s3_buckets WHERE name = ?", name);
-    if (found.isPresent()) {
-      if (found.get().lng("client_id") != clientId) {
-        throw new ApiException(404, "bucket '" + name + "' not found", "dest_bucket");
-      }
+    if (found.isPresent() && found.get().lng("client_id") == clientId) {
       return found.get();
     }
+    // Another client's bucket answers exactly as no bucket at all: a different message would tell
+    // a caller which names other clients use (tenant_isolation.feature compares the two).
     if (!autoCreate) {
       throw new ApiException(
           404,
           "bucket '" + name + "' not found: create it or set bucket_auto_create",
           "dest_bucket");
+    }
+    if (found.isPresent()) {
+      // S3 bucket names are global, so creating it would fail as S3's BucketAlreadyExists does:
+      // the name is taken, by whom is not said.
+      throw new ApiException(
+          409, "bucket name '" + name + "' is already taken: choose another name", "dest_bucket");
     }
     if (!BUCKET.matcher(name).matches()) {
       throw ApiException.badRequest("dest_bucket", "'" + name + "' is not a valid S3 bucket name");

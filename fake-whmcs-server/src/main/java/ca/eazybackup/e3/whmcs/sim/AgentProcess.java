@@ -78,7 +78,7 @@ public final class AgentProcess implements AutoCloseable {
       starts++;
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add("-Xmx512m");
+      cmd.addAll(agentJvmOptions(agentJar));
       cmd.add("-jar");
       cmd.add(agentJar.toString());
       cmd.add("run");
@@ -91,6 +91,29 @@ public final class AgentProcess implements AutoCloseable {
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the agent process", e);
+    }
+  }
+
+  /**
+   * The JVM options the agent ships with (its jar's jvm-options.txt, as the service registration
+   * and the packaged runtime use them), so the simulation's agent has the user's memory profile.
+   */
+  static List<String> agentJvmOptions(Path agentJar) throws IOException {
+    if (!Files.isRegularFile(agentJar)) {
+      return List.of("-Xmx512m");
+    }
+    try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(agentJar)) {
+      Path file = jar.getPath("ca/eazybackup/e3/agent/service/jvm-options.txt");
+      if (!Files.exists(file)) {
+        return List.of("-Xmx512m"); // an agent jar from before the options file
+      }
+      List<String> options = new ArrayList<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (!line.isBlank() && !line.strip().startsWith("#")) {
+          options.add(line.strip());
+        }
+      }
+      return options;
     }
   }
 

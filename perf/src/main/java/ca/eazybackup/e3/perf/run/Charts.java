@@ -32,15 +32,50 @@ final class Charts {
       put(rss, mib(l.oursResidentRssKib()), "ours, resident", cat);
       put(rss, mib(l.peerRssKib()), "peer", cat);
     }
-    JFreeChart r = bars("Throughput ours / peer (≥ 1.0: ours as fast or faster)", "ratio", ratios);
+    JFreeChart ratioChart =
+        bars("Throughput ours / peer (≥ 1.0: ours as fast or faster)", "ratio", ratios);
     ValueMarker one = new ValueMarker(1.0, Color.RED, new BasicStroke(1.5f));
-    r.getCategoryPlot().addRangeMarker(one);
-    save(r, dir.resolve("ratios.png"), lines.size());
+    ratioChart.getCategoryPlot().addRangeMarker(one);
+    save(ratioChart, dir.resolve("ratios.png"), lines.size());
     JFreeChart m = bars("Peak RSS of each step (MiB)", "MiB", rss);
     save(m, dir.resolve("rss.png"), lines.size());
     DefaultCategoryDataset c = new DefaultCategoryDataset();
     ceilings.forEach((name, v) -> c.addValue(v[0], "MB/s", name));
     save(bars("Ceilings on this machine (MB/s)", "MB/s", c), dir.resolve("ceilings.png"), 10);
+    DefaultCategoryDataset heap = new DefaultCategoryDataset();
+    for (Row r : rows) {
+      if (r.bench().equals("heap")) {
+        String files = String.format(java.util.Locale.ROOT, "%,d files", r.requests());
+        switch (r.step()) {
+          case "first backup" -> {
+            heap.addValue(r.seconds(), "first backup s", files);
+            heap.addValue(r.rssKib() / 1024.0, "VmHWM MiB", files);
+          }
+          case "live heap after GC" -> heap.addValue(r.rssKib() / 1024.0, "live heap MiB", files);
+          default -> {}
+        }
+      }
+    }
+    DefaultCategoryDataset poll = new DefaultCategoryDataset();
+    for (Row r : rows) {
+      if (r.bench().equals("poll")) {
+        poll.addValue(
+            r.seconds() * 1000,
+            r.step() + " (" + r.mode() + ")",
+            String.format(java.util.Locale.ROOT, "%,d agents", r.rep()));
+      }
+    }
+    if (poll.getRowCount() > 0) {
+      JFreeChart chart = bars("Addon latency vs polling agents (ms; target p99 < 50)", "ms", poll);
+      chart.getCategoryPlot().addRangeMarker(new ValueMarker(50, Color.RED, new BasicStroke(1.5f)));
+      save(chart, dir.resolve("poll.png"), poll.getColumnCount());
+    }
+    if (heap.getRowCount() > 0) {
+      save(
+          bars("Kopia backup vs tree size: time and memory", "s / MiB", heap),
+          dir.resolve("heap.png"),
+          heap.getColumnCount());
+    }
   }
 
   private static String label(Report.Line l) {

@@ -57,9 +57,32 @@ final class Report {
   private final List<Row> rows;
   private final Properties meta;
 
-  private Report(List<Row> rows, Properties meta) {
+  /** Lines of requests.tsv: bench, step, mode, rep, {@code Op=n,Op=n}. */
+  private final List<String[]> requests;
+
+  private Report(List<Row> rows, Properties meta, List<String[]> requests) {
     this.rows = rows;
     this.meta = meta;
+    this.requests = requests;
+  }
+
+  /** USD per 1,000 requests, AWS S3 Standard list price (us-east-1): a typical, not our, price. */
+  static final double CLASS_A_PER_1000 = 0.005;
+
+  static final double CLASS_B_PER_1000 = 0.0004;
+
+  /** PUT, COPY, POST, LIST are billed as class A; GET, HEAD as class B; DELETE is free. */
+  static boolean classA(String op) {
+    return op.startsWith("Put")
+        || op.startsWith("List")
+        || op.startsWith("Copy")
+        || op.contains("Multipart")
+        || op.equals("UploadPart")
+        || op.equals("CreateBucket");
+  }
+
+  static boolean free(String op) {
+    return op.startsWith("Delete");
   }
 
   static void main(String[] a) throws Exception {
@@ -70,7 +93,17 @@ final class Report {
     try (InputStream in = Files.newInputStream(run.resolve("meta.properties"))) {
       meta.load(in);
     }
-    Report r = new Report(Row.read(run.resolve("results.tsv")), meta);
+    List<String[]> requests = new ArrayList<>();
+    Path reqFile = run.resolve("requests.tsv");
+    if (Files.exists(reqFile)) {
+      for (String l : Files.readAllLines(reqFile)) {
+        String[] f = l.split("\t");
+        if (f.length == 5) {
+          requests.add(f);
+        }
+      }
+    }
+    Report r = new Report(Row.read(run.resolve("results.tsv")), meta, requests);
     List<Line> lines = r.lines();
     Files.createDirectories(out.resolve("charts"));
     Files.createDirectories(out.resolve("results"));
@@ -212,7 +245,7 @@ final class Report {
       double cpu =
           bytes
               / 1e6
-              * (1 / mbps("BLAKE2b (ours)")
+              * (1 / mbps("HMAC-SHA256")
                   + 1 / mbps("zstd-3 compress")
                   + 1 / mbps("AES-256-GCM encrypt"))
               / cores;
@@ -221,7 +254,7 @@ final class Report {
       v =
           bytes
               / 1e6
-              * (1 / mbps("BLAKE2b (ours)")
+              * (1 / mbps("HMAC-SHA256")
                   + 1 / mbps("zstd-3 decompress")
                   + 1 / mbps("AES-256-GCM encrypt"))
               / cores;
@@ -310,6 +343,24 @@ final class Report {
               x(l.rssRatio()),
               pct(l.ceilingShare())));
     }
+    b.append(
+        "\n**Restore in a JVM that has only run backups** (the resident JVM's first restore, after"
+            + " its first, no-change and 1 % backups — a service that never restored before):\n\n");
+    b.append("| engine | pairing | ours s | peer s | ratio |\n|---|---|---|---|---|\n");
+    for (Line l : lines) {
+      if (l.step().startsWith("restore") && l.oursFirstResident() != null) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s vs %s | %s | %s | %s | **%s** |%n",
+                l.bench(),
+                l.peer(),
+                l.pairing(),
+                s(l.oursFirstResident()),
+                s(l.peerSeconds()),
+                x(l.ratio(l.oursFirstResident()))));
+      }
+    }
     b.append("\n## Memory\n\n");
     rows.stream()
         .filter(r -> r.bench().equals("memory"))
@@ -320,13 +371,38 @@ final class Report {
                         Locale.ROOT,
                         "- %s (%s): %s MiB RSS%s%n",
                         r.step(),
-                        r.mode(),
+                        r.mode().isBlank() || r.mode().equals("-") ? "JVM defaults" : r.mode(),
                         mib(r.rssKib()),
-                        r.step().startsWith("idle")
+                        r.step().contains("idle")
                             ? (r.rssKib() <= 100 * 1024
                                 ? " — target ≤ 100 MiB: met"
                                 : " — target ≤ 100 MiB: MISSED")
                             : "")));
+    if (rows.stream().anyMatch(r -> r.bench().equals("heap"))) {
+      b.append(
+          "\n## Kopia backup vs tree size (tiny files, local repository, ours' JVM options)\n\n");
+      b.append(
+          "| files | first backup s | no-change s | live heap after GC MiB | VmHWM MiB |\n"
+              + "|---|---|---|---|---|\n");
+      for (Row f : rows) {
+        if (f.bench().equals("heap") && f.step().equals("first backup")) {
+          Row nc = heapRow("no-change backup", f.requests());
+          Row live = heapRow("live heap after GC", f.requests());
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %,d | %.1f | %s | %s | %s |%n",
+                  f.requests(),
+                  f.seconds(),
+                  nc == null ? "–" : String.format(Locale.ROOT, "%.1f", nc.seconds()),
+                  live == null ? "–" : mib(live.rssKib()),
+                  mib(f.rssKib())));
+        }
+      }
+      b.append("\n![heap vs tree size](charts/heap.png)\n");
+    }
+    pollSection(b);
+    costModel(b);
     b.append("\n## Ceilings on this machine, same sitting\n\n");
     b.append("| ceiling | how | MB/s | requests/s |\n|---|---|---|---|\n");
     for (Row r : rows) {
@@ -347,9 +423,10 @@ final class Report {
         "\nShare of ceiling = the step's time at these ceilings / our cold time. Sync first"
             + " sync: each file under 1 MiB at the small-object PUT rate (8 threads) plus the"
             + " other bytes at the one-stream PUT rate; sync restore: the same with GET. Kopia"
-            + " first backup: the slower of reading the dataset and BLAKE2b + zstd + AES-GCM per"
-            + " byte over all cores; kopia restore: AES-GCM + zstd decompress + BLAKE2b per byte"
-            + " over all cores. Other steps are bound by scanning metadata and have no ceiling"
+            + " first backup: the slower of reading the dataset and HMAC-SHA256 (the hash of new"
+            + " repositories) + zstd + AES-GCM per byte over all cores; kopia restore: AES-GCM +"
+            + " zstd decompress + HMAC-SHA256 per byte over all cores. BLAKE2b is shown for"
+            + " repositories made by Kopia itself. Other steps are bound by scanning metadata and have no ceiling"
             + " row.\n\n");
     b.append("## Charts\n\n");
     b.append("![ratios](charts/ratios.png)\n\n![peak RSS](charts/rss.png)\n\n");
@@ -358,6 +435,95 @@ final class Report {
         .append(meta.getProperty("stamp", "run"))
         .append(".json`.\n");
     return b.toString();
+  }
+
+  /**
+   * S3 requests per step of our engines at their defaults, first repetition, as counted on the
+   * client (every HTTP attempt), and what they would cost at a typical per-request price.
+   */
+  private void costModel(StringBuilder b) {
+    List<String[]> shown = new ArrayList<>();
+    for (String[] f : requests) {
+      boolean defaults = f[2].equals("cold-default");
+      if (defaults && f[3].equals("1")) {
+        shown.add(f);
+      }
+    }
+    if (shown.isEmpty()) {
+      return;
+    }
+    b.append("\n## S3 requests per step (ours, defaults, dataset ")
+        .append(meta.getProperty("dataset", "?"))
+        .append(") and their cost\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Counted on our client, each HTTP attempt (retries included). Cost at AWS S3"
+                + " Standard list prices as a typical price: $%.4f per 1,000 PUT/COPY/POST/LIST"
+                + " (class A), $%.4f per 1,000 GET/HEAD (class B), DELETE free; storage and"
+                + " transfer not included. Many S3-compatible providers bill no requests.%n%n",
+            CLASS_A_PER_1000,
+            CLASS_B_PER_1000));
+    b.append("| engine | step | requests by operation | class A | class B | USD per run |\n");
+    b.append("|---|---|---|---|---|---|\n");
+    for (String[] f : shown) {
+      long a = 0;
+      long bb = 0;
+      for (String kv : f[4].split(",")) {
+        int eq = kv.indexOf('=');
+        if (eq < 0) {
+          continue;
+        }
+        String op = kv.substring(0, eq);
+        long n = Long.parseLong(kv.substring(eq + 1));
+        if (classA(op)) {
+          a += n;
+        } else if (!free(op)) {
+          bb += n;
+        }
+      }
+      double usd = a * CLASS_A_PER_1000 / 1000 + bb * CLASS_B_PER_1000 / 1000;
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %,d | %,d | %.5f |%n",
+              f[0],
+              f[1],
+              f[4].replace(",", ", "),
+              a,
+              bb,
+              usd));
+    }
+  }
+
+  /** The addon's latency under N polling agents (perf/poll-bench.sh), p99 < 50 ms the target. */
+  private void pollSection(StringBuilder b) {
+    List<Row> poll = rows.stream().filter(r -> r.bench().equals("poll")).toList();
+    if (poll.isEmpty()) {
+      return;
+    }
+    b.append("\n## The addon under N polling agents (every agent polls twice per 5 s)\n\n");
+    b.append("| database | agents | endpoint latency | ms | target |\n|---|---|---|---|---|\n");
+    for (Row r : poll) {
+      boolean p99 = r.step().endsWith("p99");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %s | %.1f | %s |%n",
+              r.mode(),
+              r.rep(),
+              r.step(),
+              r.seconds() * 1000,
+              p99 ? (r.seconds() * 1000 < 50 ? "p99 < 50 ms: met" : "p99 < 50 ms: MISSED") : ""));
+    }
+    b.append("\n![addon latency vs agents](charts/poll.png)\n");
+  }
+
+  private Row heapRow(String step, long files) {
+    return rows.stream()
+        .filter(r -> r.bench().equals("heap") && r.step().equals(step) && r.requests() == files)
+        .findFirst()
+        .orElse(null);
   }
 
   private static String s(Double v) {
@@ -406,6 +572,11 @@ final class Report {
     }
     root.put("summary", summary);
     root.put("rows", rows);
+    List<Map<String, String>> req = new ArrayList<>();
+    for (String[] f : requests) {
+      req.add(Map.of("engine", f[0], "step", f[1], "mode", f[2], "rep", f[3], "requests", f[4]));
+    }
+    root.put("requests", req);
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
   }
 }

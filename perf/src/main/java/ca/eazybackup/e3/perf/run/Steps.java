@@ -16,7 +16,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 
@@ -25,17 +27,25 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
  * resident JVM that runs every line it reads on stdin, as the agent service does. A step line is
  * {@code ENGINE OP INFO BUCKET DIR CACHE PARALLELISM}: engine {@code sync|kopia}, op {@code
  * create|backup|restore}; INFO is the S3 server's properties file. Each step answers one line on
- * stdout, {@code done SECONDS CPU_SECONDS STATUS PEAK_RSS_KIB}; the peak is this step's own, since
- * the resident JVM resets the kernel's high-water mark before each step.
+ * stdout, {@code done SECONDS CPU_SECONDS STATUS PEAK_RSS_KIB REQUESTS BY_OPERATION}; the peak is
+ * this step's own, since the resident JVM resets the kernel's high-water mark before each step;
+ * REQUESTS counts the S3 requests the step sent (BY_OPERATION: {@code PutObject=12,...}).
  */
 final class Steps {
   static final String PASSWORD = "bench-password-0123";
 
   private Steps() {}
 
+  private static final RequestCounter REQUESTS = new RequestCounter();
+
+  /** The agent's factory settings (S3ClientFactory's defaults), plus the request counter. */
+  private static S3ClientFactory factory() {
+    return new S3ClientFactory(Duration.ofMinutes(5), 64, List.of(REQUESTS));
+  }
+
   /** One step in this (fresh) JVM; exits 1 when it fails. */
   static void once(String[] line) throws Exception {
-    try (S3ClientFactory factory = new S3ClientFactory()) {
+    try (S3ClientFactory factory = factory()) {
       String answer = timed(factory, line);
       System.out.println(answer);
       if (!answer.contains(" SUCCESS ")) {
@@ -48,7 +58,7 @@ final class Steps {
   static void resident() throws IOException {
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    try (S3ClientFactory factory = new S3ClientFactory()) {
+    try (S3ClientFactory factory = factory()) {
       String line;
       while ((line = in.readLine()) != null && !line.isBlank()) {
         System.out.println(timed(factory, line.trim().split("\\s+")));
@@ -61,6 +71,7 @@ final class Steps {
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ProcMemory.resetPeak();
+    Map<String, Long> requests0 = requests(factory, a, false);
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     String status;
@@ -78,8 +89,40 @@ final class Steps {
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    Map<String, Long> sent = RequestCounter.minus(requests(factory, a, true), requests0);
+    long total = sent.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder by = new StringBuilder();
+    sent.forEach((k, v) -> by.append(by.length() == 0 ? "" : ",").append(k).append('=').append(v));
     return String.format(
-        java.util.Locale.ROOT, "done %.3f %.3f %s %d", secs, cpu, status, ProcMemory.peakKib());
+        java.util.Locale.ROOT,
+        "done %.3f %.3f %s %d %d %s",
+        secs,
+        cpu,
+        status,
+        ProcMemory.peakKib(),
+        total,
+        by.length() == 0 ? "-" : by);
+  }
+
+  /** DirectGet's counter per target as last read: read after a step only, never built before. */
+  private static final Map<S3Target, Long> DIRECT_SEEN = new java.util.HashMap<>();
+
+  /**
+   * Requests sent so far through the SDK, plus the DirectGet whole-object GETs of this target.
+   * Before a step ({@code after == false}) the DirectGet figure is the one last read, so that
+   * counting does not build the step's S3 client outside its timed part.
+   */
+  private static Map<String, Long> requests(S3ClientFactory factory, String[] a, boolean after) {
+    Map<String, Long> m = new java.util.TreeMap<>(REQUESTS.snapshot());
+    try {
+      S3Target t = target(info(Path.of(a[2])));
+      long direct = after ? factory.directGet(t).directGets() : DIRECT_SEEN.getOrDefault(t, 0L);
+      DIRECT_SEEN.put(t, direct);
+      m.put("GetObject(direct)", direct);
+    } catch (IOException | RuntimeException e) {
+      // a malformed step line: the step itself reports it
+    }
+    return m;
   }
 
   static Properties info(Path file) throws IOException {

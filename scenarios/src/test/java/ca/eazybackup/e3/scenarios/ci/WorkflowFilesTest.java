@@ -42,7 +42,33 @@ class WorkflowFilesTest {
 
   @Test
   void theRepositoryHasItsWorkflows() throws IOException {
-    assertThat(workflows()).extracting(p -> p.getFileName().toString()).contains("ci.yml");
+    assertThat(workflows())
+        .extracting(p -> p.getFileName().toString())
+        .contains("ci.yml", "windows.yml");
+  }
+
+  @Test
+  void theWindowsJobRunsEveryTestThatOnlyRunsOnWindows() throws IOException {
+    // windows.yml selects them by name (-Dtest='Real*'); one named otherwise would never run.
+    String workflow = Files.readString(REPO.resolve(".github/workflows/windows.yml"));
+    assertThat(workflow).contains("-Dtest='Real*'");
+    List<String> windowsOnly = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(REPO)) {
+      for (Path p :
+          files
+              .filter(f -> f.toString().endsWith("Test.java"))
+              .filter(f -> f.toString().contains("src" + java.io.File.separator + "test"))
+              .filter(f -> !f.toString().contains(java.io.File.separator + "target"))
+              .toList()) {
+        String source = Files.readString(p);
+        // (split so this file does not match itself)
+        if (source.contains("import org.junit.jupiter.api.condition." + "EnabledOnOs;")
+            && source.contains("OS.WINDOWS")) {
+          windowsOnly.add(p.getFileName().toString());
+        }
+      }
+    }
+    assertThat(windowsOnly).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("Real"));
   }
 
   @Test

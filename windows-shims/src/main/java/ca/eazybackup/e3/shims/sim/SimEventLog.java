@@ -27,12 +27,24 @@ final class SimEventLog implements EventLog {
       "%SystemRoot%\\Microsoft.NET\\Framework64\\v4.0.30319\\EventLogMessages.dll";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The Application log's default maximum size on current Windows (20,480 KB, "overwrite events as
+   * needed"): a long-lived agent on a simulated host must not grow the file without end.
+   */
+  static final long MAX_BYTES = 20L * 1024 * 1024;
+
   private final SimulatedWindowsHost host;
   private final String source;
+  private final long maxBytes;
 
   SimEventLog(SimulatedWindowsHost host, String source) {
+    this(host, source, MAX_BYTES);
+  }
+
+  SimEventLog(SimulatedWindowsHost host, String source, long maxBytes) {
     this.host = host;
     this.source = source;
+    this.maxBytes = maxBytes;
   }
 
   private Path file() {
@@ -55,10 +67,29 @@ final class SimEventLog implements EventLog {
           StandardOpenOption.CREATE,
           StandardOpenOption.APPEND,
           StandardOpenOption.WRITE);
+      if (Files.size(file()) > maxBytes) {
+        overwriteOldest();
+      }
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     } catch (IOException e) {
       throw new ShimException("ReportEvent(" + source + ") failed: " + e, e);
+    }
+  }
+
+  /** Full: the oldest half of the events goes, as Windows overwrites the oldest when needed. */
+  private void overwriteOldest() throws IOException {
+    Path file = file();
+    synchronized (SimEventLog.class) {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      List<String> kept = lines.subList(lines.size() / 2, lines.size());
+      Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid());
+      Files.write(tmp, kept, StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
   }
 

@@ -450,7 +450,7 @@ final class SimServiceControl implements ServiceControl {
         if (!deliverAndAwaitStop(
             r.name, r.process, ServiceControlRequest.SHUTDOWN, waitToKill[0])) {
           phase = ServiceShutdown.Phase.KILLED;
-          ProcessHandle.of(r.process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+          ProcessHandle.of(r.process.pid()).ifPresent(SimServiceControl::terminate);
         }
       }
       settle(r.name, r.process.launchId(), null);
@@ -607,6 +607,18 @@ final class SimServiceControl implements ServiceControl {
 
   private static boolean alive(SimState.ServiceProcess p) {
     return p.pid() != null && ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** TerminateProcess, and wait until the process is gone (the machine is going down). */
+  private static void terminate(ProcessHandle process) {
+    process.destroyForcibly();
+    try {
+      process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // still listed: the journal says KILLED either way
+    }
   }
 
   private static void kill(Process process) {

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.eazybackup.e3.shims.EventLog;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.Win32Error;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +47,22 @@ class SimEventLogTest {
     assertThat(host.eventLog("E3BackupAgent").newest(1).get(0).message())
         .hasSize(EventLog.MAX_MESSAGE_CHARS)
         .endsWith("…");
+  }
+
+  @Test
+  void aFullLogOverwritesItsOldestEventsAndKeepsTheNewest() throws Exception {
+    SimulatedWindowsHost host = SimulatedWindowsHost.builder(root).build();
+    SimEventLog log = new SimEventLog(host, "E3BackupAgent", 10_000);
+
+    for (int i = 0; i < 200; i++) {
+      log.report(EventLog.Level.INFORMATION, 1, "run.finished run_id=" + i + " " + "x".repeat(100));
+    }
+
+    assertThat(Files.size(root.resolve("eventlog").resolve("Application.jsonl")))
+        .isLessThanOrEqualTo(10_000 + 200);
+    List<EventLog.Event> events = log.newest(1_000);
+    assertThat(events.get(0).message()).startsWith("run.finished run_id=199 ");
+    assertThat(events).noneMatch(e -> e.message().startsWith("run.finished run_id=0 "));
   }
 
   @Test

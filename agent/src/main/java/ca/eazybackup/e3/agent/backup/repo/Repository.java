@@ -203,6 +203,17 @@ public final class Repository implements AutoCloseable {
     return storage;
   }
 
+  /**
+   * Kopia's {@code DeriveKey(purpose, length)}: HKDF-SHA256 of the master key (format version 2;
+   * version 1 repositories used the format key, a historic Kopia quirk kept for compatibility) with
+   * the repository's unique id as salt and the purpose as info (research/kopia-format.md §3).
+   */
+  public byte[] deriveKey(String purpose, int length) {
+    byte[] ikm = format.format().version() >= 2 ? format.format().masterKey() : format.formatKey();
+    return ca.eazybackup.e3.agent.backup.crypto.KeyDerivation.derive(
+        ikm, format.blob().uniqueId(), purpose, length);
+  }
+
   /** Hex of kopia.repository's uniqueID: stable for the repository's life. */
   public String uniqueIdHex() {
     return HexFormat.of().formatHex(format.blob().uniqueId());

@@ -207,6 +207,105 @@ public final class NasMounts implements AutoCloseable {
             + (warning == null ? "" : "; " + warning));
   }
 
+  // ------------------------------------------------------------ snapshot (Time Machine)
+
+  /**
+   * Opens a backup snapshot as a read-only volume on {@code server}, with the label its drive gets.
+   * Time Machine's side of {@code nas_mount_snapshot}; passed in so that Cloud NAS does not depend
+   * on the backup engine.
+   */
+  @FunctionalInterface
+  public interface SnapshotOpener {
+    SnapshotVolume open(NasServer server, JsonNode payload) throws Exception;
+  }
+
+  /** A served snapshot and its drive label ("Time Machine (job, date)"). */
+  public record SnapshotVolume(ServedVolume volume, String label) {}
+
+  /**
+   * {@code nas_mount_snapshot}: maps the snapshot {@code opener} serves to the payload's letter,
+   * read-only, and reports it like a Cloud NAS drive; {@code nas_unmount} removes it. It is not
+   * remembered for the next start: a snapshot drive does not survive an agent restart.
+   */
+  public Result mountSnapshot(JsonNode payload, SnapshotOpener opener) {
+    Redactor.global().register(payload.path("secret_key").asText(null));
+    Redactor.global().register(payload.path("repository_password").asText(null));
+    MountRequest r;
+    try {
+      com.fasterxml.jackson.databind.node.ObjectNode p =
+          payload.isObject()
+              ? ((com.fasterxml.jackson.databind.node.ObjectNode) payload).deepCopy()
+              : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      p.put("read_only", true);
+      if (p.path("cache_mode").asText("").isBlank()) {
+        p.put("cache_mode", "off");
+      }
+      r = MountRequest.parse(p, true);
+    } catch (MountException e) {
+      return failed(payload, e.getMessage());
+    }
+    synchronized (this) {
+      if (closed) {
+        return failed(payload, "the agent is stopping; mount again when it is back");
+      }
+      try {
+        return mountSnapshotLocked(r, payload, opener);
+      } catch (MountException e) {
+        log.warn(
+            "nas.snapshot_mount_failed mount_id={} letter={} error={}",
+            r.mountId(),
+            r.driveLetter(),
+            e.getMessage());
+        reports.status(r.mountId(), "error", e.getMessage(), null, null);
+        return new Result(false, e.getMessage());
+      }
+    }
+  }
+
+  private Result mountSnapshotLocked(MountRequest r, JsonNode payload, SnapshotOpener opener)
+      throws MountException {
+    char letter = r.driveLetter();
+    Active current = active.get(r.mountId());
+    if (current != null) {
+      unmountLocked(current);
+    }
+    for (Active other : active.values()) {
+      if (other.request().driveLetter() == letter) {
+        throw new MountException(
+            "drive "
+                + letter
+                + ": is in use by another Cloud NAS drive: pick another letter or unmount that"
+                + " drive first");
+      }
+    }
+    DriveUse use = drive.checkLetter(letter);
+    SnapshotVolume sv;
+    try {
+      sv = opener.open(server(), payload);
+    } catch (MountException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new MountException(
+          "the snapshot cannot be opened: " + (e.getMessage() == null ? e : e.getMessage()), e);
+    }
+    String url = sv.volume().url().toString();
+    try {
+      drive.ensureWebClient();
+      drive.map(letter, url, sv.label(), use);
+    } catch (MountException e) {
+      sv.volume().close();
+      throw e;
+    }
+    if (r.openExplorer()) {
+      drive.open(letter);
+    }
+    Active a = new Active(r, sv.volume(), url, null);
+    active.put(r.mountId(), a);
+    log.info("nas.snapshot_mounted mount_id={} letter={}", r.mountId(), letter);
+    report(r.mountId(), a);
+    return new Result(true, "drive " + letter + ": mounted (" + sv.label() + ", read-only)");
+  }
+
   private boolean stillMapped(Active a) {
     try {
       DriveUse use = host.drives().probe(a.request().driveLetter());
@@ -322,7 +421,10 @@ public final class NasMounts implements AutoCloseable {
     if (l == null && left.isPresent()) {
       l = left.get().driveLetter().charAt(0);
     }
-    if (l != null) {
+    char letterNow = l == null ? 0 : l;
+    boolean servedByAnother =
+        active.values().stream().anyMatch(a -> a.request().driveLetter() == letterNow);
+    if (l != null && !servedByAnother) {
       drive.unmap(l, left.map(MountStore.Entry::url).orElse(null));
     }
     if (left.isPresent()) {

@@ -25,6 +25,16 @@ final class DirCache {
   }
 
   private final Map<String, Listing> listings = new ConcurrentHashMap<>();
+
+  /**
+   * Changes made through the volume, per folder. A listing fetched from S3 while a change of its
+   * folder landed may miss it (the LIST began before the PUT ended, and the change found no cached
+   * listing to update): such a listing is returned to its caller but not cached, or a file just
+   * written would answer 404 for the whole dir cache time (rclone's copy checks each file it PUTs
+   * with a PROPFIND at once).
+   */
+  private final Map<String, Long> changes = new ConcurrentHashMap<>();
+
   private final Duration ttl;
   private final Clock clock;
 
@@ -42,17 +52,36 @@ final class DirCache {
     return l;
   }
 
-  Listing store(String folder, NavigableMap<String, NasEntry> children) {
+  /** Taken before asking S3 for a listing of {@code folder}; hand it to {@link #store}. */
+  long ticket(String folder) {
+    // both counters only grow, so their sum changes whenever either does
+    return changes.getOrDefault(folder, 0L) + treeChanges.get();
+  }
+
+  /** Bumped by {@link #forgetTree}, which changes folders below as well. */
+  private final java.util.concurrent.atomic.AtomicLong treeChanges =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Caches the listing unless {@code folder} changed since {@code ticket} was taken. */
+  Listing store(String folder, NavigableMap<String, NasEntry> children, long ticket) {
     Listing l =
         new Listing(
             children == null ? null : Collections.unmodifiableNavigableMap(children),
             clock.instant());
     listings.put(folder, l);
+    if (ticket(folder) != ticket) {
+      listings.remove(folder, l);
+    }
     return l;
+  }
+
+  private void changed(String folder) {
+    changes.merge(folder, 1L, Long::sum);
   }
 
   /** Adds or replaces one child in a cached listing of {@code folder}. */
   void upsert(String folder, NasEntry child) {
+    changed(folder);
     listings.computeIfPresent(
         folder,
         (k, l) -> {
@@ -65,6 +94,7 @@ final class DirCache {
 
   /** Removes one child from a cached listing of {@code folder}. */
   void remove(String folder, String name) {
+    changed(folder);
     listings.computeIfPresent(
         folder,
         (k, l) -> {
@@ -79,6 +109,7 @@ final class DirCache {
 
   /** Forgets {@code folder} and every folder below it. */
   void forgetTree(String folder) {
+    treeChanges.incrementAndGet();
     String below = folder.isEmpty() ? "" : folder + "/";
     listings.keySet().removeIf(k -> k.equals(folder) || folder.isEmpty() || k.startsWith(below));
   }

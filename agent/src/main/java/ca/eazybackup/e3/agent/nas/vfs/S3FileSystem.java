@@ -119,6 +119,7 @@ public final class S3FileSystem implements NasFileSystem {
     if (cached != null) {
       return cached;
     }
+    long ticket = dirs.ticket(folder);
     Remote.Listing r = remote.list(folder);
     NavigableMap<String, NasEntry> children = new TreeMap<>();
     for (String f : r.folders()) {
@@ -148,7 +149,7 @@ public final class S3FileSystem implements NasFileSystem {
       NasEntry self = stat(folder);
       exists = self != null && self.folder();
     }
-    return dirs.store(folder, exists ? children : null);
+    return dirs.store(folder, exists ? children : null, ticket);
   }
 
   /**
@@ -248,9 +249,13 @@ public final class S3FileSystem implements NasFileSystem {
     if (stat(path) != null) {
       throw new FileAlreadyExistsException("/" + path);
     }
+    // The new folder is known empty, but once the parent lists it another request may PUT into
+    // it: the empty listing is cached only if nothing changed the folder since this ticket (two
+    // clients making the same folder while a third fills it, as rclone's parallel copies do).
+    long ticket = dirs.ticket(path);
     remote.putFolderMarker(path);
+    dirs.store(path, new TreeMap<>(), ticket);
     dirs.upsert(parentOf(path), NasEntry.folder(nameOf(path), clock.instant()));
-    dirs.store(path, new TreeMap<>());
   }
 
   @Override

@@ -51,9 +51,14 @@ public final class DavServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    // Windows names may hold '%' or ';' ("100% sure.txt"): Jetty 12 refuses their encodings as
-    // ambiguous (400) by default; DavPaths decodes the raw request URI itself.
-    http.setUriCompliance(UriCompliance.LEGACY);
+    // Windows names may hold '%' or ';' ("100% sure.txt", "a;b.txt"): Jetty 12 refuses their
+    // encodings as ambiguous (400 before any code of ours runs). Our one strict parser (DavPaths)
+    // decodes raw paths per segment and still refuses encoded slashes, '.', '..' and NUL.
+    http.setUriCompliance(
+        UriCompliance.DEFAULT.with(
+            "nas",
+            UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+            UriCompliance.Violation.AMBIGUOUS_PATH_PARAMETER));
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
     connector.setPort(port);
@@ -65,6 +70,7 @@ public final class DavServer implements AutoCloseable {
     Map<String, Volume> volumes = new ConcurrentHashMap<>();
     DavServlet servlet = new DavServlet(volumes);
     context.addServlet(new ServletHolder(servlet), "/*");
+    context.getServletHandler().setDecodeAmbiguousURIs(true);
     server.setHandler(context);
     try {
       server.start();

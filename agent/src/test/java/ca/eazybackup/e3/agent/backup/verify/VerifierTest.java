@@ -7,17 +7,12 @@ import ca.eazybackup.e3.agent.backup.KopiaEngine;
 import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
-import ca.eazybackup.e3.agent.backup.testing.RecordingProgress;
+import ca.eazybackup.e3.agent.backup.testing.EngineContext;
 import ca.eazybackup.e3.agent.backup.testing.Trees;
-import ca.eazybackup.e3.agent.engine.Cancellation;
-import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
-import ca.eazybackup.e3.agent.progress.ProgressReporter;
-import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +84,8 @@ class VerifierTest {
         null);
   }
 
-  private Ctx ctx() {
-    return new Ctx(tmp.resolve("work-" + System.nanoTime()), cache);
+  private EngineContext ctx() {
+    return new EngineContext(tmp.resolve("work-" + System.nanoTime()), cache);
   }
 
   private BlobStorage storage() throws IOException {
@@ -108,7 +103,7 @@ class VerifierTest {
 
   @Test
   void aHealthyRepositoryVerifiesCleanWithItsCounts() throws Exception {
-    Ctx c = ctx();
+    EngineContext c = ctx();
     RunOutcome v = engine.verify(job, 100, c);
 
     assertThat(v.status()).as(v.message()).isEqualTo(RunStatus.SUCCESS);
@@ -201,52 +196,5 @@ class VerifierTest {
     }
     assertThat(inTen).isBetween(60, 140);
     assertThat(differ).isPositive();
-  }
-
-  static final class Ctx implements RunContext {
-    final RecordingProgress progress = new RecordingProgress();
-    final Cancellation cancellation = new Cancellation();
-    final Path work;
-    final Path cache;
-
-    Ctx(Path work, Path cache) {
-      this.work = work;
-      this.cache = cache;
-    }
-
-    @Override
-    public long runId() {
-      return 1;
-    }
-
-    @Override
-    public ProgressReporter progress() {
-      return progress;
-    }
-
-    @Override
-    public Cancellation cancellation() {
-      return cancellation;
-    }
-
-    @Override
-    public Path workDir() {
-      return work;
-    }
-
-    @Override
-    public Path jobCacheDir() {
-      return cache;
-    }
-
-    @Override
-    public S3ClientFactory s3() {
-      return new S3ClientFactory();
-    }
-
-    @Override
-    public Clock clock() {
-      return Clock.systemUTC();
-    }
   }
 }

@@ -265,6 +265,21 @@ class NasMountsTest {
   }
 
   @Test
+  void anUnmountOfAnotherDriveLeavesTheDriveNowOnItsLetterAlone() throws Exception {
+    assertThat(mounts.mount(payload(21, "Y")).ok()).isTrue();
+    String url = host.drives().mappings().get('Y');
+
+    // Mount 20 used Y: once; its late unmount must not disconnect mount 21.
+    NasMounts.Result r =
+        mounts.unmount(JSON.createObjectNode().put("mount_id", 20).put("drive_letter", "Y"));
+
+    assertThat(r.ok()).isTrue();
+    assertThat(lastReport()).containsEntry("mount_id", 20L).containsEntry("status", "unmounted");
+    assertThat(host.drives().mappings()).containsEntry('Y', url);
+    assertThat(mounts.mounted()).containsExactly(21L);
+  }
+
+  @Test
   void bandwidthAndCacheSettingsReachTheVolumeOptions() throws Exception {
     ObjectNode p =
         payload(9, "Y").put("bandwidth_upload_kbps", 512).put("bandwidth_download_kbps", 2048);

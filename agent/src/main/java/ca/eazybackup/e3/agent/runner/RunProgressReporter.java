@@ -1,10 +1,17 @@
-package ca.eazybackup.e3.agent.progress;
+package ca.eazybackup.e3.agent.runner;
 
 import ca.eazybackup.e3.agent.api.AgentApiClient;
 import ca.eazybackup.e3.agent.api.RunEvent;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.logging.Redactor;
+import ca.eazybackup.e3.agent.progress.EventCodes;
+import ca.eazybackup.e3.agent.progress.EventLevel;
+import ca.eazybackup.e3.agent.progress.EventSequence;
+import ca.eazybackup.e3.agent.progress.ProgressReporter;
+import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
+import ca.eazybackup.e3.agent.progress.ReportSink;
+import ca.eazybackup.e3.agent.progress.RunKind;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,7 +94,17 @@ public final class RunProgressReporter implements ProgressReporter {
   public synchronized void start(String message, Map<String, Object> params) {
     started = clock.instant();
     lastProgressEvent = started;
-    event(kind.starting, EventLevel.INFO, message, params);
+    event(kind.starting(), EventLevel.INFO, message, params);
+    sendUpdate(started);
+  }
+
+  /**
+   * A reclaimed run picked up again: reports {@code running} without a second {@code *_STARTING}
+   * (the contract's lifecycle codes come once per run; the caller sends {@code AGENT_RECLAIMED}).
+   */
+  public synchronized void resume() {
+    started = clock.instant();
+    lastProgressEvent = started;
     sendUpdate(started);
   }
 
@@ -222,7 +239,7 @@ public final class RunProgressReporter implements ProgressReporter {
           s.filesTotal() > 0
               ? s.filesDone() + " of " + s.filesTotal() + " files"
               : s.filesDone() + " files";
-      event(kind.progress, EventLevel.INFO, msg, params);
+      event(kind.progress(), EventLevel.INFO, msg, params);
     }
   }
 
@@ -245,7 +262,7 @@ public final class RunProgressReporter implements ProgressReporter {
           params.put("files_skipped", s.filesSkipped());
         }
         event(
-            kind.completed,
+            kind.completed(),
             status == RunStatus.WARNING ? EventLevel.WARN : EventLevel.INFO,
             kind.label()
                 + " completed"
@@ -255,13 +272,13 @@ public final class RunProgressReporter implements ProgressReporter {
       }
       case FAILED ->
           event(
-              kind.failed,
+              kind.failed(),
               EventLevel.ERROR,
               kind.label() + " failed: " + message,
               Map.of("error", String.valueOf(message)));
       case CANCELLED ->
           event(
-              kind.cancelled,
+              kind.cancelled(),
               EventLevel.WARN,
               kind.label() + " cancelled" + (message == null ? "" : ": " + message),
               Map.of("reason", String.valueOf(message)));

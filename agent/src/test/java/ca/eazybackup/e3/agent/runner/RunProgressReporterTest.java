@@ -1,9 +1,13 @@
-package ca.eazybackup.e3.agent.progress;
+package ca.eazybackup.e3.agent.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.eazybackup.e3.agent.api.RunEvent;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
+import ca.eazybackup.e3.agent.progress.EventSequence;
+import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
+import ca.eazybackup.e3.agent.progress.ReportSink;
+import ca.eazybackup.e3.agent.progress.RunKind;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,0 +1,37 @@
+package ca.eazybackup.e3.shims.jna;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.eazybackup.e3.shims.ShadowCopies;
+import ca.eazybackup.e3.shims.ShadowCopy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real VSS shadow copy of C:\ through WMI Win32_ShadowCopy: created, read, released. */
+@EnabledOnOs(
+    value = OS.WINDOWS,
+    disabledReason = "real VSS (elevated): runs in the windows.yml job")
+class RealShadowCopyTest {
+  @TempDir Path dir;
+
+  @Test
+  void aShadowOfTheSystemVolumeIsReadableAndGoneAfterRelease() throws Exception {
+    ShadowCopies vss = new JnaWindowsHost().shadowCopies();
+    Path live = Files.writeString(dir.resolve("before.txt"), "in the shadow");
+
+    ShadowCopy shadow = vss.create("C:\\", dir.resolve("shadows"), Duration.ofMinutes(3));
+    try {
+      assertThat(vss.list()).contains(shadow.id());
+      Files.writeString(live, "changed after the shadow was taken");
+      assertThat(Files.readString(shadow.translate(live))).isEqualTo("in the shadow");
+    } finally {
+      vss.release(shadow);
+    }
+    assertThat(vss.list()).doesNotContain(shadow.id());
+  }
+}

@@ -54,3 +54,25 @@ Feature: The simulation console: a person backs up and restores through the addo
     And the admin page lists the run with engine "kopia", its destination and log reference
     When the admin queues "Quick maintenance" for the job
     Then the admin page shows the command "completed"
+
+  Scenario: a person adds a Cloud NAS drive for a bucket, mounts it and sees it mounted with its cache used
+    Given a bucket "console-nas" of the client holding "docs/readme.txt" and "docs/sub/deep.txt"
+    When the person adds drive "Y" for that bucket on the Cloud NAS page
+    And the person mounts "Y:" from its card
+    Then the card of "Y:" shows "mounted" and the cache used the agent reported
+    When the person unmounts "Y:" from its card
+    Then the card of "Y:" shows "unmounted" and the cache used the agent reported
+
+  Scenario: a person browses a folder of an older snapshot in Time Machine and compares it with the newer one
+    Given a folder generated from seed 25 with the "small" tree
+    And a kopia job for that folder to bucket "console-tm" under prefix "tm" with password "console time machine"
+    When the client starts a run of the job
+    Then the run ends "success" within 240 seconds
+    When the file "docs/doc 03.txt" is deleted from the folder
+    And a file "docs/new notes.txt" of 5000 bytes is added to the folder
+    And the client starts a run of the job
+    Then the run ends "success" within 240 seconds
+    When the person opens Time Machine for the job and browses "docs" in the older snapshot
+    Then the listing shows the folders first and "doc 03.txt" with its size
+    When the person compares the older snapshot with the newer one
+    Then the comparison lists "docs/doc 03.txt" as "removed" and "docs/new notes.txt" as "added"

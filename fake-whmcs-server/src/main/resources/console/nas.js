@@ -115,7 +115,7 @@ function driveCard(m, agents, act) {
   renderActions();
   return h(
     'article',
-    {class: `card drive status-${m.status}`, 'aria-labelledby': `drive-${m.mount_id}`, 'data-mount-id': m.mount_id},
+    {class: `card drive status-${m.status}`, 'aria-labelledby': `drive-${m.mount_id}`, 'data-mount-id': m.mount_id, 'data-status': m.status},
     h(
       'header',
       {},
@@ -124,7 +124,7 @@ function driveCard(m, agents, act) {
       badge(m.status),
     ),
     m.error ? h('p', {class: 'error-text'}, m.error) : null,
-    m.warning ? h('p', {class: 'warn-text'}, m.warning) : null,
+    m.warning ? h('p', {class: 'notice warn-text', role: 'note'}, `Warning from the agent: ${m.warning}`) : null,
     h(
       'ul',
       {class: 'pills'},
@@ -133,11 +133,12 @@ function driveCard(m, agents, act) {
       m.persistent ? h('li', {class: 'pill'}, 'Auto-mount') : null,
       snapshot ? h('li', {class: 'pill'}, `Snapshot of job ${m.job_id}`) : null,
     ),
+    h('p', {class: 'sub'}, `On ${agent ? agent.hostname || 'agent ' + agent.agent_id : 'agent ' + m.agent_id}${agent && !agent.online ? ' (offline)' : ''}`),
+    // The agent reports the cache folder's size with each status; null until its first report.
     h(
       'p',
-      {class: 'sub'},
-      `On ${agent ? agent.hostname || 'agent ' + agent.agent_id : 'agent ' + m.agent_id}`,
-      typeof m.cache_bytes_used === 'number' ? ` · cache ${bytes(m.cache_bytes_used)}` : '',
+      {class: 'sub cache-used', 'data-cache-bytes': typeof m.cache_bytes_used === 'number' ? m.cache_bytes_used : null},
+      typeof m.cache_bytes_used === 'number' ? `Cache used: ${bytes(m.cache_bytes_used)}` : 'Cache used: not reported yet',
     ),
     actions,
   );

@@ -378,6 +378,115 @@ public final class ConsoleSteps {
     shot("admin-command-" + status);
   }
 
+  // ---- Cloud NAS ----
+
+  @When("the person adds drive {string} for that bucket on the Cloud NAS page")
+  public void addDrive(String letter) {
+    page.navigate(w.env.addon().consoleUrl() + "#/nas/new");
+    assertThat(heading("Add a drive")).isVisible();
+    page.getByLabel("Bucket", new Page.GetByLabelOptions().setExact(true)).selectOption(w.bucket);
+    page.getByLabel("Drive letter").selectOption(letter);
+    shot("nas-add-drive");
+    page.getByRole(AriaRole.BUTTON, byName("Add drive")).click();
+    assertThat(heading("Cloud NAS")).isVisible();
+  }
+
+  @When("the person mounts {string} from its card")
+  public void mountFromCard(String letter) {
+    page.getByRole(AriaRole.BUTTON, byName("Mount " + letter)).click();
+  }
+
+  @When("the person unmounts {string} from its card")
+  public void unmountFromCard(String letter) {
+    page.getByRole(AriaRole.BUTTON, byName("Unmount " + letter)).click();
+  }
+
+  @Then("the card of {string} shows {string} and the cache used the agent reported")
+  public void driveCardMounted(String letter, String status) {
+    Locator card =
+        page.locator("article.drive")
+            .filter(
+                new Locator.FilterOptions()
+                    .setHas(
+                        page.getByRole(AriaRole.HEADING, byName(Pattern.compile("^" + letter)))));
+    assertThat(card)
+        .hasAttribute(
+            "data-status", status, new LocatorAssertions.HasAttributeOptions().setTimeout(90_000));
+    assertThat(card.locator(".badge")).hasText(status);
+    Locator cache = card.locator(".cache-used");
+    assertThat(cache)
+        .hasText(Pattern.compile("^Cache used: [0-9.,]+ [KMGT]?i?B$"), timeout(30_000));
+    long reported = -1;
+    for (var m : w.api().post("cloudnas_list_mounts.php", java.util.Map.of()).path("mounts")) {
+      if (m.path("drive_letter").asText().equals(letter.substring(0, 1))) {
+        reported = m.path("cache_bytes_used").asLong(-1);
+      }
+    }
+    assertThat(reported).as("the agent reported the cache's size").isGreaterThanOrEqualTo(0);
+    assertThat(cache).hasAttribute("data-cache-bytes", String.valueOf(reported));
+    String next = "mounted".equals(status) ? "Unmount " : "Mount ";
+    assertThat(page.getByRole(AriaRole.BUTTON, byName(next + letter))).isEnabled();
+    shot("nas-drive-" + status);
+  }
+
+  // ---- Time Machine ----
+
+  @When("the person opens Time Machine for the job and browses {string} in the older snapshot")
+  public void timeMachineBrowse(String folder) {
+    page.navigate(w.env.addon().consoleUrl() + "#/nas/timemachine?job=" + w.jobId);
+    assertThat(heading("Time Machine")).isVisible();
+    Locator marks = page.locator("ol.timeline button.mark");
+    assertThat(marks).hasCount(2);
+    marks.first().click();
+    assertThat(marks.first()).hasAttribute("aria-pressed", "true");
+    page.getByRole(AriaRole.BUTTON, byName("Browse this snapshot")).click();
+    shot("timemachine-waiting");
+    page.getByRole(AriaRole.BUTTON, byName("Open folder " + folder))
+        .click(new Locator.ClickOptions().setTimeout(120_000));
+    assertThat(page.locator("table.tm-listing[data-path='" + folder + "']")).isVisible();
+    shot("timemachine-browse");
+  }
+
+  @Then("the listing shows the folders first and {string} with its size")
+  public void timeMachineListing(String name) {
+    Object listed =
+        page.locator("table.tm-listing tbody tr")
+            .evaluateAll("rows => rows.map(r => r.dataset.type)");
+    List<String> types = ((List<?>) listed).stream().map(String::valueOf).toList();
+    assertThat(types).isNotEmpty();
+    int firstFile = types.indexOf("file");
+    assertThat(types.subList(firstFile < 0 ? types.size() : firstFile, types.size()))
+        .as("folders come before files")
+        .doesNotContain("dir");
+    Locator row = page.locator("table.tm-listing tr[data-name='" + name + "']");
+    assertThat(row).hasCount(1);
+    long size = w.manifest.entry("docs/" + name).orElseThrow().size();
+    assertThat(row).containsText(formatBytes(size));
+  }
+
+  @When("the person compares the older snapshot with the newer one")
+  public void timeMachineCompare() {
+    page.getByRole(AriaRole.BUTTON, byName("Compare")).click();
+  }
+
+  @Then("the comparison lists {string} as {string} and {string} as {string}")
+  public void timeMachineChanges(String first, String kind1, String second, String kind2) {
+    Locator a = page.locator("table.tm-changes tr[data-path='" + first + "']");
+    assertThat(a)
+        .hasAttribute(
+            "data-kind", kind1, new LocatorAssertions.HasAttributeOptions().setTimeout(120_000));
+    assertThat(a.locator(".badge")).hasText(kind1);
+    Locator b = page.locator("table.tm-changes tr[data-path='" + second + "']");
+    assertThat(b).hasAttribute("data-kind", kind2);
+    assertThat(page.locator("dl.tm-totals")).containsText("Removed");
+    shot("timemachine-compare");
+  }
+
+  /** The page's bytes() formatting, to find a size as the person reads it. */
+  private String formatBytes(long n) {
+    return (String) page.evaluate("n => import('./dom.js').then(m => m.bytes(n))", (double) n);
+  }
+
   // ---- helpers ----
 
   private Locator heading(String name) {

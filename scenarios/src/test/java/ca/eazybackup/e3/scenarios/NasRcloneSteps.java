@@ -38,6 +38,7 @@ public final class NasRcloneSteps {
   private Relay relay;
   private FaultPlan faults;
   private Map<String, String> expectedInBucket;
+  private int refusedDuringOutage;
 
   public NasRcloneSteps(ScenarioWorld w) {
     this.w = w;
@@ -94,6 +95,27 @@ public final class NasRcloneSteps {
     copyBack();
   }
 
+  @When("S3 refuses every upload of a served file")
+  public void refuseUploads() {
+    relay.refuseUploads("/[^/]+/" + PREFIX + "/.*");
+  }
+
+  /**
+   * The drive acknowledged every write (rclone's copy succeeded) while S3 held none of them: the
+   * writes live in the drive's cache only, and the outage really refused their uploads.
+   */
+  @Then("S3 has refused uploads and holds none of {string} yet")
+  public void refusedAndAbsent(String folder) {
+    assertThat(relay.refusedUploads()).as("uploads refused during the outage").isPositive();
+    assertThat(bucketObjects().keySet()).noneMatch(k -> k.startsWith(folder + "/"));
+    refusedDuringOutage = relay.refusedUploads();
+  }
+
+  @When("S3 accepts uploads again")
+  public void acceptUploads() {
+    relay.acceptUploads();
+  }
+
   @When(
       "rclone copies the {string} tree generated from seed {long} to {string} on the served drive")
   public void copyInUnder(String preset, long seed, String folder) {
@@ -126,6 +148,8 @@ public final class NasRcloneSteps {
     String line =
         "event=faults_injected side=s3-nas fired="
             + faults.firedTotal()
+            + " uploads_refused_in_outage="
+            + refusedDuringOutage
             + " rules="
             + faults.rules();
     System.out.println(line);

@@ -77,7 +77,7 @@ public final class FaultSteps {
   /**
    * Rows: request (e.g. "agent_update_run.php" or "PUT ?partNumber="), fault, on requests "2,5".
    */
-  private static void addRules(FaultPlan plan, DataTable table, String method, String unused) {
+  static void addRules(FaultPlan plan, DataTable table, String method, String unused) {
     for (Map<String, String> row : table.asMaps()) {
       String request = row.get("request").trim();
       String m = method;

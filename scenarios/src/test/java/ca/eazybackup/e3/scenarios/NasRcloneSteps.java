@@ -35,6 +35,10 @@ public final class NasRcloneSteps {
   private String url;
   private String bucket;
   private Path rcloneConfig;
+  private Relay relay;
+  private FaultPlan faults;
+  private Map<String, String> expectedInBucket;
+  private int refusedDuringOutage;
 
   public NasRcloneSteps(ScenarioWorld w) {
     this.w = w;
@@ -46,6 +50,117 @@ public final class NasRcloneSteps {
     S3Fixture s3 = w.env.s3();
     bucket = ("nas-" + mode + "-" + w.uid).toLowerCase(java.util.Locale.ROOT);
     s3.createBucket(bucket);
+    startServe(mode, s3.endpoint().toString());
+  }
+
+  /**
+   * The bucket holds a tree under the served prefix, written straight to S3 (not through the
+   * relay), so that every read of it through {@code nas serve} has to go to S3.
+   */
+  @Given("a bucket holding the {string} tree under the served prefix")
+  public void bucketHoldingTree(String preset) throws IOException {
+    requireRclone();
+    S3Fixture s3 = w.env.s3();
+    bucket = ("nas-faults-" + w.uid).toLowerCase(java.util.Locale.ROOT);
+    s3.createBucket(bucket);
+    w.folder = w.dir.resolve("tree");
+    w.manifest = w.generate(preset, 21, w.folder);
+    S3Client c = s3.client();
+    for (TreeManifest.Entry e : w.manifest.entries()) {
+      c.putObject(
+          b -> b.bucket(bucket).key(PREFIX + "/" + e.path()),
+          software.amazon.awssdk.core.sync.RequestBody.fromFile(w.folder.resolve(e.path())));
+    }
+  }
+
+  /**
+   * {@code nas serve} reaches S3 only through a fault relay (faults.feature's): the rows name the
+   * request ({@code GET /drive/} is a read of a served file, {@code PUT /drive/} an upload), the
+   * fault and on which of those requests it fires.
+   */
+  @Given(
+      "that bucket is served by {string} in cache mode {string} through an S3 relay that injects")
+  public void servedThroughRelay(String command, String mode, io.cucumber.datatable.DataTable table)
+      throws IOException {
+    java.net.URI target = w.env.s3().endpoint();
+    relay = new Relay(target);
+    w.cleanups.push(relay::close);
+    faults = relay.faults();
+    FaultSteps.addRules(faults, table, null, null);
+    startServe(mode, relay.urlFor(target));
+  }
+
+  @When("rclone copies the served drive to a new folder, identical to the bucket's tree")
+  public void readThroughFaults() {
+    copyBack();
+  }
+
+  @When("S3 refuses every upload of a served file")
+  public void refuseUploads() {
+    // files only: a folder marker (MKCOL, key ending in '/') is written through, not cached
+    relay.refuseUploads("/[^/]+/" + PREFIX + "/.*[^/](\\?.*)?");
+  }
+
+  /**
+   * The drive acknowledged every write (rclone's copy succeeded) while S3 held none of them: the
+   * writes live in the drive's cache only, and the outage really refused their uploads.
+   */
+  @Then("S3 has refused uploads and holds none of {string} yet")
+  public void refusedAndAbsent(String folder) {
+    // uploads start after the write-back delay: await the first refused one
+    org.awaitility.Awaitility.await("an upload refused during the outage")
+        .atMost(java.time.Duration.ofSeconds(60))
+        .until(() -> relay.refusedUploads() > 0);
+    assertThat(bucketObjects().keySet()).noneMatch(k -> k.startsWith(folder + "/"));
+    refusedDuringOutage = relay.refusedUploads();
+  }
+
+  @When("S3 accepts uploads again")
+  public void acceptUploads() {
+    relay.acceptUploads();
+  }
+
+  @When(
+      "rclone copies the {string} tree generated from seed {long} to {string} on the served drive")
+  public void copyInUnder(String preset, long seed, String folder) {
+    Path later = w.dir.resolve("later");
+    TreeManifest m = w.generate(preset, seed, later);
+    rclone("copy", later.toString(), "nas:" + folder);
+    // the bucket must end up with both trees: the first one as it was, the new one under folder
+    Map<String, String> both = new TreeMap<>();
+    w.manifest.entries().forEach(e -> both.put(e.path(), e.sha256()));
+    m.entries().forEach(e -> both.put(folder + "/" + e.path(), e.sha256()));
+    expectedInBucket = both;
+  }
+
+  /** Awaited with the server still running: the background uploads retry until S3 answers. */
+  @Then("within {int} seconds the bucket holds both trees byte for byte under the served prefix")
+  public void bucketHoldsBoth(int seconds) {
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(seconds))
+          .pollInterval(java.time.Duration.ofSeconds(1))
+          .until(() -> bucketObjects().equals(expectedInBucket));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      assertThat(bucketObjects()).as("nas serve stderr: " + stderr()).isEqualTo(expectedInBucket);
+    }
+  }
+
+  @Then("every fault the NAS's S3 relay was told to inject fired")
+  public void nasFaultsFired() {
+    assertThat(faults.unfired()).as("faults that never fired").isEmpty();
+    String line =
+        "event=faults_injected side=s3-nas fired="
+            + faults.firedTotal()
+            + " uploads_refused_in_outage="
+            + refusedDuringOutage
+            + " rules="
+            + faults.rules();
+    System.out.println(line);
+  }
+
+  private void startServe(String mode, String endpoint) throws IOException {
+    S3Fixture s3 = w.env.s3();
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -56,7 +171,7 @@ public final class NasRcloneSteps {
             "nas",
             "serve",
             "--endpoint",
-            s3.endpoint().toString(),
+            endpoint,
             "--region",
             s3.region(),
             "--bucket",
@@ -122,6 +237,13 @@ public final class NasRcloneSteps {
 
   @Then("the bucket holds the tree byte for byte under the served prefix")
   public void bucketHoldsTree() {
+    Map<String, String> expected = new TreeMap<>();
+    w.manifest.entries().forEach(e -> expected.put(e.path(), e.sha256()));
+    assertThat(bucketObjects()).as("nas serve stderr: " + stderr()).isEqualTo(expected);
+  }
+
+  /** Files under the served prefix and their SHA-256, read straight from S3. */
+  private Map<String, String> bucketObjects() {
     // folder markers (MKCOL) are no files: compared here, not with S3TreeVerifier
     S3Client s3 = w.env.s3().client();
     Map<String, String> objects = new TreeMap<>();
@@ -133,9 +255,7 @@ public final class NasRcloneSteps {
                 objects.put(o.key().substring(PREFIX.length() + 1), sha256(s3, o.key()));
               }
             });
-    Map<String, String> expected = new TreeMap<>();
-    w.manifest.entries().forEach(e -> expected.put(e.path(), e.sha256()));
-    assertThat(objects).as("nas serve stderr: " + stderr()).isEqualTo(expected);
+    return objects;
   }
 
   @After("@nas")

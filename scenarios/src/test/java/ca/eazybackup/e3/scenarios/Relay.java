@@ -26,6 +26,7 @@ final class Relay implements AutoCloseable {
   private final FaultPlan plan = new FaultPlan();
   private final String origin;
   private StubMapping outage;
+  private StubMapping uploadOutage;
 
   Relay(URI target) {
     origin = target.getScheme() + "://" + target.getAuthority();
@@ -62,6 +63,40 @@ final class Relay implements AutoCloseable {
       wm.removeStub(outage);
       outage = null;
     }
+  }
+
+  /**
+   * Every PUT whose URL matches {@code urlRegex} is answered 503 SlowDown until {@link
+   * #acceptUploads()}: an S3 that refuses uploads for a while, however often the client retries.
+   */
+  void refuseUploads(String urlRegex) {
+    uploadOutage =
+        wm.stubFor(
+            put(com.github.tomakehurst.wiremock.client.WireMock.urlMatching(urlRegex))
+                .atPriority(2)
+                .willReturn(
+                    aResponse()
+                        .withStatus(503)
+                        .withHeader("Content-Type", "application/xml")
+                        .withBody(
+                            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown"
+                                + "</Code><Message>injected outage</Message></Error>")));
+  }
+
+  void acceptUploads() {
+    if (uploadOutage != null) {
+      wm.removeStub(uploadOutage);
+      uploadOutage = null;
+    }
+  }
+
+  /** Uploads refused by {@link #refuseUploads}. */
+  int refusedUploads() {
+    return (int)
+        wm.getAllServeEvents().stream()
+            .filter(e -> e.getStubMapping() != null && e.getStubMapping().getPriority() != null)
+            .filter(e -> e.getStubMapping().getPriority() == 2)
+            .count();
   }
 
   /** Requests the relay refused while cut off. */

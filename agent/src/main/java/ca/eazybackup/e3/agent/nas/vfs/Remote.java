@@ -219,7 +219,16 @@ final class Remote {
     }
     try {
       ResponseInputStream<GetObjectResponse> in = s3.getObject(req.build());
-      return new ThrottledInputStream(in, download, () -> false);
+      GetObjectResponse first = in.response();
+      InputStream body =
+          new ResumingObjectStream(
+              in,
+              key(path),
+              Math.max(0, offset),
+              first.contentLength() == null ? -1 : first.contentLength(),
+              first.eTag(),
+              (at, len, etag) -> reopen(path, at, len, etag));
+      return new ThrottledInputStream(body, download, () -> false);
     } catch (NoSuchKeyException e) {
       throw new NoSuchFileException("/" + path);
     } catch (S3Exception e) {
@@ -227,6 +236,28 @@ final class Remote {
         return InputStream.nullInputStream(); // a range past the end of an empty object
       }
       throw failure("get", key(path), e);
+    } catch (SdkException e) {
+      throw failure("get", key(path), e);
+    }
+  }
+
+  /**
+   * The rest of a download that broke: {@code [at, at+length)} ({@code length < 0}: to the end),
+   * only if the object is still {@code etag}.
+   */
+  private ResumingObjectStream.Opened reopen(String path, long at, long length, String etag)
+      throws IOException {
+    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(bucket).key(key(path));
+    if (at > 0 || length >= 0) {
+      req.range("bytes=" + at + "-" + (length < 0 ? "" : String.valueOf(at + length - 1)));
+    }
+    if (etag != null) {
+      req.ifMatch(etag);
+    }
+    try {
+      ResponseInputStream<GetObjectResponse> in = s3.getObject(req.build());
+      Long len = in.response().contentLength();
+      return new ResumingObjectStream.Opened(in, len == null ? -1 : len, in.response().eTag());
     } catch (SdkException e) {
       throw failure("get", key(path), e);
     }

@@ -6,6 +6,7 @@ import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
+import ca.eazybackup.e3.agent.backup.testing.KopiaJobs;
 import ca.eazybackup.e3.agent.backup.testing.RecordingProgress;
 import ca.eazybackup.e3.agent.backup.testing.Trees;
 import ca.eazybackup.e3.agent.engine.Cancellation;
@@ -17,7 +18,6 @@ import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.EventCodes;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,38 +85,7 @@ class KopiaEngineTest {
 
   static RunAssignment job(List<String> sources, Path dest, String password, String retentionJson)
       throws IOException {
-    return new RunAssignment(
-        1L,
-        7,
-        "job",
-        "backup",
-        "kopia",
-        "local_agent",
-        sources.get(0),
-        sources,
-        "local",
-        null,
-        "repo",
-        dest.toString(),
-        null,
-        null,
-        null,
-        null,
-        false,
-        "",
-        "",
-        0,
-        0,
-        2,
-        "",
-        "zstd",
-        password,
-        null,
-        retentionJson == null ? null : new ObjectMapper().readTree(retentionJson),
-        null,
-        null,
-        false,
-        null);
+    return KopiaJobs.local(sources, dest, password, retentionJson);
   }
 
   private Ctx ctx() {

@@ -7,6 +7,7 @@ import ca.eazybackup.e3.agent.backup.KopiaEngine;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
 import ca.eazybackup.e3.agent.backup.testing.EngineContext;
+import ca.eazybackup.e3.agent.backup.testing.KopiaJobs;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,39 +39,7 @@ class RepoCommandTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("a.txt"), "alpha");
     Path dest = tmp.resolve("dest");
-    RunAssignment job =
-        new RunAssignment(
-            1L,
-            7,
-            "job",
-            "backup",
-            "kopia",
-            "local_agent",
-            src.toString(),
-            List.of(src.toString()),
-            "local",
-            null,
-            "repo",
-            dest.toString(),
-            null,
-            null,
-            null,
-            null,
-            false,
-            "",
-            "",
-            0,
-            0,
-            2,
-            "",
-            "zstd",
-            "pw",
-            null,
-            null,
-            null,
-            null,
-            false,
-            null);
+    RunAssignment job = KopiaJobs.local(src, dest, "pw");
     var ctx = new EngineContext(tmp.resolve("w"), tmp.resolve("cache"));
     assertThat(new KopiaEngine().backup(job, ctx).status()).isEqualTo(RunStatus.SUCCESS);
     repo = dest.resolve("repo");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The process {@link OutboxCrashTest} kills with SIGKILL: it queues a run's events, its final
@@ -63,6 +64,6 @@ public final class OutboxCrashChild {
     outbox.completeCommand(78, null, true, "maintenance quick success");
     System.out.println("QUEUED pending=" + outbox.pending());
     System.out.flush();
-    Thread.sleep(Long.MAX_VALUE);
+    new CountDownLatch(1).await(); // parked until the test SIGKILLs this process
   }
 }

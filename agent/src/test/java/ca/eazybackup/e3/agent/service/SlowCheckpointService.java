@@ -5,6 +5,7 @@ import ca.eazybackup.e3.agent.runner.EngineRegistry;
 import ca.eazybackup.e3.agent.testing.ScriptedEngine;
 import ca.eazybackup.e3.shims.sim.SimulatedWindowsHost;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * What {@code service run} does, launched by the simulated SCM in a test, with one more engine,
@@ -23,9 +24,11 @@ public final class SlowCheckpointService {
         new ScriptedEngine("slow")
             .onBackup(
                 (job, ctx) -> {
-                  while (!ctx.cancellation().isCancelled()) {
-                    Thread.sleep(20);
-                  }
+                  CountDownLatch cancelled = new CountDownLatch(1);
+                  ctx.cancellation().onCancel(cancelled::countDown);
+                  cancelled.await();
+                  // The checkpoint's own duration is what the test is about: a fixed stretch of
+                  // work that outlasts SHUTDOWN's budget and fits PRESHUTDOWN's; no event to await.
                   Thread.sleep(CHECKPOINT_MS);
                   return RunOutcome.cancelled(ctx.cancellation().reason());
                 });

@@ -27,6 +27,7 @@ public final class RealServiceChild {
                 stop.await();
                 for (int checkPoint = 2; checkPoint <= 4; checkPoint++) {
                   status.report(ServiceState.STOP_PENDING, checkPoint, Duration.ofSeconds(5));
+                  // stands for a stop's work between checkpoints; its length is the point, no event
                   Thread.sleep(200);
                 }
                 return 0;

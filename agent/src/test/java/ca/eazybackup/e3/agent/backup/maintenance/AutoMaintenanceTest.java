@@ -11,6 +11,7 @@ import ca.eazybackup.e3.agent.backup.repo.RepositoryOptions;
 import ca.eazybackup.e3.agent.backup.snapshot.ManifestEntry;
 import ca.eazybackup.e3.agent.backup.snapshot.ManifestStore;
 import ca.eazybackup.e3.agent.backup.testing.EngineContext;
+import ca.eazybackup.e3.agent.backup.testing.KopiaJobs;
 import ca.eazybackup.e3.agent.backup.testing.Trees;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
@@ -43,39 +44,7 @@ class AutoMaintenanceTest {
     src = tmp.resolve("src");
     dest = tmp.resolve("dest");
     Trees.file(src.resolve("a.txt"), "a".getBytes(), Instant.parse("2024-01-01T00:00:00Z"));
-    job =
-        new RunAssignment(
-            1L,
-            7,
-            "job",
-            "backup",
-            "kopia",
-            "local_agent",
-            src.toString(),
-            List.of(src.toString()),
-            "local",
-            null,
-            "repo",
-            dest.toString(),
-            null,
-            null,
-            null,
-            null,
-            false,
-            "",
-            "",
-            0,
-            0,
-            2,
-            "",
-            "zstd",
-            "pw",
-            null,
-            null,
-            null,
-            null,
-            false,
-            null);
+    job = KopiaJobs.local(src, dest, "pw");
   }
 
   private RunOutcome backupAt(Duration after) throws Exception {

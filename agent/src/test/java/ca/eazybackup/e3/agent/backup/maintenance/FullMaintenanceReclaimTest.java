@@ -9,12 +9,12 @@ import ca.eazybackup.e3.agent.backup.blob.BlobStorageException;
 import ca.eazybackup.e3.agent.backup.blob.FaultInjectingBlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
 import ca.eazybackup.e3.agent.backup.testing.EngineContext;
+import ca.eazybackup.e3.agent.backup.testing.KopiaJobs;
 import ca.eazybackup.e3.agent.backup.testing.Trees;
 import ca.eazybackup.e3.agent.engine.MaintenanceMode;
 import ca.eazybackup.e3.agent.engine.RestoreRequest;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,39 +43,7 @@ class FullMaintenanceReclaimTest {
     byte[] old = Trees.random(3_000_000, 1);
     byte[] current = Trees.random(3_000_000, 2);
     Trees.file(src.resolve("data.bin"), old, Instant.parse("2024-01-01T00:00:00Z"));
-    RunAssignment job =
-        new RunAssignment(
-            1L,
-            7,
-            "job",
-            "backup",
-            "kopia",
-            "local_agent",
-            src.toString(),
-            List.of(src.toString()),
-            "local",
-            null,
-            "repo",
-            dest.toString(),
-            null,
-            null,
-            null,
-            null,
-            false,
-            "",
-            "",
-            0,
-            0,
-            2,
-            "",
-            "zstd",
-            "pw",
-            null,
-            new ObjectMapper().readTree("{\"keep_latest\":1}"),
-            null,
-            null,
-            false,
-            null);
+    RunAssignment job = KopiaJobs.local(List.of(src.toString()), dest, "pw", "{\"keep_latest\":1}");
     assertThat(engine.backup(job, ctx(cache, Duration.ZERO)).status()).isEqualTo(RunStatus.SUCCESS);
     long before = repositoryBytes(dest);
     // The first snapshot's pack holds only the old data.bin: once it expires, nothing in the pack
@@ -121,39 +89,7 @@ class FullMaintenanceReclaimTest {
     byte[] v1 = Trees.random(1_000_000, 3);
     byte[] v2 = Trees.random(1_000_000, 4);
     Trees.file(src.resolve("data.bin"), v1, Instant.parse("2024-01-01T00:00:00Z"));
-    RunAssignment job =
-        new RunAssignment(
-            1L,
-            7,
-            "job",
-            "backup",
-            "kopia",
-            "local_agent",
-            src.toString(),
-            List.of(src.toString()),
-            "local",
-            null,
-            "repo",
-            dest.toString(),
-            null,
-            null,
-            null,
-            null,
-            false,
-            "",
-            "",
-            0,
-            0,
-            2,
-            "",
-            "zstd",
-            "pw",
-            null,
-            new ObjectMapper().readTree("{\"keep_latest\":1}"),
-            null,
-            null,
-            false,
-            null);
+    RunAssignment job = KopiaJobs.local(List.of(src.toString()), dest, "pw", "{\"keep_latest\":1}");
     engine.backup(job, ctx(cache, Duration.ZERO));
     Trees.file(src.resolve("data.bin"), v2, Instant.parse("2024-01-02T00:00:00Z"));
     RunOutcome kept = engine.backup(job, ctx(cache, Duration.ofMinutes(1)));

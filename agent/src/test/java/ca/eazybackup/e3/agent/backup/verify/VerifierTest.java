@@ -8,6 +8,7 @@ import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
 import ca.eazybackup.e3.agent.backup.testing.EngineContext;
+import ca.eazybackup.e3.agent.backup.testing.KopiaJobs;
 import ca.eazybackup.e3.agent.backup.testing.Trees;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
@@ -50,38 +51,7 @@ class VerifierTest {
   }
 
   private static RunAssignment job(Path src, Path dest) {
-    return new RunAssignment(
-        1L,
-        7,
-        "job",
-        "backup",
-        "kopia",
-        "local_agent",
-        src.toString(),
-        List.of(src.toString()),
-        "local",
-        null,
-        "repo",
-        dest.toString(),
-        null,
-        null,
-        null,
-        null,
-        false,
-        "",
-        "",
-        0,
-        0,
-        2,
-        "",
-        "zstd",
-        "pw",
-        null,
-        null,
-        null,
-        null,
-        false,
-        null);
+    return KopiaJobs.local(src, dest, "pw");
   }
 
   private EngineContext ctx() {

@@ -12,6 +12,7 @@ import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.logging.Redactor;
+import ca.eazybackup.e3.agent.nas.mount.NasMounts;
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
@@ -39,8 +40,6 @@ import org.slf4j.MDC;
  */
 final class CommandHandler {
   private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
-  static final String NAS_UNAVAILABLE =
-      "Cloud NAS is not available in this build of the agent; update the agent to mount drives";
 
   private final AgentRuntime runtime;
 
@@ -310,22 +309,8 @@ final class CommandHandler {
     }
   }
 
-  private void nas(AgentCommand command, ca.eazybackup.e3.agent.nas.mount.NasMounts.Result r) {
+  private void nas(AgentCommand command, NasMounts.Result r) {
     complete(command, r.ok(), r.message());
-  }
-
-  private void nasUnavailable(AgentCommand command) {
-    JsonNode mountId = command.payload().get("mount_id");
-    Redactor.global().register(text(command.payload(), "secret_key"));
-    if (mountId != null && mountId.canConvertToLong()) {
-      long id = mountId.asLong();
-      runtime
-          .outbox()
-          .call(
-              "cloudnas_update_status(mount_id=" + id + ")",
-              api -> api.updateNasStatus(id, "error", NAS_UNAVAILABLE));
-    }
-    complete(command, false, NAS_UNAVAILABLE);
   }
 
   private void complete(AgentCommand command, boolean ok, String message) {

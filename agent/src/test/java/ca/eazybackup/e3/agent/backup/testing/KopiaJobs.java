@@ -1,0 +1,63 @@
+package ca.eazybackup.e3.agent.backup.testing;
+
+import ca.eazybackup.e3.agent.api.RunAssignment;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Kopia backup jobs of the engine tests: local sources into a repository in a local folder. */
+public final class KopiaJobs {
+  private KopiaJobs() {}
+
+  /** One source folder, no retention policy. */
+  public static RunAssignment local(Path src, Path dest, String password) {
+    return local(List.of(src.toString()), dest, password, null);
+  }
+
+  /** {@code retentionJson}: the job's policy as the addon sends it, or null for none. */
+  public static RunAssignment local(
+      List<String> sources, Path dest, String password, String retentionJson) {
+    return new RunAssignment(
+        1L,
+        7,
+        "job",
+        "backup",
+        "kopia",
+        "local_agent",
+        sources.get(0),
+        sources,
+        "local",
+        null,
+        "repo",
+        dest.toString(),
+        null,
+        null,
+        null,
+        null,
+        false,
+        "",
+        "",
+        0,
+        0,
+        2,
+        "",
+        "zstd",
+        password,
+        null,
+        retentionJson == null ? null : readTree(retentionJson),
+        null,
+        null,
+        false,
+        null);
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
+    try {
+      return new ObjectMapper().readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

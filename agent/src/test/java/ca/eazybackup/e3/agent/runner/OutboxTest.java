@@ -290,8 +290,12 @@ class OutboxTest {
         post(urlEqualTo("/api/agent_push_events.php"))
             .willReturn(aResponse().withBody("{\"status\":\"success\",\"accepted\":1}")));
     assertThat(outbox.flush(Duration.ofSeconds(20))).isTrue();
+    // WireMock lists serve events newest first; the checks below read them in sending order.
+    List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> served =
+        new java.util.ArrayList<>(wm.getAllServeEvents());
+    java.util.Collections.reverse(served);
     List<JsonNode> events =
-        wm.getAllServeEvents().stream()
+        served.stream()
             .filter(e -> e.getResponse().getStatus() == 200)
             .flatMap(
                 e -> {

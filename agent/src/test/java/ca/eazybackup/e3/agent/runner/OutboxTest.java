@@ -111,9 +111,7 @@ class OutboxTest {
 
     assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
     List<JsonNode> bodies =
-        wm.getAllServeEvents().stream()
-            .sorted(
-                (a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate()))
+        sentInOrder().stream()
             .filter(e -> e.getResponse().getStatus() == 200)
             .filter(e -> e.getResponseDefinition().getFault() == null)
             .map(e -> read(e.getRequest().getBodyAsString()))
@@ -164,10 +162,8 @@ class OutboxTest {
 
     assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
     List<JsonNode> delivered =
-        wm.getAllServeEvents().stream()
+        sentInOrder().stream()
             .filter(e -> e.getResponse().getStatus() == 200)
-            .sorted(
-                (a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate()))
             .map(e -> read(e.getRequest().getBodyAsString()))
             .toList();
     assertThat(delivered.get(delivered.size() - 1).path("status").asText()).isEqualTo("success");
@@ -290,12 +286,8 @@ class OutboxTest {
         post(urlEqualTo("/api/agent_push_events.php"))
             .willReturn(aResponse().withBody("{\"status\":\"success\",\"accepted\":1}")));
     assertThat(outbox.flush(Duration.ofSeconds(20))).isTrue();
-    // WireMock lists serve events newest first; the checks below read them in sending order.
-    List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> served =
-        new java.util.ArrayList<>(wm.getAllServeEvents());
-    java.util.Collections.reverse(served);
     List<JsonNode> events =
-        served.stream()
+        sentInOrder().stream()
             .filter(e -> e.getResponse().getStatus() == 200)
             .flatMap(
                 e -> {
@@ -312,6 +304,17 @@ class OutboxTest {
         .isEqualTo(skipped - Outbox.COALESCE_AFTER);
     assertThat(summaries.get(0).path("code").asText()).isEqualTo("SYNC_FILE_SKIPPED");
     assertThat(summaries.get(0).path("seq").asLong()).isEqualTo(Outbox.COALESCE_AFTER + 1);
+  }
+
+  /**
+   * The requests WireMock saw, in the order they were sent: it lists them newest first, and their
+   * logged times tie within a millisecond, so sorting by time is not enough.
+   */
+  private static List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> sentInOrder() {
+    List<com.github.tomakehurst.wiremock.stubbing.ServeEvent> served =
+        new java.util.ArrayList<>(wm.getAllServeEvents());
+    java.util.Collections.reverse(served);
+    return served;
   }
 
   private static ObjectNode update(long runId, String status, long filesDone) {

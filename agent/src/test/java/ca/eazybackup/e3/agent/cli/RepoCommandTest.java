@@ -139,11 +139,11 @@ class RepoCommandTest {
         .as(err.toString(StandardCharsets.UTF_8))
         .isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("repository ready");
-    byte[] format = Files.readAllBytes(fresh.resolve("kopia.repository"));
+    byte[] format = Files.readAllBytes(fresh.resolve("kopia.repository.f"));
 
     assertThat(run("repo", "create", "--path", fresh.toString(), "--json")).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("a repository already exists");
-    assertThat(Files.readAllBytes(fresh.resolve("kopia.repository"))).isEqualTo(format);
+    assertThat(Files.readAllBytes(fresh.resolve("kopia.repository.f"))).isEqualTo(format);
     assertThat(run("repo", "snapshots", "--path", fresh.toString())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("0 snapshots");
 
@@ -162,7 +162,7 @@ class RepoCommandTest {
         .isEqualTo(1);
     assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8))
         .contains("object lock was requested");
-    assertThat(Files.exists(locked.resolve("kopia.repository"))).isFalse();
+    assertThat(Files.exists(locked.resolve("kopia.repository.f"))).isFalse();
   }
 
   @Test

@@ -81,9 +81,9 @@ class KopiaCompressedContentsTest {
   @Test
   void s2RepeatOffsetsFollowTheExtendedLengthTable() throws Exception {
     // literal "abcd", copy offset 4 length 4 (tag 01: len-4=0, offset 4), then S2 repeats of the
-    // last offset: code 0 → 4 bytes, code 5 → 4 + next byte (4 + 10 = 14),
-    // code 6 → 256 + 2 bytes LE (256 + 1 = 257), code 7 → 65536 + 3 bytes LE (65536 + 2 = 65538)
-    int total = 4 + 4 + 4 + 14 + 257 + 65_538;
+    // last offset, lengths per the README's table: code 0 → 4, code 5 → 8 + next byte (18),
+    // code 6 → 260 + 2 bytes LE (261), code 7 → 65540 + 3 bytes LE (65542)
+    int total = 4 + 4 + 4 + 18 + 261 + 65_542;
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     writeUvarint(block, total);
     block.write(3 << 2); // literal of 4

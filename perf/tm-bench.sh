@@ -84,8 +84,10 @@ else
   ENDPOINT=$(prop endpoint); REGION=$(prop region); AK=$(prop accessKey); SK=$(prop secretKey)
 fi
 export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK E3_REPO_PASSWORD=tm-bench-password-0123
-export RESTIC_PASSWORD=$E3_REPO_PASSWORD RESTIC_REPOSITORY="s3:$ENDPOINT/tm-bench/restic"
-BUCKET=(--endpoint "$ENDPOINT" --region "$REGION" --bucket tm-bench --prefix ours/)
+# fresh repositories on every run (the S3 server may be a long-lived one)
+RUN_ID=$(date -u +%Y%m%dT%H%M%S)-$$
+export RESTIC_PASSWORD=$E3_REPO_PASSWORD RESTIC_REPOSITORY="s3:$ENDPOINT/tm-bench/restic-$RUN_ID"
+BUCKET=(--endpoint "$ENDPOINT" --region "$REGION" --bucket tm-bench --prefix "ours-$RUN_ID/")
 
 # ---- data: generated once, backed up by both ------------------------------------------------------
 DATA=$WORK/data

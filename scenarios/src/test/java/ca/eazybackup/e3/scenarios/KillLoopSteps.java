@@ -155,14 +155,7 @@ public final class KillLoopSteps {
       log(
           String.format(
               "kill %2d  %-13s at %5d ms  hit: %-40s agent: %-32s back: %5d ms -> %s (%s)",
-              k.n,
-              k.op,
-              k.delayMs,
-              k.addonPhase,
-              k.agentPhase,
-              k.backAfterMs,
-              k.outcome,
-              k.rule));
+              k.n, k.op, k.delayMs, k.addonPhase, k.agentPhase, k.backAfterMs, k.outcome, k.rule));
     }
   }
 
@@ -236,15 +229,20 @@ public final class KillLoopSteps {
       if (!ours) {
         continue;
       }
-      // "<time> level=INFO thread=… logger=AgentRuntime run.claimed run_id=…": the message's
-      // first word names the event.
-      int logger = line.indexOf(" logger=");
-      int message = logger < 0 ? -1 : line.indexOf(' ', logger + 1);
-      if (message > 0) {
-        Matcher m = LOG_EVENT.matcher(line.substring(message + 1));
-        if (m.lookingAt()) {
-          last = m.group(1);
+      // "<time> level=INFO thread=… logger=AgentRuntime run_id=7 run.claimed run_id=7 …": the
+      // first word after the logger and the run id (the MDC's) names the event.
+      for (String word : line.split(" ")) {
+        if (word.startsWith("level=")
+            || word.startsWith("thread=")
+            || word.startsWith("logger=")
+            || word.startsWith("run_id=")
+            || word.startsWith("20")) {
+          continue;
         }
+        if (LOG_EVENT.matcher(word).matches()) {
+          last = word;
+        }
+        break;
       }
     }
     return last;
@@ -263,7 +261,8 @@ public final class KillLoopSteps {
           // that took that long (a loaded machine) may end a backup this way.
           k.rule = "AGENT_OFFLINE";
           assertThat(k.backAfterMs)
-              .as("backup run %d failed AGENT_OFFLINE although the agent was back in %d ms",
+              .as(
+                  "backup run %d failed AGENT_OFFLINE although the agent was back in %d ms",
                   k.runId, k.backAfterMs)
               .isGreaterThan(
                   SharedSystem.WATCHDOG_TIMEOUT.minus(SharedSystem.RECLAIM_GRACE).toMillis());

@@ -77,6 +77,13 @@ final class SnapshotCommands {
   }
 
   private void answer(AgentCommand command, RunContext ctx, Query q) {
+    // The job's secrets are masked while the query runs and while its failure is logged.
+    try (Redactor.Scope secrets = AgentRuntime.secretsOf(command.job())) {
+      answerMasked(command, ctx, q);
+    }
+  }
+
+  private void answerMasked(AgentCommand command, RunContext ctx, Query q) {
     long id = command.commandId();
     String what = command.type() + "(command_id=" + id + ")";
     try {
@@ -142,8 +149,6 @@ final class SnapshotCommands {
     if (job == null) {
       throw new IllegalArgumentException(command.type() + " names no job (job context missing)");
     }
-    Redactor.global().register(job.destSecretKey());
-    Redactor.global().register(job.repositoryPassword());
     Optional<Engine> engine = runtime.engines().find(job.engine());
     if (engine.isEmpty() || !(engine.get() instanceof KopiaEngine kopia)) {
       throw new IllegalArgumentException(

@@ -131,7 +131,10 @@ final class SnapshotCommands {
       repo.close();
       throw e;
     }
-    return new NasMounts.SnapshotVolume(SnapshotMounts.serve(server, repo, manifestId), label);
+    return new NasMounts.SnapshotVolume(
+        SnapshotMounts.serve(server, repo, manifestId),
+        label,
+        () -> repo.stillHas(manifestId) ? null : SnapshotRepository.goneMessage(manifestId));
   }
 
   private ObjectNode query(AgentCommand command, RunContext ctx, Query q) throws IOException {

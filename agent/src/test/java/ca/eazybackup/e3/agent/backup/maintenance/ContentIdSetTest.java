@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The mark set of snapshot GC: exact for ids it holds, and small — a million ids (the
- * 1,000,000-file repository's data contents) in a table of 32 MiB, where a HashSet of their
- * strings takes several times that.
+ * 1,000,000-file repository's data contents) in a table of 32 MiB, where a HashSet of their strings
+ * takes several times that.
  */
 class ContentIdSetTest {
 

@@ -137,10 +137,7 @@ public final class HeapCheck {
     System.out.printf("no-change backup: %s in %.1f s (%s)%n", second.status(), s2, second.stats());
     System.out.printf(
         "full maintenance: %s in %.1f s (%s); live heap peak after GC %d MiB%n",
-        maintained.status(),
-        s3,
-        maintained.stats(),
-        afterGc.peak() >> 20);
+        maintained.status(), s3, maintained.stats(), afterGc.peak() >> 20);
     System.out.printf(
         "max heap %d MiB, peak heap used %d MiB, peak heap after GC (live set) %d MiB, VmHWM %s%n",
         Runtime.getRuntime().maxMemory() >> 20,

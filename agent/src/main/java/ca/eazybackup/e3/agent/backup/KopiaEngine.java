@@ -296,11 +296,7 @@ public final class KopiaEngine implements Engine {
     try {
       AutoMaintenance.Outcome o =
           new AutoMaintenance(
-                  repo,
-                  ctx.clock(),
-                  ctx.jobCacheDir(),
-                  ctx.cancellation(),
-                  source.userName() + "@" + source.host())
+                  repo, ctx.clock(), ctx.cancellation(), source.userName() + "@" + source.host())
               .runIfDue();
       if (!o.ran()) {
         LOG.debug("event=auto_maintenance_skipped job={} reason=\"{}\"", job.jobId(), o.decision());
@@ -631,8 +627,7 @@ public final class KopiaEngine implements Engine {
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
-      Maintenance maintenance =
-          new Maintenance(repo, ctx.clock(), ctx.jobCacheDir(), ctx.cancellation());
+      Maintenance maintenance = new Maintenance(repo, ctx.clock(), ctx.cancellation());
       // A repository named without a job (the repo CLI) has no source to apply retention to.
       SourceInfo source = job.sources().isEmpty() ? null : sourceOf(job);
       MaintenanceReport report = maintenance.run(mode, policy, source);

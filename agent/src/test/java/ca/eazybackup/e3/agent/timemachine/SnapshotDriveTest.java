@@ -212,7 +212,7 @@ class SnapshotDriveTest {
         // retention keeps the latest snapshot only; full maintenance collects what it held
         try (var st = repo.storage();
             Repository rp = Repository.open(st, BackedUpRepo.PASSWORD, null)) {
-          new Maintenance(rp, Clock.systemUTC(), dir.resolve("maint"), new Cancellation())
+          new Maintenance(rp, Clock.systemUTC(), new Cancellation())
               .run(
                   MaintenanceMode.FULL,
                   new RetentionPolicy(1, null, null, null, null, null),

@@ -87,6 +87,18 @@ public final class HeapCheck {
       throw new IllegalStateException(
           "heap check backup failed: " + first.message() + " / " + second.message());
     }
+    // Full maintenance of the same repository in the same heap: snapshot GC walks every file of
+    // both snapshots and streams the whole index (issue #14: bounded memory at 1,000,000 files).
+    long backupsLivePeak = afterGc.peak();
+    long t2 = System.nanoTime();
+    RunOutcome maintained =
+        engine.maintain(
+            job, ca.eazybackup.e3.agent.engine.MaintenanceMode.FULL, KopiaBench.ctx(work));
+    double s3 = (System.nanoTime() - t2) / 1e9;
+    long c3 = os.getProcessCpuTime();
+    if (maintained.status() != RunStatus.SUCCESS) {
+      throw new IllegalStateException("heap check maintenance failed: " + maintained.message());
+    }
     if (args.length > 2) {
       long hwm = vmHwmKib();
       String mode = n + " files";
@@ -95,7 +107,8 @@ public final class HeapCheck {
               java.util.Locale.ROOT,
               "heap\tfirst backup\t%s\tours\t1\t%.3f\t%.3f\t%d\t0\t%d%n"
                   + "heap\tno-change backup\t%s\tours\t1\t%.3f\t%.3f\t%d\t0\t%d%n"
-                  + "heap\tlive heap after GC\t%s\tours\t1\t0\t0\t%d\t0\t%d%n",
+                  + "heap\tlive heap after GC\t%s\tours\t1\t0\t0\t%d\t0\t%d%n"
+                  + "heap\tfull maintenance\t%s\tours\t1\t%.3f\t%.3f\t%d\t0\t%d%n",
               mode,
               s1,
               (c1 - c0) / 1e9,
@@ -107,6 +120,11 @@ public final class HeapCheck {
               hwm,
               n,
               mode,
+              backupsLivePeak >> 10,
+              n,
+              mode,
+              s3,
+              (c3 - c2) / 1e9,
               afterGc.peak() >> 10,
               n);
       Files.writeString(
@@ -117,6 +135,9 @@ public final class HeapCheck {
     }
     System.out.printf("first backup: %s in %.1f s (%s)%n", first.status(), s1, first.stats());
     System.out.printf("no-change backup: %s in %.1f s (%s)%n", second.status(), s2, second.stats());
+    System.out.printf(
+        "full maintenance: %s in %.1f s (%s); live heap peak after GC %d MiB%n",
+        maintained.status(), s3, maintained.stats(), afterGc.peak() >> 20);
     System.out.printf(
         "max heap %d MiB, peak heap used %d MiB, peak heap after GC (live set) %d MiB, VmHWM %s%n",
         Runtime.getRuntime().maxMemory() >> 20,

@@ -1,6 +1,7 @@
 package ca.eazybackup.e3.agent.backup.content;
 
 import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
+import ca.eazybackup.e3.agent.backup.blob.BlobNotFoundException;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.index.ContentInfo;
 import ca.eazybackup.e3.agent.backup.index.IndexBuilder;
@@ -76,6 +77,22 @@ final class IndexBlobs {
 
   /** Loads index blobs written since the last refresh (by this or any other writer). */
   void refresh() throws IOException {
+    // Maintenance deletes index blobs it compacted (well after their replacement was written), so
+    // a blob listed a moment ago can be gone when we fetch it: list again, as Kopia's readers do.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        refreshOnce();
+        return;
+      } catch (BlobNotFoundException e) {
+        if (attempt >= 3) {
+          throw e;
+        }
+        LOG.info("event=index_blob_vanished_relisting blob={}", e.getMessage());
+      }
+    }
+  }
+
+  private void refreshOnce() throws IOException {
     List<BlobMetadata> missing =
         activeSet().stream().filter(m -> !committed.has(m.blobId())).toList();
     if (missing.size() <= 1) {
@@ -188,6 +205,26 @@ final class IndexBlobs {
 
   int writeEpoch() {
     return writeEpoch;
+  }
+
+  NamedBlobs namedBlobs() {
+    return namedBlobs;
+  }
+
+  int indexVersion() {
+    return indexVersion;
+  }
+
+  int formatVersion() {
+    return formatVersion;
+  }
+
+  BlobStorage storage() {
+    return storage;
+  }
+
+  boolean epochIndexes() {
+    return epochIndexes;
   }
 
   /**

@@ -117,7 +117,8 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     return open(storage, hash, encryptor, settings, Clock.systemUTC());
   }
 
-  static KopiaContentStore open(
+  /** Opens the store; index entries and session markers are stamped by {@code clock}. */
+  public static KopiaContentStore open(
       BlobStorage storage,
       HashFunction hash,
       ContentEncryptor encryptor,
@@ -323,7 +324,123 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
 
   @Override
   public byte[] read(ContentId id) throws IOException {
-    return reader.read(id);
+    ContentInfo before = info(id);
+    try {
+      return reader.read(id);
+    } catch (ContentCorruptedException e) {
+      // Full maintenance may have moved the content to a new pack and, long after, deleted the
+      // old one: when its pack is gone, load the newer indexes and read it where it lives now.
+      if (!(e.getCause() instanceof ca.eazybackup.e3.agent.backup.blob.BlobNotFoundException)) {
+        throw e;
+      }
+      refresh();
+      ContentInfo after = info(id);
+      if (after == null || after.equals(before)) {
+        throw e;
+      }
+      LOG.info("event=content_moved content={} pack={}", id, after.packBlobId());
+      return reader.read(id);
+    }
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /**
+   * Every winning index entry, deleted ones included (except those under the deletion watermark),
+   * in id order, streamed from the committed indexes without collecting them. Entries still pending
+   * in this store are not included: flush first.
+   */
+  public void forEachIndexEntry(Consumer<ContentInfo> each) {
+    indexBlobs.committed().forEachMerged(each);
+  }
+
+  /** The winning entry of {@code id}, deleted or not, or null (committed and pending). */
+  public ContentInfo entry(ContentId id) {
+    return lookup(id);
+  }
+
+  /**
+   * Undeletes a content snapshot GC found reachable (kopia UndeleteContent): a live entry, newer
+   * than the deletion, at the same place — the pack is still there, the deleted entry kept it so.
+   */
+  public void undelete(ContentId id) throws IOException {
+    checkWritable();
+    flushLock.readLock().lock();
+    try {
+      ContentInfo current = lookup(id);
+      if (current == null || !current.deleted()) {
+        return;
+      }
+      long ts =
+          Math.max(clock.instant().getEpochSecond(), current.timestamp().getEpochSecond() + 1);
+      pending.put(
+          new ContentInfo(
+              id,
+              current.packBlobId(),
+              current.packOffset(),
+              current.packedLength(),
+              current.originalLength(),
+              current.compressionHeaderId(),
+              false,
+              Instant.ofEpochSecond(ts)));
+    } finally {
+      flushLock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Copies the live contents {@code entries} of pack {@code packBlobId} into this session's open
+   * packs (kopia RewriteContent): one read of the old pack, each content checked against its hash
+   * and appended as stored (same ciphertext, the id fixes the IV), with an entry newer than the old
+   * one so it wins. The old pack stays until nothing in the index names it any more.
+   */
+  public long rewritePack(String packBlobId, List<ContentInfo> entries) throws IOException {
+    checkWritable();
+    byte[] pack = storage.get(packBlobId, 0, -1);
+    long bytes = 0;
+    for (ContentInfo info : entries) {
+      long end = info.packOffset() + info.packedLength();
+      if (end > pack.length) {
+        throw new ContentCorruptedException(
+            "content " + info.id() + " in pack " + packBlobId + ": pack ends before the content",
+            null);
+      }
+      byte[] cipher = java.util.Arrays.copyOfRange(pack, (int) info.packOffset(), (int) end);
+      reader.decode(info, cipher); // never copy damage into a new pack
+      long ts = Math.max(clock.instant().getEpochSecond(), info.timestamp().getEpochSecond() + 1);
+      flushLock.readLock().lock();
+      try {
+        ContentInfo now = lookup(info.id());
+        if (now == null || now.deleted() || !now.packBlobId().equals(packBlobId)) {
+          continue; // deleted or already moved meanwhile
+        }
+        packs.append(
+            info.id(),
+            cipher,
+            (int) info.originalLength(),
+            info.compressionHeaderId(),
+            Instant.ofEpochSecond(ts));
+        bytes += cipher.length;
+      } finally {
+        flushLock.readLock().unlock();
+      }
+    }
+    return bytes;
+  }
+
+  /** The largest pack this repository writes (its format's max pack size). */
+  public int maxPackSize() {
+    return settings.maxPackSize();
+  }
+
+  /** The epoch manager's maintenance operations over this repository's index blobs. */
+  public EpochMaintenance epochs() {
+    return new EpochMaintenance(indexBlobs);
+  }
+
+  /** The deletion watermark this store applies (deleted entries at or before it are absent). */
+  public Instant deletionWatermark() {
+    return indexBlobs.committed().deletionWatermark();
   }
 
   @Override

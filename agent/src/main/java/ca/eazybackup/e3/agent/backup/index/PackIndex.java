@@ -11,4 +11,7 @@ public interface PackIndex {
   void forEach(Consumer<ContentInfo> each);
 
   int size();
+
+  /** The {@code i}-th entry in id order ({@code 0 <= i < size()}), for merging indexes in order. */
+  ContentInfo entry(int i);
 }

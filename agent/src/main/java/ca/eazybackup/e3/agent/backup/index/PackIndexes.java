@@ -95,6 +95,15 @@ public final class PackIndexes {
     }
 
     @Override
+    public ContentInfo entry(int i) {
+      if (i < 0 || i >= count) {
+        throw new IndexOutOfBoundsException(i);
+      }
+      int off = entriesOffset + i * stride;
+      return decode(ContentKeys.fromKey(data, off, keySize), off + keySize);
+    }
+
+    @Override
     public void forEach(Consumer<ContentInfo> each) {
       for (int i = 0; i < count; i++) {
         int off = entriesOffset + i * stride;

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,8 +47,6 @@ public final class AutoMaintenance {
   /** Task names in the schedule's run history: Kopia's, for what our runs do. */
   static final String QUICK_TASK = "quick-maintenance";
 
-  static final String FULL_TASK = "snapshot-gc";
-
   /** What the check decided and, when it ran, what maintenance did. */
   public record Outcome(String decision, String owner, MaintenanceReport report) {
     public boolean ran() {
@@ -59,18 +56,15 @@ public final class AutoMaintenance {
 
   private final Repository repo;
   private final Clock clock;
-  private final Path stateDir;
   private final Cancellation cancel;
   private final String identity;
 
   /**
    * @param identity this agent as Kopia names a client: {@code user@host}
    */
-  public AutoMaintenance(
-      Repository repo, Clock clock, Path stateDir, Cancellation cancel, String identity) {
+  public AutoMaintenance(Repository repo, Clock clock, Cancellation cancel, String identity) {
     this.repo = repo;
     this.clock = clock;
-    this.stateDir = stateDir;
     this.cancel = cancel;
     this.identity = identity;
   }
@@ -105,22 +99,32 @@ public final class AutoMaintenance {
       schedule.setTime(NEXT_FULL, now.plus(interval(params, "full", FULL_INTERVAL)));
     }
     schedule.write(repo.storage());
-    String task = mode == MaintenanceMode.FULL ? FULL_TASK : QUICK_TASK;
     LOG.info("event=auto_maintenance_starting mode={} owner={}", mode, owner);
     try {
-      MaintenanceReport report =
-          new Maintenance(repo, clock, stateDir, cancel).run(mode, null, null);
+      MaintenanceReport report = new Maintenance(repo, clock, cancel).run(mode, null, null);
       if (mode == MaintenanceMode.FULL) {
         ObjectLocks.extend(repo); // Kopia's "extend object locks" step of full maintenance
       }
-      schedule.addRun(task, now, clock.instant(), true, null);
-      schedule.write(repo.storage());
+      recordQuick(mode, now, true, null);
       return new Outcome("ran " + report.mode(), owner, report);
     } catch (IOException | RuntimeException e) {
-      schedule.addRun(task, now, clock.instant(), false, e.getMessage());
-      schedule.write(repo.storage());
+      recordQuick(mode, now, false, e.getMessage());
       throw e;
     }
+  }
+
+  /**
+   * Full maintenance records each of its tasks (snapshot-gc, ...) itself, as it goes; a quick run
+   * is recorded here. The schedule is read again: the run wrote to it meanwhile.
+   */
+  private void recordQuick(MaintenanceMode mode, Instant start, boolean ok, String error)
+      throws IOException {
+    if (mode != MaintenanceMode.QUICK) {
+      return;
+    }
+    ScheduleBlob s = ScheduleBlob.read(repo);
+    s.addRun(QUICK_TASK, start, clock.instant(), ok, error);
+    s.write(repo.storage());
   }
 
   /**

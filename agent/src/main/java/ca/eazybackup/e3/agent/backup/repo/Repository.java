@@ -104,7 +104,7 @@ public final class Repository implements AutoCloseable {
         storage,
         cf.hash(),
         cf.encryption());
-    return connect(storage, rf, null);
+    return connect(storage, rf, null, java.time.Clock.systemUTC());
   }
 
   private static void checkSupported(String hash, String encryption) throws RepositoryException {
@@ -124,6 +124,13 @@ public final class Repository implements AutoCloseable {
    *     unsupported format version or algorithm
    */
   public static Repository open(BlobStorage storage, String password, Path cacheDir)
+      throws IOException {
+    return open(storage, password, cacheDir, java.time.Clock.systemUTC());
+  }
+
+  /** As {@link #open(BlobStorage, String, Path)}, index entries stamped by {@code clock}. */
+  public static Repository open(
+      BlobStorage storage, String password, Path cacheDir, java.time.Clock clock)
       throws IOException {
     byte[] raw;
     try {
@@ -158,7 +165,7 @@ public final class Repository implements AutoCloseable {
       // Kopia's WrapLockingStorage: every writer of the repository locks what it writes.
       storage = new LockingBlobStorage(storage, retention);
     }
-    return connect(storage, rf, cacheDir);
+    return connect(storage, rf, cacheDir, clock);
   }
 
   private static BlobRetention readRetention(BlobStorage storage, RepositoryFormat rf)
@@ -203,7 +210,8 @@ public final class Repository implements AutoCloseable {
     }
   }
 
-  private static Repository connect(BlobStorage storage, RepositoryFormat rf, Path cacheDir)
+  private static Repository connect(
+      BlobStorage storage, RepositoryFormat rf, Path cacheDir, java.time.Clock clock)
       throws IOException {
     ContentFormat cf = rf.format();
     HashFunction hash = Hashing.create(cf.hash(), cf.secretOrEmpty());
@@ -220,7 +228,8 @@ public final class Repository implements AutoCloseable {
             hash,
             enc,
             RepositoryOptions.settings(
-                cf.version(), cf.effectiveIndexVersion(), cf.effectiveMaxPackSize(), epoch, cache));
+                cf.version(), cf.effectiveIndexVersion(), cf.effectiveMaxPackSize(), epoch, cache),
+            clock);
     return new Repository(storage, rf, store);
   }
 

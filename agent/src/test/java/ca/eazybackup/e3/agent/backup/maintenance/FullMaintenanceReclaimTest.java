@@ -46,8 +46,9 @@ class FullMaintenanceReclaimTest {
     RunAssignment job = KopiaJobs.local(List.of(src.toString()), dest, "pw", "{\"keep_latest\":1}");
     assertThat(engine.backup(job, ctx(cache, Duration.ZERO)).status()).isEqualTo(RunStatus.SUCCESS);
     long before = repositoryBytes(dest);
-    // The first snapshot's pack holds only the old data.bin: once it expires, nothing in the pack
-    // is live (packs that keep some live data wait for the short-pack rewrite, not built yet).
+    // The first snapshot's pack holds only the old data.bin: once it expires, its entries are
+    // marked, dropped two GC cycles later, and the pack swept; the live data is moved out of the
+    // short packs on the way.
     Trees.file(src.resolve("data.bin"), current, Instant.parse("2024-01-02T00:00:00Z"));
     Trees.file(src.resolve("same.txt"), "kept".getBytes(), Instant.parse("2024-01-01T00:00:00Z"));
     RunOutcome second = engine.backup(job, ctx(cache, Duration.ofMinutes(1)));
@@ -63,7 +64,13 @@ class FullMaintenanceReclaimTest {
     RunOutcome later =
         engine.maintain(job, MaintenanceMode.FULL, ctx(cache, Duration.ofDays(2).plusHours(5)));
     assertThat(later.status()).as(later.message()).isEqualTo(RunStatus.SUCCESS);
-    assertThat((Long) later.stats().get("packs_deleted")).isPositive();
+    assertThat((Long) later.stats().get("packs_deleted"))
+        .as("the pack the live data.bin was rewritten out of")
+        .isPositive();
+    for (Duration at : List.of(Duration.ofHours(59), Duration.ofHours(84))) {
+      RunOutcome next = engine.maintain(job, MaintenanceMode.FULL, ctx(cache, at));
+      assertThat(next.status()).as(next.message()).isEqualTo(RunStatus.SUCCESS);
+    }
     assertThat(repositoryBytes(dest)).isLessThan(withBoth - 2_500_000);
 
     Path out = tmp.resolve("out");
@@ -71,11 +78,11 @@ class FullMaintenanceReclaimTest {
         engine.restore(
             job,
             new RestoreRequest(second.manifestId(), out.toString(), List.of(), "always", false),
-            ctx(cache, Duration.ofDays(3)));
+            ctx(cache, Duration.ofDays(4)));
     assertThat(restored.status()).as(restored.message()).isEqualTo(RunStatus.SUCCESS);
     assertThat(Files.readAllBytes(out.resolve("data.bin"))).isEqualTo(current);
     assertThat(Files.readString(out.resolve("same.txt"))).isEqualTo("kept");
-    RunOutcome verify = engine.verify(job, 100, ctx(cache, Duration.ofDays(3)));
+    RunOutcome verify = engine.verify(job, 100, ctx(cache, Duration.ofDays(4)));
     assertThat(verify.status()).as(verify.message()).isEqualTo(RunStatus.SUCCESS);
     assertThat(verify.stats()).containsEntry("snapshots", 1);
   }

@@ -40,7 +40,7 @@ public final class NasMountSteps {
     return host().networkDrives().stream().filter(d -> d.letter() == letter).findFirst();
   }
 
-  private JsonNode mount() {
+  JsonNode mount() {
     for (JsonNode m : w.api().post("cloudnas_list_mounts.php", Map.of()).path("mounts")) {
       if (m.path("mount_id").asLong() == mountId) {
         return m;

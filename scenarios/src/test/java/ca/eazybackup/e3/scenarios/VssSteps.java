@@ -50,6 +50,7 @@ public final class VssSteps {
     windowsFolder = folder;
     Path local = host().resolve(folder);
     Files.createDirectories(local);
+    w.folder = local; // the job names it by its Windows path (source_path below)
     byte[] data = new byte[size];
     new Random(size).nextBytes(data);
     Files.write(local.resolve(big), data);

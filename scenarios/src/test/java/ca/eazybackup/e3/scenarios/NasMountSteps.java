@@ -40,7 +40,7 @@ public final class NasMountSteps {
     return host().networkDrives().stream().filter(d -> d.letter() == letter).findFirst();
   }
 
-  private JsonNode mount() {
+  JsonNode mount() {
     for (JsonNode m : w.api().post("cloudnas_list_mounts.php", Map.of()).path("mounts")) {
       if (m.path("mount_id").asLong() == mountId) {
         return m;
@@ -127,8 +127,9 @@ public final class NasMountSteps {
                         mount().path("error").asText(), w.diagnostics())
                     .isEqualTo(status));
     if (status.equals("mounted")) {
-      // Remembered so that a restart's new mapping can be told from the old one.
-      urlBefore = url();
+      // Remembered so that a restart's new mapping can be told from the old one; none when the
+      // tray helper, not the (elevated) agent, maps it.
+      urlBefore = drive(driveLetter()).map(NetworkDrive::remote).orElse(null);
     }
   }
 

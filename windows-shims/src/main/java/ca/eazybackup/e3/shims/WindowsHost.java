@@ -69,6 +69,14 @@ public interface WindowsHost {
     };
   }
 
+  /**
+   * Named pipes with a per-user DACL for the tray channel; a host without them answers
+   * ERROR_CALL_NOT_IMPLEMENTED and the channel stays loopback with a per-start token.
+   */
+  default UserPipes userPipes() {
+    return UserPipes.NONE;
+  }
+
   /** How a backup opens source files ({@link SourceFiles#NATIVE} unless the host models locks). */
   default SourceFiles sourceFiles() {
     return SourceFiles.NATIVE;

@@ -41,10 +41,80 @@ public record RunAssignment(
     @JsonProperty("policy_json") JsonNode policy,
     @JsonProperty("network_credentials") NetworkCredentials networkCredentials,
     @JsonProperty("reclaimed") boolean reclaimed,
-    @JsonProperty("progress_json") JsonNode lastProgress) {
+    @JsonProperty("progress_json") JsonNode lastProgress,
+    @JsonProperty("vss_mode") String vssMode) {
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public RunAssignment {
     sourcePaths = sourcePaths == null ? List.of() : List.copyOf(sourcePaths);
+  }
+
+  /** A job without {@code vss_mode} (an addon before it, tools and tests): the agent's default. */
+  public RunAssignment(
+      Long runId,
+      long jobId,
+      String jobName,
+      String runType,
+      String engine,
+      String sourceType,
+      String sourcePath,
+      List<String> sourcePaths,
+      String destType,
+      String destBucket,
+      String destPrefix,
+      String destLocalPath,
+      String destEndpoint,
+      String destRegion,
+      String destAccessKey,
+      String destSecretKey,
+      boolean bucketAutoCreate,
+      String localIncludeGlob,
+      String localExcludeGlob,
+      long bandwidthLimitKbps,
+      long localBandwidthLimitKbps,
+      int parallelism,
+      String encryptionMode,
+      String compression,
+      String repositoryPassword,
+      JsonNode schedule,
+      JsonNode retention,
+      JsonNode policy,
+      NetworkCredentials networkCredentials,
+      boolean reclaimed,
+      JsonNode lastProgress) {
+    this(
+        runId,
+        jobId,
+        jobName,
+        runType,
+        engine,
+        sourceType,
+        sourcePath,
+        sourcePaths,
+        destType,
+        destBucket,
+        destPrefix,
+        destLocalPath,
+        destEndpoint,
+        destRegion,
+        destAccessKey,
+        destSecretKey,
+        bucketAutoCreate,
+        localIncludeGlob,
+        localExcludeGlob,
+        bandwidthLimitKbps,
+        localBandwidthLimitKbps,
+        parallelism,
+        encryptionMode,
+        compression,
+        repositoryPassword,
+        schedule,
+        retention,
+        policy,
+        networkCredentials,
+        reclaimed,
+        lastProgress,
+        null);
   }
 
   /** The job's sources: {@code source_paths}, else the single {@code source_path}. */
@@ -91,7 +161,8 @@ public record RunAssignment(
         policy,
         networkCredentials,
         reclaimed,
-        lastProgress);
+        lastProgress,
+        vssMode);
   }
 
   /** Never prints the keys or the repository password. */

@@ -173,7 +173,13 @@ public final class KopiaEngine implements Engine {
       SnapshotManager snapshots =
           new SnapshotManager(new ManifestStore(repo.contents(), ctx.clock()));
       SourceInfo source = sourceOf(job);
+      // Named and tagged by the live paths (the snapshot's identity); walked where the run's
+      // source access reads them (a VSS shadow copy of the volume, when there is one).
       List<Uploader.Root> roots = roots(sources);
+      List<Uploader.Root> readRoots =
+          roots.stream()
+              .map(r -> new Uploader.Root(r.name(), ctx.sourceAccess().readRoot(r.path())))
+              .toList();
       DirEntry previous = previousRoot(snapshots, source);
       event(
           progress,
@@ -193,8 +199,9 @@ public final class KopiaEngine implements Engine {
               ctx.workDir().resolve("kopia-spill"));
       UploadResult result;
       try (Uploader uploader =
-          new Uploader(objects, snapshots, options, progress, ctx.cancellation(), ctx.clock())) {
-        result = uploader.upload(source, roots, previous, tags(roots));
+          new Uploader(objects, snapshots, options, progress, ctx.cancellation(), ctx.clock())
+              .readingThrough(ctx.sourceAccess())) {
+        result = uploader.upload(source, readRoots, previous, tags(roots));
       }
       SnapshotManifest m = result.manifest();
       Map<String, Object> stats = new LinkedHashMap<>();

@@ -25,4 +25,9 @@ public interface RunContext {
   S3ClientFactory s3();
 
   Clock clock();
+
+  /** Where the sources are read: live, or through the run's VSS shadow copies. */
+  default SourceAccess sourceAccess() {
+    return SourceAccess.LIVE;
+  }
 }

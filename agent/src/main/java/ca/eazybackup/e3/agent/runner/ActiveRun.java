@@ -3,6 +3,7 @@ package ca.eazybackup.e3.agent.runner;
 import ca.eazybackup.e3.agent.engine.Cancellation;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunStatus;
+import ca.eazybackup.e3.agent.engine.SourceAccess;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ final class ActiveRun implements RunContext {
   private final S3ClientFactory s3;
   private final Clock clock;
   final CompletableFuture<RunStatus> done = new CompletableFuture<>();
+  private volatile SourceAccess sourceAccess = SourceAccess.LIVE;
 
   ActiveRun(
       long runId,
@@ -72,5 +74,15 @@ final class ActiveRun implements RunContext {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  @Override
+  public SourceAccess sourceAccess() {
+    return sourceAccess;
+  }
+
+  /** Set while the run is prepared, before the engine starts. */
+  void sourceAccess(SourceAccess access) {
+    this.sourceAccess = access;
   }
 }

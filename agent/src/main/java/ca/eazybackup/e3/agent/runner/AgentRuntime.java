@@ -19,6 +19,9 @@ import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.EventSequence;
 import ca.eazybackup.e3.agent.progress.RunKind;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.agent.vss.ShadowLedger;
+import ca.eazybackup.e3.agent.vss.VssMode;
+import ca.eazybackup.e3.agent.vss.VssSession;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.WindowsHost;
 import java.io.IOException;
@@ -80,6 +83,8 @@ public final class AgentRuntime implements AutoCloseable {
   private final AgentApiClient api;
   private final EngineRegistry engines;
   private final WindowsHost host;
+  private final ShadowLedger shadowLedger;
+  private final Duration vssTimeout = vssTimeout();
   private final S3ClientFactory s3;
   private final ca.eazybackup.e3.agent.nas.mount.NasMounts nas;
   private final Clock clock;
@@ -129,6 +134,7 @@ public final class AgentRuntime implements AutoCloseable {
             settings.backoffCap(),
             stateDir().resolve("outbox"));
     this.interruptedWork = new InterruptedWork(stateDir().resolve("commands"));
+    this.shadowLedger = new ShadowLedger(stateDir());
     this.commands = new CommandHandler(this);
     this.nas = NasWiring.mounts(this);
   }
@@ -141,6 +147,7 @@ public final class AgentRuntime implements AutoCloseable {
     createDirs();
     pruneOldState();
     removeStaleWorkFolders();
+    removeStaleShadowCopies();
     reportInterruptedWork();
     ticker.scheduleWithFixedDelay(
         this::tickAll,
@@ -212,6 +219,11 @@ public final class AgentRuntime implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /** Cloud NAS drives the tray helper is to map in the signed-in user's session. */
+  public List<ca.eazybackup.e3.agent.nas.mount.NasMounts.UserDrive> userSessionDrives() {
+    return nas.userSessionDrives();
   }
 
   /** Ids of the runs now executing (tests, doctor). */
@@ -309,6 +321,24 @@ public final class AgentRuntime implements AutoCloseable {
               NetworkShareSession.open(
                   host.networkShares(), run.sources(), run.networkCredentials(), ar.progress()));
           RunAssignment local = run.withSources(resolveAll(run.sources()));
+          VssMode vssMode;
+          try {
+            vssMode = VssMode.parse(run.vssMode());
+          } catch (IllegalArgumentException e) {
+            return () -> RunOutcome.failed(e.getMessage());
+          }
+          // After the shares (closed before them): released as soon as the engine let go.
+          VssSession vss =
+              VssSession.open(
+                  host,
+                  vssMode,
+                  run.sources(),
+                  ar.workDir().resolve("vss"),
+                  shadowLedger,
+                  vssTimeout,
+                  ar.progress());
+          toClose.add(vss);
+          ar.sourceAccess(vss.access());
           return () -> engine.get().backup(local, ar);
         });
   }
@@ -986,6 +1016,23 @@ public final class AgentRuntime implements AutoCloseable {
     } catch (IOException e) {
       log.warn("agent.stale_work_cleanup_failed dir={} error={}", work, e.toString());
     }
+  }
+
+  /**
+   * Shadow copies a killed run left (listed in the state folder's ledger): nothing runs at start,
+   * so none of them is in use, and each holds shadow storage until deleted.
+   */
+  private void removeStaleShadowCopies() {
+    List<String> deleted = shadowLedger.cleanUp(host.shadowCopies());
+    if (!deleted.isEmpty()) {
+      log.info("agent.stale_shadow_copies_deleted count={} ids={}", deleted.size(), deleted);
+    }
+  }
+
+  /** How long a backup waits for VSS to make one shadow copy ({@code e3.vss.timeout}, ISO-8601). */
+  static Duration vssTimeout() {
+    String v = System.getProperty("e3.vss.timeout");
+    return v == null || v.isBlank() ? VssSession.DEFAULT_TIMEOUT : Duration.parse(v);
   }
 
   private static ThreadFactory daemon(String prefix) {

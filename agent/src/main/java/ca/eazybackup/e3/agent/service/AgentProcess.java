@@ -91,7 +91,13 @@ public final class AgentProcess {
             ? null
             : new AgentStatus.LastRun(
                 last.runId(), last.status(), last.message(), last.at().toString()),
-        cfg.logDir().toAbsolutePath().toString());
+        cfg.logDir().toAbsolutePath().toString(),
+        runtime.userSessionDrives().stream()
+            .map(
+                d ->
+                    new AgentStatus.Drive(
+                        String.valueOf(d.letter()) + ":", d.url(), d.label(), d.served()))
+            .toList());
   }
 
   /**

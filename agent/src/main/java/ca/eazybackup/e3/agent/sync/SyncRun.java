@@ -78,9 +78,16 @@ final class SyncRun {
     this.ctx = ctx;
     this.progress = ctx.progress();
     this.s3 = ctx.s3().client(settings.target());
-    this.transfers = new Transfers(settings, ctx.cancellation(), opener, "sync");
+    // The default opener reads through the run's source access: share modes on the live files,
+    // none inside a shadow copy. A test's own opener (counting, fault injection) is kept.
+    FileOpener reads = opener == FileOpener.DEFAULT ? ctx.sourceAccess()::open : opener;
+    this.transfers = new Transfers(settings, ctx.cancellation(), reads, "sync");
     this.uploader = new Uploader(s3, settings, transfers, progress);
-    this.roots = SourceRoot.layout(settings.sources(), settings.prefix());
+    // Keys are laid out from the live paths; the walk reads the shadow copy when there is one.
+    this.roots =
+        SourceRoot.layout(settings.sources(), settings.prefix()).stream()
+            .map(r -> new SourceRoot(ctx.sourceAccess().readRoot(r.path()), r.keyPrefix()))
+            .toList();
     this.inFlight = new Semaphore(settings.parallelism() * 4);
     this.statePath =
         StateCache.fileFor(

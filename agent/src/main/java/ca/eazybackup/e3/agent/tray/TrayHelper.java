@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.agent.tray;
 
+import ca.eazybackup.e3.shims.WindowsHost;
 import java.awt.Color;
 import java.awt.Desktop;
 import java.awt.Graphics2D;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,16 +30,28 @@ import java.util.concurrent.TimeUnit;
 public final class TrayHelper {
   private final StatusClient client;
   private final PrintStream out;
+  private final UserDriveMapper drives;
 
+  /** A helper that shows the status only. */
   public TrayHelper(Path configDir, PrintStream out) {
-    this.client = new StatusClient(configDir);
-    this.out = out;
+    this(configDir, out, null);
   }
 
-  /** One status line, or why there is none; true when the service answered. */
+  /**
+   * A helper that also maps the service's Cloud NAS drives in this session through {@code host}.
+   */
+  public TrayHelper(Path configDir, PrintStream out, WindowsHost host) {
+    this.client = new StatusClient(configDir);
+    this.out = out;
+    this.drives = host == null ? null : new UserDriveMapper(host);
+  }
+
+  /** One status line (and the drive changes made), or why there is none; true when answered. */
   public boolean printOnce() throws InterruptedException {
     try {
-      out.println(client.status().summary());
+      AgentStatus status = client.status();
+      out.println(status.summary());
+      mapDrives(status).forEach(out::println);
       return true;
     } catch (IOException e) {
       out.println("e3 Backup: " + e.getMessage());
@@ -88,6 +102,9 @@ public final class TrayHelper {
           try {
             AgentStatus status = client.status();
             text = status.summary();
+            for (String change : mapDrives(status)) {
+              icon.displayMessage("e3 Backup", change, TrayIcon.MessageType.INFO);
+            }
             logDir[0] = status.logDir();
             color =
                 status.lastRun() != null && !"success".equals(status.lastRun().status())
@@ -109,7 +126,14 @@ public final class TrayHelper {
         TimeUnit.MILLISECONDS);
     exit.await();
     poller.shutdownNow();
+    if (drives != null) {
+      drives.removeAll();
+    }
     SystemTray.getSystemTray().remove(icon);
+  }
+
+  private List<String> mapDrives(AgentStatus status) {
+    return drives == null ? List.of() : drives.apply(status.drives());
   }
 
   private static BufferedImage dot(Color color) {

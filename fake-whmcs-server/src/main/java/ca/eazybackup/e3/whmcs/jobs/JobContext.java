@@ -95,6 +95,7 @@ public final class JobContext {
     m.put("schedule_json", Json.parse(job.str("schedule_json")));
     m.put("retention_json", Json.parse(job.str("retention_json")));
     m.put("policy_json", Json.parse(job.str("policy_json")));
+    m.put("vss_mode", job.str("vss_mode"));
     m.put("network_credentials", networkCredentials(job));
     return m;
   }

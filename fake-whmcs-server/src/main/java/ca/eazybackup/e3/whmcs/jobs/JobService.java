@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 public final class JobService {
   private static final List<String> ENGINES = List.of("sync", "kopia");
   private static final List<String> NOTIFY_ON = List.of("always", "failure", "never");
+  private static final List<String> VSS_MODES = List.of("never", "when_available", "always");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
@@ -63,6 +64,7 @@ public final class JobService {
     cols.put("local_include_glob", "");
     cols.put("local_exclude_glob", "");
     cols.put("notify_on", "always");
+    cols.put("vss_mode", "when_available");
     cols.put("status", "active");
     if (!p.has("name")) {
       throw ApiException.badRequest("name", "name is required");
@@ -279,6 +281,7 @@ public final class JobService {
       cols.put("notify_email", email.isEmpty() ? null : email);
     }
     p.optEnum("notify_on", NOTIFY_ON).ifPresent(v -> cols.put("notify_on", v));
+    p.optEnum("vss_mode", VSS_MODES).ifPresent(v -> cols.put("vss_mode", v));
     boolean hasPassword = current != null && current.str("repository_password_enc") != null;
     Optional<String> password = p.optStr("encryption_password").filter(s -> !s.isEmpty());
     if (password.isPresent()) {

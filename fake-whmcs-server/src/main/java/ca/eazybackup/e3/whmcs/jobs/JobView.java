@@ -39,6 +39,7 @@ public final class JobView {
         j.str("source_config") != null && j.str("source_config").contains("network_credentials"));
     m.put("notify_email", j.str("notify_email"));
     m.put("notify_on", j.str("notify_on"));
+    m.put("vss_mode", j.str("vss_mode"));
     m.put("next_run_at", j.time("next_run_at"));
     m.put("created_at", j.time("created_at"));
     m.put("updated_at", j.time("updated_at"));

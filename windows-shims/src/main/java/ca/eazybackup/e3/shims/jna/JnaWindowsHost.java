@@ -99,6 +99,11 @@ public final class JnaWindowsHost implements WindowsHost {
   }
 
   @Override
+  public ca.eazybackup.e3.shims.UserPipes userPipes() {
+    return new JnaUserPipes();
+  }
+
+  @Override
   public DataProtection dataProtection() {
     return secrets;
   }

@@ -15,6 +15,7 @@ import ca.eazybackup.e3.agent.backup.snapshot.SnapshotStats;
 import ca.eazybackup.e3.agent.backup.snapshot.SourceInfo;
 import ca.eazybackup.e3.agent.engine.Cancellation;
 import ca.eazybackup.e3.agent.engine.RunCancelledException;
+import ca.eazybackup.e3.agent.engine.SourceAccess;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +85,7 @@ public final class Uploader implements AutoCloseable {
   private final List<String> checkpointIds = new ArrayList<>();
   private boolean cancelCheckpointSaved;
   private Map<String, String> tags = Map.of();
+  private SourceAccess sourceAccess = SourceAccess.LIVE;
   private SourceInfo source;
   private OffsetDateTime startTime;
   private long nextCheckpoint;
@@ -134,6 +136,15 @@ public final class Uploader implements AutoCloseable {
     public void close() throws IOException {
       done.close();
     }
+  }
+
+  /**
+   * Opens source files through {@code access} (the host's share modes; none inside a VSS shadow
+   * copy) instead of plainly.
+   */
+  public Uploader readingThrough(SourceAccess access) {
+    this.sourceAccess = access;
+    return this;
   }
 
   /**
@@ -428,9 +439,9 @@ public final class Uploader implements AutoCloseable {
         e.name(), DirEntry.FILE, e.mode(), read, e.mtime(), e.uid(), e.gid(), oid, null);
   }
 
-  private static InputStream openSource(Path p) throws SourceUnreadable {
+  private InputStream openSource(Path p) throws SourceUnreadable {
     try {
-      return Files.newInputStream(p);
+      return sourceAccess.open(p);
     } catch (IOException e) {
       throw new SourceUnreadable(e);
     }

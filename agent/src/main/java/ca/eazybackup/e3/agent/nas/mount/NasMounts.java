@@ -57,17 +57,27 @@ public final class NasMounts implements AutoCloseable {
   public record Result(boolean ok, String message) {}
 
   /**
-   * @param snapshot a Time Machine drive's check that its snapshot is still there; null for a Cloud
-   *     NAS drive
+   * A drive being served. {@code viaTray}: mapped by the tray helper in the signed-in user's
+   * session, because a mapping this (elevated) process made would be invisible to Explorer.
+   * {@code snapshot}: a Time Machine drive's check that its snapshot is still there; null for a
+   * Cloud NAS drive.
    */
   private record Active(
       MountRequest request,
       ServedVolume volume,
       String url,
       String warning,
+      boolean viaTray,
+      String label,
       SnapshotCheck snapshot) {
-    Active(MountRequest request, ServedVolume volume, String url, String warning) {
-      this(request, volume, url, warning, null);
+    Active(
+        MountRequest request,
+        ServedVolume volume,
+        String url,
+        String warning,
+        boolean viaTray,
+        String label) {
+      this(request, volume, url, warning, viaTray, label, null);
     }
   }
 
@@ -75,6 +85,15 @@ public final class NasMounts implements AutoCloseable {
   public static final String SNAPSHOT_NOT_REMOUNTED =
       "the agent restarted: Time Machine drives are not mounted again after a restart; mount the"
           + " snapshot again";
+
+  /**
+   * A drive the tray helper maps in the user's session (the service cannot: session isolation);
+   * {@code served} false: unmounted, the helper removes its mapping to {@code url}.
+   */
+  public record UserDrive(char letter, String url, String label, boolean served) {}
+
+  /** Tray drives unmounted lately, so a helper started later still removes their mappings. */
+  private final java.util.Deque<UserDrive> releasedTrayDrives = new java.util.ArrayDeque<>();
 
   private final WindowsHost host;
   private final S3ClientFactory s3;
@@ -189,19 +208,25 @@ public final class NasMounts implements AutoCloseable {
       throw new MountException("the mount's settings are invalid: " + e.getMessage(), e);
     }
     String url = volume.url().toString();
+    // Elevated (the service, an Administrator console) without EnableLinkedConnections: a mapping
+    // made here would be invisible to Explorer, so the tray helper maps it in the user's session.
+    boolean viaTray = !drive.mappingsVisibleToExplorer();
     try {
+      // Started here in either case: the user's unelevated session may not start a service.
       drive.ensureWebClient();
-      drive.map(letter, url, r.label(), use);
+      if (!viaTray) {
+        drive.map(letter, url, r.label(), use);
+      }
     } catch (MountException e) {
       volume.close();
       throw e;
     }
     String warning = sizeWarning(r);
-    if (r.openExplorer()) {
+    if (r.openExplorer() && !viaTray) {
       drive.open(letter);
     }
     store.put(r, url);
-    Active a = new Active(r, volume, url, warning);
+    Active a = new Active(r, volume, url, warning, viaTray, r.label());
     active.put(r.mountId(), a);
     eventWarnings.remove(r.mountId());
     log.info(
@@ -223,7 +248,18 @@ public final class NasMounts implements AutoCloseable {
             + ": mounted ("
             + describe(r)
             + ")"
+            + (viaTray ? "; mapped in the signed-in user's session by the tray helper" : "")
             + (warning == null ? "" : "; " + warning));
+  }
+
+  /** The drives the tray helper is to map in the user's session (tray channel {@code drives}). */
+  public synchronized List<UserDrive> userSessionDrives() {
+    List<UserDrive> out = new ArrayList<>(releasedTrayDrives);
+    active.values().stream()
+        .filter(Active::viaTray)
+        .map(a -> new UserDrive(a.request().driveLetter(), a.url(), a.label(), true))
+        .forEach(out::add);
+    return out;
   }
 
   // ------------------------------------------------------------ snapshot (Time Machine)
@@ -328,18 +364,21 @@ public final class NasMounts implements AutoCloseable {
           "the snapshot cannot be opened: " + (e.getMessage() == null ? e : e.getMessage()), e);
     }
     String url = sv.volume().url().toString();
+    boolean viaTray = !drive.mappingsVisibleToExplorer(); // as for a Cloud NAS drive
     try {
       drive.ensureWebClient();
-      drive.map(letter, url, sv.label(), use);
+      if (!viaTray) {
+        drive.map(letter, url, sv.label(), use);
+      }
     } catch (MountException e) {
       sv.volume().close();
       throw e;
     }
-    if (r.openExplorer()) {
+    if (r.openExplorer() && !viaTray) {
       drive.open(letter);
     }
     SnapshotCheck check = sv.check() != null ? sv.check() : () -> null;
-    Active a = new Active(r, sv.volume(), url, null, check);
+    Active a = new Active(r, sv.volume(), url, null, viaTray, sv.label(), check);
     active.put(r.mountId(), a);
     // remembered so that the next process clears the mapping and tells the addon it is gone
     store.putSnapshot(r, url, payload.path("manifest_id").asText(""));
@@ -349,6 +388,9 @@ public final class NasMounts implements AutoCloseable {
   }
 
   private boolean stillMapped(Active a) {
+    if (a.viaTray()) {
+      return true; // mapped in the user's session, which this process cannot see
+    }
     try {
       DriveUse use = host.drives().probe(a.request().driveLetter());
       return use.kind() == DriveUse.Kind.NETWORK
@@ -441,7 +483,11 @@ public final class NasMounts implements AutoCloseable {
               + "); unmount again once the upload can finish",
           e);
     }
-    drive.unmap(r.driveLetter(), a.url());
+    if (!a.viaTray()) {
+      drive.unmap(r.driveLetter(), a.url());
+    } else {
+      releaseTrayDrive(a);
+    }
     a.volume().close();
     active.remove(r.mountId());
     reportedCache.remove(r.mountId());
@@ -692,15 +738,29 @@ public final class NasMounts implements AutoCloseable {
     }
   }
 
+  /** The tray helper unmaps a drive it mapped in the user's session when it next asks. */
+  private void releaseTrayDrive(Active a) {
+    releasedTrayDrives.addLast(
+        new UserDrive(a.request().driveLetter(), a.url(), a.label(), false));
+    while (releasedTrayDrives.size() > 32) {
+      releasedTrayDrives.removeFirst();
+    }
+  }
+
   private synchronized void snapshotGone(Active a, String why) {
     MountRequest r = a.request();
     if (closed || active.get(r.mountId()) != a) {
       return; // unmounted or mounted afresh while it was checked
     }
-    try {
-      drive.unmap(r.driveLetter(), a.url());
-    } catch (MountException e) {
-      log.warn("nas.snapshot_gone_unmap_failed mount_id={} error={}", r.mountId(), e.getMessage());
+    if (a.viaTray()) {
+      releaseTrayDrive(a);
+    } else {
+      try {
+        drive.unmap(r.driveLetter(), a.url());
+      } catch (MountException e) {
+        log.warn(
+            "nas.snapshot_gone_unmap_failed mount_id={} error={}", r.mountId(), e.getMessage());
+      }
     }
     a.volume().close();
     active.remove(r.mountId());

@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  *       once told (SHChangeNotify).
  * </ul>
  */
-final class WindowsDrive {
+public final class WindowsDrive {
   private static final Logger log = LoggerFactory.getLogger(WindowsDrive.class);
 
   private final WindowsHost host;
 
-  WindowsDrive(WindowsHost host) {
+  public WindowsDrive(WindowsHost host) {
     this.host = host;
   }
 
@@ -44,7 +44,7 @@ final class WindowsDrive {
    *
    * @throws MountException when the letter is a local volume or mapped to something not ours
    */
-  DriveUse checkLetter(char letter) throws MountException {
+  public DriveUse checkLetter(char letter) throws MountException {
     DriveUse use;
     try {
       use = host.drives().probe(letter);
@@ -68,6 +68,27 @@ final class WindowsDrive {
       case FREE -> {}
     }
     return use;
+  }
+
+  /**
+   * Whether Explorer - the signed-in user's unelevated session - sees a mapping this process makes:
+   * not when this process is elevated (the service, an Administrator console), Windows' session
+   * isolation and the seed's first Cloud NAS issue, unless {@code EnableLinkedConnections} = 1
+   * links the elevated and unelevated sessions' mappings.
+   */
+  public boolean mappingsVisibleToExplorer() {
+    if (!host.elevation().isElevated()) {
+      return true;
+    }
+    try {
+      return host.registry()
+          .getDword(WindowsKeys.POLICIES_SYSTEM, WindowsKeys.ENABLE_LINKED_CONNECTIONS)
+          .map(v -> v == 1)
+          .orElse(false);
+    } catch (ShimException e) {
+      log.warn("nas.linked_connections_unreadable error={}", e.getMessage());
+      return false;
+    }
   }
 
   /** Starts WebClient unless it runs (the seed's {@code net start webclient}). */
@@ -98,7 +119,7 @@ final class WindowsDrive {
   }
 
   /** Maps the letter, clearing a stale loopback mapping first; labels and announces it. */
-  void map(char letter, String url, String label, DriveUse current) throws MountException {
+  public void map(char letter, String url, String label, DriveUse current) throws MountException {
     if (current.kind() == DriveUse.Kind.NETWORK) {
       unmapQuietly(letter, current.remote(), "stale");
     }
@@ -139,7 +160,7 @@ final class WindowsDrive {
   }
 
   /** Removes the mapping (if it is still ours), its label, and tells Explorer. */
-  void unmap(char letter, String url) throws MountException {
+  public void unmap(char letter, String url) throws MountException {
     DriveUse use;
     try {
       use = host.drives().probe(letter);
@@ -172,7 +193,7 @@ final class WindowsDrive {
   }
 
   /** The real host reports the UNC form of the URL it was given; the simulated one the URL. */
-  static boolean sameTarget(String remote, String url) {
+  public static boolean sameTarget(String remote, String url) {
     String unc = WindowsKeys.uncOf(url);
     return remote.equalsIgnoreCase(url) || remote.equalsIgnoreCase(unc);
   }

@@ -45,23 +45,11 @@ public final class FaultSteps {
 
   @Given("the agent talks to the addon through a relay that injects")
   public void addonFaults(DataTable table) {
-    relayAgent(table);
-  }
-
-  /** A relay that injects nothing of itself: the scenario hands the agent commands through it. */
-  @Given("the agent talks to the addon through a relay")
-  public void addonRelay() {
-    relayAgent(null);
-  }
-
-  private void relayAgent(DataTable table) {
     URI addon = URI.create(w.env.addon().baseUrl());
     addonRelay = new Relay(addon);
     w.cleanups.push(addonRelay::close);
     addonFaults = addonRelay.faults();
-    if (table != null) {
-      addRules(addonFaults, table, "POST", ".*");
-    }
+    addRules(addonFaults, table, "POST", ".*");
     if (w.agent != null) {
       w.agent.stop(Duration.ofSeconds(10));
       w.agent = null;
@@ -191,17 +179,6 @@ public final class FaultSteps {
       hostileCommandIds.add(id);
       id++;
     }
-    addonRelay.answerOnceWith(
-        "agent_poll_pending_commands.php",
-        "{\"status\":\"success\",\"commands\":" + commands + "}");
-  }
-
-  /**
-   * The agent's next command poll is answered with {@code commands} (as an addon that validated
-   * less than this one would hand them out); needs {@link #addonRelay()} first.
-   */
-  void handOutOnce(com.fasterxml.jackson.databind.node.ArrayNode commands) {
-    assertThat(addonRelay).as("the agent talks to the addon through a relay").isNotNull();
     addonRelay.answerOnceWith(
         "agent_poll_pending_commands.php",
         "{\"status\":\"success\",\"commands\":" + commands + "}");

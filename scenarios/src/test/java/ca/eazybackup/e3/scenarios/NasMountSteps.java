@@ -33,12 +33,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 public final class NasMountSteps {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final ScenarioWorld w;
-  private final FaultSteps relay;
+  private final RuntimeSteps relay;
   private long mountId;
   private String urlBefore;
   private byte[] written;
 
-  public NasMountSteps(ScenarioWorld w, FaultSteps relay) {
+  public NasMountSteps(ScenarioWorld w, RuntimeSteps relay) {
     this.w = w;
     this.relay = relay;
   }

@@ -315,8 +315,8 @@ public final class NasMountSteps {
   // ---- settings and bandwidth ----
 
   @When(
-      "the client saves Cloud NAS settings with the bandwidth limit on, upload {int} KB/s and"
-          + " download {int} KB/s")
+      "the client saves Cloud NAS settings with the bandwidth limit on, upload {int} KB\\/s and"
+          + " download {int} KB\\/s")
   public void saveBandwidth(int upKbps, int downKbps) {
     w.api()
         .post(
@@ -331,8 +331,8 @@ public final class NasMountSteps {
   }
 
   @Then(
-      "the client's Cloud NAS settings read back the bandwidth limit on, upload {int} KB/s and"
-          + " download {int} KB/s")
+      "the client's Cloud NAS settings read back the bandwidth limit on, upload {int} KB\\/s and"
+          + " download {int} KB\\/s")
   public void settingsReadBack(int upKbps, int downKbps) {
     JsonNode s = w.api().get("cloudnas_settings.php").path("settings");
     assertThat(s.path("bandwidth_limit_enabled").asBoolean()).as(s.toString()).isTrue();
@@ -340,7 +340,7 @@ public final class NasMountSteps {
     assertThat(s.path("bandwidth_download_kbps").asLong()).isEqualTo(downKbps);
   }
 
-  @Then("a WebDAV client writes {int} KiB to {string} on the drive at {int} KB/s, within {int} %")
+  @Then("a WebDAV client writes {int} KiB to {string} on the drive at {int} KB\\/s, within {int} %")
   public void timedWrite(int kib, String path, int kbps, int tolerance) throws Exception {
     written = new byte[kib * 1024];
     new Random(kib).nextBytes(written);
@@ -366,7 +366,7 @@ public final class NasMountSteps {
         .isEqualTo(written.length);
   }
 
-  @Then("a WebDAV client reads {string} back byte for byte at {int} KB/s, within {int} %")
+  @Then("a WebDAV client reads {string} back byte for byte at {int} KB\\/s, within {int} %")
   public void timedRead(String path, int kbps, int tolerance) throws Exception {
     Sardine dav = SardineFactory.begin();
     try {
@@ -388,7 +388,7 @@ public final class NasMountSteps {
   }
 
   /**
-   * The agent meters in KB/s of 1,024 bytes (MountRequest). Unlimited, these transfers take well
+   * The agent meters in KB\\/s of 1,024 bytes (MountRequest). Unlimited, these transfers take well
    * under a second on loopback; the bounds show the client's limit is what holds them.
    */
   private void assertRate(String what, long bytes, long nanos, int kbps, int tolerance) {

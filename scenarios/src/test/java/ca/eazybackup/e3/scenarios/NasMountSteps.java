@@ -388,7 +388,7 @@ public final class NasMountSteps {
   }
 
   /**
-   * The agent meters in KB\\/s of 1,024 bytes (MountRequest). Unlimited, these transfers take well
+   * The agent meters in KB/s of 1,024 bytes (MountRequest). Unlimited, these transfers take well
    * under a second on loopback; the bounds show the client's limit is what holds them.
    */
   private void assertRate(String what, long bytes, long nanos, int kbps, int tolerance) {

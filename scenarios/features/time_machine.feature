@@ -21,6 +21,7 @@ Feature: Time Machine: a job's snapshots browsed and compared through the addon
     And the run recorded a snapshot manifest id
     When the client mounts the snapshot of run 1 as drive "T"
     Then the drive's status becomes "mounted" within 90 seconds
+    And the agent's host shows drive "T" labelled Time Machine with the job's name and the date of run 1
     And a WebDAV client reads every file changed since run 1 from the drive as it was then
     When the client unmounts the drive
     Then the drive's status becomes "unmounted" within 60 seconds

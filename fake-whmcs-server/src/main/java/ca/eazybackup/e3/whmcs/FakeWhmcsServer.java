@@ -82,7 +82,7 @@ public final class FakeWhmcsServer implements AutoCloseable {
       JobContext jobContext = new JobContext(db, box, settings);
       RunService runs = new RunService(db, clock, notifier);
       RunClaimer claimer =
-          new RunClaimer(db, clock, config.reclaimGrace(), config.watchdogTimeout());
+          new RunClaimer(db, clock, config.reclaimGrace(), config.watchdogTimeout(), notifier);
       CommandService commands = new CommandService(db, clock, jobContext, box, settings, notifier);
       NasService nas = new NasService(db, clock);
       JobService jobs = new JobService(db, box, clock);

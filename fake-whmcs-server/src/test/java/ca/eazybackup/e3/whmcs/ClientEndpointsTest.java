@@ -447,6 +447,8 @@ class ClientEndpointsTest extends ServerTest {
         .isEqualTo("example-repository-password");
     assertThat(cmd.get("payload").get("manifest_id").asText())
         .isEqualTo("k5b8c3e1f0a9d7c6b5a4f3e2d1c0b9a8");
+    // the drive's label is "Time Machine (<job name>, <date>)"
+    assertThat(cmd.get("payload").get("job_name").asText()).isEqualTo(spec.get("name"));
     assertThat(
             t.client(
                     "cloudnas_mount_snapshot.php",

@@ -93,6 +93,138 @@ class WatchdogReclaimTest extends ServerTest {
     assertThat(r.get("failed_run_ids").toString()).contains(String.valueOf(runId));
   }
 
+  /** A finished backup and a restore of it whose command the agent has polled (delivered). */
+  private long[] deliveredRestore(Tenant t) {
+    long backupRun = runningRun(t);
+    t.update(backupRun, "status", "success");
+    JsonNode restore =
+        t.client(
+                "cloudbackup_start_restore.php",
+                Map.of("run_id", backupRun, "target_path", "C:\\restore"))
+            .body();
+    JsonNode polled = t.agent("agent_poll_pending_commands.php", Map.of()).body();
+    assertThat(polled.get("commands").findValuesAsText("type")).contains("restore");
+    return new long[] {restore.get("restore_run_id").asLong(), restore.get("command_id").asLong()};
+  }
+
+  /** The agent polls agent_next_run every 30 s for {@code seconds}. */
+  private void pollsFor(Tenant t, int seconds) {
+    for (int s = 0; s < seconds; s += 30) {
+      clock.advance(Duration.ofSeconds(30));
+      assertThat(t.nextRun().isNull()).isTrue();
+    }
+  }
+
+  private JsonNode runOf(Tenant t, long runId) {
+    for (JsonNode r : t.client("cloudbackup_list_runs.php", Map.of()).body().get("runs")) {
+      if (r.get("run_id").asLong() == runId) {
+        return r;
+      }
+    }
+    throw new AssertionError("run " + runId + " not listed");
+  }
+
+  private JsonNode command(long commandId) {
+    return http.post("sim/command", Map.of("command_id", commandId)).body().get("command");
+  }
+
+  @Test
+  void aRestoreItsAgentCameBackWithoutIsFailedAtItsPollsNotLeftToTheWatchdog() {
+    Tenant t = Tenant.create(http);
+    long[] restore = deliveredRestore(t);
+    t.update(restore[0], "status", "running"); // the agent started it, then was killed
+
+    pollsFor(t, 150); // back and polling, but the restore has had no heartbeat for 150 s
+    assertThat(runOf(t, restore[0]).get("status").asText())
+        .as("inside the grace")
+        .isEqualTo("running");
+    pollsFor(t, 60); // 210 s > 180 s grace, polled all through it
+
+    JsonNode run = runOf(t, restore[0]);
+    assertThat(run.get("status").asText()).isEqualTo("failed");
+    assertThat(run.get("error_summary").asText()).startsWith("AGENT_RESTARTED");
+    JsonNode c = command(restore[1]);
+    assertThat(c.get("status").asText())
+        .as("the command is not left delivered")
+        .isEqualTo("failed");
+    assertThat(c.get("result_message").asText()).startsWith("AGENT_RESTARTED");
+    JsonNode logs =
+        t.client("cloudbackup_get_run_logs.php", Map.of("run_id", restore[0])).body().get("logs");
+    assertThat(logs.findValuesAsText("code")).contains("AGENT_RESTARTED");
+    assertThat(t.update(restore[0], "status", "success").code())
+        .as("a late report of the restore is refused as for any ended run")
+        .isEqualTo(409);
+  }
+
+  @Test
+  void aRestoreKilledBeforeItsFirstUpdateIsNotLeftQueued() {
+    Tenant t = Tenant.create(http);
+    long[] restore = deliveredRestore(t); // delivered, killed before the agent reported anything
+    pollsFor(t, 210);
+    assertThat(runOf(t, restore[0]).get("status").asText()).isEqualTo("failed");
+    assertThat(command(restore[1]).get("status").asText()).isEqualTo("failed");
+  }
+
+  @Test
+  void aRestoreThatHeartbeatsIsNeverFailedByThePolls() {
+    Tenant t = Tenant.create(http);
+    long[] restore = deliveredRestore(t);
+    t.update(restore[0], "status", "running");
+    for (int i = 0; i < 20; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      t.nextRun();
+      if (i % 3 == 0) {
+        assertThat(t.update(restore[0]).code()).isEqualTo(200); // a heartbeat every 90 s
+      }
+    }
+    assertThat(runOf(t, restore[0]).get("status").asText()).isEqualTo("running");
+    assertThat(command(restore[1]).get("status").asText()).isEqualTo("delivered");
+  }
+
+  @Test
+  void anAddonOutageLongerThanTheGraceDoesNotFailARestoreThatStillRuns() {
+    Tenant t = Tenant.create(http);
+    long[] restore = deliveredRestore(t);
+    t.update(restore[0], "status", "running");
+    clock.advance(Duration.ofSeconds(300)); // neither polls nor heartbeats get through
+    assertThat(t.nextRun().isNull()).isTrue(); // the first poll after the outage
+    clock.advance(Duration.ofSeconds(30));
+    t.nextRun();
+    assertThat(runOf(t, restore[0]).get("status").asText())
+        .as("the restore's heartbeat has not come yet, but the agent was away, not idle")
+        .isEqualTo("running");
+    assertThat(t.update(restore[0]).code()).isEqualTo(200); // its heartbeat follows
+    pollsFor(t, 150);
+    assertThat(runOf(t, restore[0]).get("status").asText()).isEqualTo("running");
+    assertThat(t.update(restore[0], "status", "success").code()).isEqualTo(200);
+    assertThat(
+            t.agent(
+                    "agent_complete_command.php",
+                    Map.of("command_id", restore[1], "status", "completed"))
+                .code())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aRestoreTheAgentReportedItselfKeepsItsStatus() {
+    Tenant t = Tenant.create(http);
+    long[] restore = deliveredRestore(t);
+    // The agent's own report after its restart: failed "agent restarted", command failed.
+    t.update(
+        restore[0],
+        "status",
+        "failed",
+        "error_summary",
+        "restore interrupted: the agent restarted");
+    t.agent(
+        "agent_complete_command.php",
+        Map.of(
+            "command_id", restore[1], "status", "failed", "result_message", "restore interrupted"));
+    pollsFor(t, 210);
+    assertThat(runOf(t, restore[0]).get("error_summary").asText()).contains("agent restarted");
+    assertThat(command(restore[1]).get("result_message").asText()).isEqualTo("restore interrupted");
+  }
+
   @Test
   void configRefusesAGraceThatIsNotShorterThanTheTimeout() {
     assertThatThrownBy(

@@ -47,7 +47,7 @@ public final class NasMountSteps {
     return SimulatedWindowsHost.builder(w.windowsHostRoot()).journal(w.journal()).build();
   }
 
-  private Optional<NetworkDrive> drive(char letter) throws Exception {
+  Optional<NetworkDrive> drive(char letter) throws Exception {
     return host().networkDrives().stream().filter(d -> d.letter() == letter).findFirst();
   }
 

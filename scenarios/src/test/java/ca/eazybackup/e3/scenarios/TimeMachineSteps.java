@@ -44,6 +44,31 @@ public final class TimeMachineSteps {
     nas.follow(mountId);
   }
 
+  @Then(
+      "the agent's host shows drive {string} labelled Time Machine with the job's name and the date"
+          + " of run {int}")
+  public void labelled(String letter, int nth) throws Exception {
+    String name = null;
+    for (JsonNode j : w.api().post("cloudbackup_list_jobs.php", Map.of()).path("jobs")) {
+      if (j.path("job_id").asLong() == w.jobId) {
+        name = j.path("name").asText();
+      }
+    }
+    assertThat(name).as("the job's name").isNotBlank();
+    var drive = nas.drive(letter.charAt(0)).orElseThrow(() -> new AssertionError(letter));
+    String prefix = "Time Machine (" + name + ", ";
+    assertThat(drive.label()).startsWith(prefix).endsWith(")");
+    // the snapshot's start, in the agent's (this machine's) zone, to the minute
+    java.time.LocalDateTime when =
+        java.time.LocalDateTime.parse(
+            drive.label().substring(prefix.length(), drive.label().length() - 1),
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"));
+    java.time.LocalDateTime now = java.time.LocalDateTime.now();
+    assertThat(when)
+        .as("run %d's snapshot time in %s", nth, drive.label())
+        .isBetween(now.minusMinutes(30), now);
+  }
+
   @Then("a WebDAV client reads every file changed since run {int} from the drive as it was then")
   public void readsChangedFiles(int nth) throws Exception {
     TreeManifest then = kopia.folderAt(nth);

@@ -1,8 +1,13 @@
 package ca.eazybackup.e3.agent.logging;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,6 +16,12 @@ import java.util.regex.Pattern;
  * token, the keys and passwords of the jobs it ran, registered as they arrive), and anything that
  * looks like a secret by its name ({@code password=…}, {@code "secret_key":"…"}, {@code
  * X-Agent-Token: …}), so a secret logged by mistake still never reaches a file.
+ *
+ * <p>A job's keys and passwords are held only while a run or command of that job is under way
+ * ({@link #scope}), so a long-lived agent does not keep every secret it ever saw in memory (nor
+ * test each log line against all of them); the agent's own token is held for good ({@link
+ * #register}). The longest-first list that {@link #redact} walks is rebuilt when the set changes,
+ * not sorted again for every log line.
  */
 public final class Redactor {
   static final String MASK = "***";
@@ -32,18 +43,96 @@ public final class Redactor {
           "(\\b" + NAMES + "\\s*[=:]\\s*)(?!\\*\\*\\*)([^\\s,;&\"'}\\]]+)",
           Pattern.CASE_INSENSITIVE);
 
-  private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+  /** Held for the process's life (the agent token). Guarded by {@code this}. */
+  private final Set<String> permanent = new HashSet<>();
+
+  /** Held while a scope holds them, counted (two runs of one job share a key). Guarded by this. */
+  private final Map<String, Integer> scoped = new HashMap<>();
+
+  /** Every secret held now, longest first, so a secret containing another is masked whole. */
+  private volatile String[] longestFirst = new String[0];
 
   /** The process-wide redactor the log converter uses. */
   public static Redactor global() {
     return GLOBAL;
   }
 
-  /** Masks {@code secret} wherever it appears from now on. Nulls and very short values ignored. */
-  public void register(String secret) {
-    if (secret != null && secret.strip().length() >= MIN_SECRET_LENGTH) {
-      secrets.add(secret.strip());
+  /**
+   * Masks {@code secret} wherever it appears for the rest of the process's life (the agent's token,
+   * a mounted drive's key). Nulls and very short values ignored.
+   */
+  public synchronized void register(String secret) {
+    String s = usable(secret);
+    if (s != null && permanent.add(s)) {
+      rebuild();
     }
+  }
+
+  /**
+   * Masks {@code secrets} until the returned scope is closed: a run's or command's keys and
+   * passwords, let go of when it ends. Nulls and very short values ignored.
+   */
+  public Scope scope(String... secrets) {
+    List<String> held = new ArrayList<>();
+    synchronized (this) {
+      for (String secret : secrets) {
+        String s = usable(secret);
+        if (s != null) {
+          scoped.merge(s, 1, Integer::sum);
+          held.add(s);
+        }
+      }
+      if (!held.isEmpty()) {
+        rebuild();
+      }
+    }
+    return new Scope(held);
+  }
+
+  /** Secrets of one run or command; {@link #close} lets go of them (once, from any thread). */
+  public final class Scope implements AutoCloseable {
+    private final List<String> held;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Scope(List<String> held) {
+      this.held = held;
+    }
+
+    @Override
+    public void close() {
+      if (closed.compareAndSet(false, true) && !held.isEmpty()) {
+        release(held);
+      }
+    }
+  }
+
+  private synchronized void release(List<String> held) {
+    for (String s : held) {
+      scoped.computeIfPresent(s, (k, n) -> n == 1 ? null : n - 1);
+    }
+    rebuild();
+  }
+
+  /** How many secrets are held now (tests). */
+  int heldCount() {
+    return longestFirst.length;
+  }
+
+  private static String usable(String secret) {
+    if (secret == null) {
+      return null;
+    }
+    String s = secret.strip();
+    return s.length() >= MIN_SECRET_LENGTH ? s : null;
+  }
+
+  private void rebuild() {
+    Set<String> all = new HashSet<>(permanent);
+    all.addAll(scoped.keySet());
+    longestFirst =
+        all.stream()
+            .sorted(Comparator.comparingInt(String::length).reversed())
+            .toArray(String[]::new);
   }
 
   public String redact(String text) {
@@ -51,9 +140,7 @@ public final class Redactor {
       return text;
     }
     String out = text;
-    // Longest first, so a secret that contains another is masked whole.
-    List<String> known = secrets.stream().sorted((a, b) -> b.length() - a.length()).toList();
-    for (String s : known) {
+    for (String s : longestFirst) {
       if (out.contains(s)) {
         out = out.replace(s, MASK);
       }

@@ -275,7 +275,7 @@ public final class AgentRuntime implements AutoCloseable {
   }
 
   void runBackup(RunAssignment run) {
-    registerSecrets(run);
+    Redactor.Scope secrets = secretsOf(run);
     long runId = run.runId();
     ActiveRun ar = newRun(runId, run.jobId(), RunKind.BACKUP, run.reclaimed(), run.lastProgress());
     Map<String, Object> params = new LinkedHashMap<>();
@@ -294,6 +294,7 @@ public final class AgentRuntime implements AutoCloseable {
         params,
         run.reclaimed(),
         RepositoryLocks.keyOf(run),
+        secrets,
         toClose -> {
           if (engine.isEmpty()) {
             return () ->
@@ -315,7 +316,7 @@ public final class AgentRuntime implements AutoCloseable {
   /** Runs a restore on the calling (command) thread; returns its final status. */
   RunOutcome runRestore(
       long restoreRunId, RunAssignment job, ca.eazybackup.e3.agent.engine.RestoreRequest request) {
-    registerSecrets(job);
+    Redactor.Scope secrets = secretsOf(job);
     ActiveRun ar = newRun(restoreRunId, job.jobId(), RunKind.RESTORE, false, null);
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("engine", String.valueOf(job.engine()));
@@ -328,6 +329,7 @@ public final class AgentRuntime implements AutoCloseable {
         params,
         false,
         RepositoryLocks.keyOf(job),
+        secrets,
         toClose -> {
           if (engine.isEmpty()) {
             return () ->
@@ -405,6 +407,7 @@ public final class AgentRuntime implements AutoCloseable {
       Map<String, Object> startParams,
       boolean reclaimed,
       String repositoryKey,
+      Redactor.Scope secrets,
       Preparation preparation) {
     long runId = ar.runId();
     String previousMdc = MDC.get("run_id");
@@ -466,9 +469,12 @@ public final class AgentRuntime implements AutoCloseable {
     try {
       ar.reporter().finish(outcome, seconds);
     } finally {
+      // The run's secrets stay masked until its final status is written and logged and its
+      // engine has stopped (an abandoned engine may still log), then they are let go of.
       if (deferredClose == null) {
         deleteQuietly(ar.workDir());
       } else {
+        deferredClose.add(0, secrets);
         cleanUpWhenTheEngineStops(ar, engineEnded, deferredClose);
       }
       active.remove(runId);
@@ -479,6 +485,9 @@ public final class AgentRuntime implements AutoCloseable {
           outcome.status().wire(),
           seconds,
           outcome.message());
+      if (deferredClose == null) {
+        secrets.close();
+      }
       if (previousMdc == null) {
         MDC.remove("run_id");
       } else {
@@ -675,14 +684,17 @@ public final class AgentRuntime implements AutoCloseable {
     return out;
   }
 
-  private static void registerSecrets(RunAssignment run) {
-    Redactor r = Redactor.global();
-    r.register(run.destAccessKey());
-    r.register(run.destSecretKey());
-    r.register(run.repositoryPassword());
-    if (run.networkCredentials() != null) {
-      r.register(run.networkCredentials().password());
+  /** The job's keys and passwords, masked in every log line until the scope is closed. */
+  static Redactor.Scope secretsOf(RunAssignment run) {
+    if (run == null) {
+      return Redactor.global().scope();
     }
+    return Redactor.global()
+        .scope(
+            run.destAccessKey(),
+            run.destSecretKey(),
+            run.repositoryPassword(),
+            run.networkCredentials() == null ? null : run.networkCredentials().password());
   }
 
   // ---------------------------------------------------------------- commands

@@ -96,16 +96,19 @@ final class CommandHandler {
    */
   private void recorded(AgentCommand command, Long runId, Runnable work) {
     long token = runtime.interruptedWork().begin(command, runId);
-    try {
-      work.run();
-    } catch (RuntimeException | Error e) {
-      log.error(
-          "command.failed command_id={} type={} error={}",
-          command.commandId(),
-          command.type(),
-          e.toString(),
-          e);
-      complete(command, runId, false, command.type() + " failed: " + AgentRuntime.describe(e));
+    // The job's secrets are masked while the command runs and while its failure is logged.
+    try (Redactor.Scope secrets = AgentRuntime.secretsOf(command.job())) {
+      try {
+        work.run();
+      } catch (RuntimeException | Error e) {
+        log.error(
+            "command.failed command_id={} type={} error={}",
+            command.commandId(),
+            command.type(),
+            e.toString(),
+            e);
+        complete(command, runId, false, command.type() + " failed: " + AgentRuntime.describe(e));
+      }
     } finally {
       runtime.interruptedWork().end(token);
     }
@@ -188,8 +191,6 @@ final class CommandHandler {
       complete(command, false, "maintenance command without job context");
       return;
     }
-    Redactor.global().register(job.destSecretKey());
-    Redactor.global().register(job.repositoryPassword());
     Optional<Engine> engine = runtime.engines().find(job.engine());
     if (engine.isEmpty()) {
       complete(command, false, "unknown engine '" + job.engine() + "' for maintenance");
@@ -257,8 +258,6 @@ final class CommandHandler {
       complete(command, false, "verify: read_data_percent must be from 0 to 100, got " + readData);
       return;
     }
-    Redactor.global().register(job.destSecretKey());
-    Redactor.global().register(job.repositoryPassword());
     Optional<Engine> engine = runtime.engines().find(job.engine());
     if (engine.isEmpty()) {
       complete(command, false, "unknown engine '" + job.engine() + "' for verify");

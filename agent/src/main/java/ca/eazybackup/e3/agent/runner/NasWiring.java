@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects the Cloud NAS drives to the runtime: their reports go through the outbox (so a status
- * survives an addon outage, in order), their list comes from {@code agent_list_mounts}, their cache
- * figures are refreshed at the heartbeat's pace, and their folder is {@code <runs>/nas}.
+ * Connects the Cloud NAS drives to the runtime: their reports go through the outbox's journal (so a
+ * status survives an addon outage and a kill -9, in order, the latest per drive), their list comes
+ * from {@code agent_list_mounts}, their cache figures are refreshed at the heartbeat's pace, and
+ * their folder is {@code <runs>/nas}.
  */
 final class NasWiring {
   private static final Logger log = LoggerFactory.getLogger(NasWiring.class);
@@ -23,11 +24,7 @@ final class NasWiring {
         runtime.s3(),
         runtime.config().runsDir().resolve("nas"),
         (mountId, status, error, cacheBytes, warning) ->
-            runtime
-                .outbox()
-                .call(
-                    "cloudnas_update_status(mount_id=" + mountId + ", status=" + status + ")",
-                    api -> api.updateNasStatus(mountId, status, error, cacheBytes, warning)),
+            runtime.outbox().nasStatus(mountId, status, error, cacheBytes, warning),
         runtime.settings().heartbeatInterval());
   }
 

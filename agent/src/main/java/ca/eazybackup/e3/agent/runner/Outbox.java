@@ -277,11 +277,15 @@ final class Outbox implements ReportSink, AutoCloseable {
     final long mountId;
     final String status;
     final String error;
+    final Long cacheBytesUsed;
+    final String warning;
 
-    NasStatus(long mountId, String status, String error) {
+    NasStatus(long mountId, String status, String error, Long cacheBytesUsed, String warning) {
       this.mountId = mountId;
       this.status = status;
       this.error = error;
+      this.cacheBytesUsed = cacheBytesUsed;
+      this.warning = warning;
     }
 
     @Override
@@ -301,6 +305,8 @@ final class Outbox implements ReportSink, AutoCloseable {
       n.put("mount_id", mountId);
       n.put("status", status);
       n.put("error", error);
+      n.put("cache_bytes_used", cacheBytesUsed);
+      n.put("warning", warning);
       return n;
     }
 
@@ -455,7 +461,9 @@ final class Outbox implements ReportSink, AutoCloseable {
         return new NasStatus(
             n.path("mount_id").asLong(),
             n.path("status").asText(),
-            n.hasNonNull("error") ? n.get("error").asText() : null);
+            n.hasNonNull("error") ? n.get("error").asText() : null,
+            n.hasNonNull("cache_bytes_used") ? n.get("cache_bytes_used").asLong() : null,
+            n.hasNonNull("warning") ? n.get("warning").asText() : null);
       default:
         log.warn("outbox.journal_unknown_kind kind={}", n.path("kind").asText());
         return null;
@@ -497,9 +505,14 @@ final class Outbox implements ReportSink, AutoCloseable {
     offer(new Completion(commandId, runId, ok, message));
   }
 
-  /** Queues {@code cloudnas_update_status}; durable. */
-  void nasStatus(long mountId, String status, String error) {
-    offer(new NasStatus(mountId, status, error));
+  /**
+   * Queues {@code cloudnas_update_status}; durable, so a drive's state reported while the addon is
+   * away (or just before a kill) still reaches it. Only a mount's latest state matters: one still
+   * waiting is replaced, so the cache figures refreshed at the heartbeat's pace leave one item per
+   * mount during an outage.
+   */
+  void nasStatus(long mountId, String status, String error, Long cacheBytesUsed, String warning) {
+    offer(new NasStatus(mountId, status, error, cacheBytesUsed, warning));
   }
 
   /** Queues a delivery that is not kept across a restart. */
@@ -520,6 +533,12 @@ final class Outbox implements ReportSink, AutoCloseable {
       }
       if (item instanceof Events e && coalesceOrDrop(lane, e)) {
         return;
+      }
+      if (item instanceof NasStatus && lane.items.peekLast() instanceof NasStatus older) {
+        lane.items.pollLast(); // the lane is this mount's; what is in it waits, none is in flight
+        if (older.journalId > 0) {
+          ack(List.of(older.journalId));
+        }
       }
       journal(item);
       item.order = nextOrder++;
@@ -951,7 +970,7 @@ final class Outbox implements ReportSink, AutoCloseable {
     } else if (head instanceof Completion c) {
       api.completeCommand(c.commandId, c.ok, c.message);
     } else if (head instanceof NasStatus n) {
-      api.updateNasStatus(n.mountId, n.status, n.error);
+      api.updateNasStatus(n.mountId, n.status, n.error, n.cacheBytesUsed, n.warning);
     } else {
       ((Generic) head).call.send(api);
     }

@@ -77,6 +77,13 @@ final class SnapshotCommands {
   }
 
   private void answer(AgentCommand command, RunContext ctx, Query q) {
+    // The job's secrets are masked while the query runs and while its failure is logged.
+    try (Redactor.Scope secrets = AgentRuntime.secretsOf(command.job())) {
+      answerMasked(command, ctx, q);
+    }
+  }
+
+  private void answerMasked(AgentCommand command, RunContext ctx, Query q) {
     long id = command.commandId();
     String what = command.type() + "(command_id=" + id + ")";
     try {
@@ -131,7 +138,10 @@ final class SnapshotCommands {
       repo.close();
       throw e;
     }
-    return new NasMounts.SnapshotVolume(SnapshotMounts.serve(server, repo, manifestId), label);
+    return new NasMounts.SnapshotVolume(
+        SnapshotMounts.serve(server, repo, manifestId),
+        label,
+        () -> repo.stillHas(manifestId) ? null : SnapshotRepository.goneMessage(manifestId));
   }
 
   private ObjectNode query(AgentCommand command, RunContext ctx, Query q) throws IOException {
@@ -139,8 +149,6 @@ final class SnapshotCommands {
     if (job == null) {
       throw new IllegalArgumentException(command.type() + " names no job (job context missing)");
     }
-    Redactor.global().register(job.destSecretKey());
-    Redactor.global().register(job.repositoryPassword());
     Optional<Engine> engine = runtime.engines().find(job.engine());
     if (engine.isEmpty() || !(engine.get() instanceof KopiaEngine kopia)) {
       throw new IllegalArgumentException(

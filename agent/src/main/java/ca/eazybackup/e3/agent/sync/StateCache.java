@@ -156,7 +156,10 @@ final class StateCache {
     Writer(Path target) throws IOException {
       this.target = target;
       Files.createDirectories(target.getParent());
-      this.temp = target.resolveSibling(target.getFileName() + ".tmp");
+      // A name of its own: two writers of one destination (two jobs sharing it, or a run whose
+      // abandoned engine still writes while the reclaimed run starts over) must not write into, or
+      // delete, each other's file; the last to close wins whole.
+      this.temp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
       this.out =
           new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16));
       out.writeUTF(MAGIC);

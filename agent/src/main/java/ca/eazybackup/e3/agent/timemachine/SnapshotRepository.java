@@ -74,6 +74,27 @@ public final class SnapshotRepository implements AutoCloseable {
   }
 
   /**
+   * Whether snapshot {@code id} is still in the repository, read afresh: the indexes written since
+   * (a retention or maintenance run elsewhere) and every manifest. A mounted snapshot asks this
+   * periodically, so that a snapshot deleted under its drive is reported rather than served as read
+   * failures.
+   *
+   * @throws IOException when the repository cannot be read now (that says nothing either way)
+   */
+  public synchronized boolean stillHas(String id) throws IOException {
+    repository.refresh();
+    snapshots.manifests().reload();
+    return snapshots.load(id.trim()).isPresent();
+  }
+
+  /** The message a drive whose snapshot was deleted is reported with. */
+  public static String goneMessage(String id) {
+    return "snapshot "
+        + id
+        + " no longer exists: it was deleted by retention or repository maintenance";
+  }
+
+  /**
    * The tree of snapshot {@code id}, read-only; closing it closes this repository.
    *
    * @throws SnapshotNotFoundException when there is no such snapshot (the repository stays open)

@@ -66,4 +66,40 @@ class RedactionTest {
     assertThat(r.redact("{\"password\":\"p\\\"q\"}")).isEqualTo("{\"password\":\"***\"}");
     assertThat(r.redact("files_done=3 bytes=10")).isEqualTo("files_done=3 bytes=10");
   }
+
+  @Test
+  void aRunsSecretsAreMaskedWhileItRunsAndLetGoOfWhenItEnds() {
+    Redactor r = new Redactor();
+    r.register("agent-token-kept-for-good");
+    for (int run = 0; run < 2_000; run++) {
+      try (Redactor.Scope s = r.scope("password-of-run-" + run, "key-of-run-" + run, null, "ab")) {
+        assertThat(r.redact("pw password-of-run-" + run + " key key-of-run-" + run))
+            .isEqualTo("pw *** key ***");
+      }
+    }
+    assertThat(r.heldCount()).as("only the agent's token is still held").isEqualTo(1);
+    assertThat(r.redact("t agent-token-kept-for-good")).isEqualTo("t ***");
+    assertThat(r.redact("pw password-of-run-7")).isEqualTo("pw password-of-run-7");
+  }
+
+  @Test
+  void aKeySharedByTwoRunsStaysMaskedUntilBothEnd() {
+    Redactor r = new Redactor();
+    Redactor.Scope backup = r.scope("shared-bucket-key");
+    Redactor.Scope restore = r.scope("shared-bucket-key", "restore-only-password");
+    backup.close();
+    backup.close(); // closing twice lets go once
+    assertThat(r.redact("shared-bucket-key")).isEqualTo("***");
+    restore.close();
+    assertThat(r.heldCount()).isZero();
+  }
+
+  @Test
+  void aSecretContainingAnotherIsMaskedWholeAcrossScopes() {
+    Redactor r = new Redactor();
+    r.register("abcd");
+    try (Redactor.Scope s = r.scope("xxabcdyy")) {
+      assertThat(r.redact("[xxabcdyy] [abcd]")).isEqualTo("[***] [***]");
+    }
+  }
 }

@@ -50,6 +50,11 @@ class OutboxTest {
   @BeforeEach
   void setUp() {
     wm.resetAll();
+    outbox = open();
+  }
+
+  /** An outbox on this test's state folder (a second one stands for the agent after a restart). */
+  private Outbox open() {
     AgentApiClient api =
         new AgentApiClient(
             URI.create("http://127.0.0.1:" + wm.port() + "/api/"),
@@ -57,21 +62,20 @@ class OutboxTest {
             "t0ken-xyz",
             Duration.ofSeconds(10),
             Duration.ofSeconds(10));
-    outbox =
-        new Outbox(
-            api,
-            new Outbox.Listener() {
-              @Override
-              public void onUpdateAnswer(long runId, UpdateRunResponse response) {}
+    return new Outbox(
+        api,
+        new Outbox.Listener() {
+          @Override
+          public void onUpdateAnswer(long runId, UpdateRunResponse response) {}
 
-              @Override
-              public void onRunRejected(long runId, ApiException error) {
-                rejected.add(runId);
-              }
-            },
-            Duration.ofMillis(10),
-            Duration.ofMillis(50),
-            stateDir);
+          @Override
+          public void onRunRejected(long runId, ApiException error) {
+            rejected.add(runId);
+          }
+        },
+        Duration.ofMillis(10),
+        Duration.ofMillis(50),
+        stateDir);
   }
 
   @AfterEach
@@ -304,6 +308,46 @@ class OutboxTest {
         .isEqualTo(skipped - Outbox.COALESCE_AFTER);
     assertThat(summaries.get(0).path("code").asText()).isEqualTo("SYNC_FILE_SKIPPED");
     assertThat(summaries.get(0).path("seq").asLong()).isEqualTo(Outbox.COALESCE_AFTER + 1);
+  }
+
+  @Test
+  void aDrivesStatusSurvivesARestartAndOnlyItsLatestWaitsDuringAnOutage() {
+    wm.stubFor(
+        post(urlEqualTo("/api/cloudnas_update_status.php"))
+            .willReturn(aResponse().withStatus(503)));
+    for (int i = 0; i <= 50; i++) {
+      outbox.nasStatus(3, "mounted", null, 1000L + i, i == 50 ? "uploads are failing" : null);
+    }
+    outbox.nasStatus(4, "error", "drive letter Y: is taken", null, null);
+    // Per drive: at most one attempt out and its latest state waiting, not 51 refreshes.
+    assertThat(outbox.pending()).isBetween(2, 3);
+    outbox.close(); // the agent stops (or dies) with the addon still away
+
+    wm.stubFor(
+        post(urlEqualTo("/api/cloudnas_update_status.php"))
+            .willReturn(aResponse().withBody("{\"status\":\"success\"}")));
+    outbox = open();
+    assertThat(outbox.replayedCount()).isBetween(2, 3);
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    List<JsonNode> sent =
+        sentInOrder().stream()
+            .filter(e -> e.getResponse().getStatus() == 200)
+            .map(e -> read(e.getRequest().getBodyAsString()))
+            .toList();
+    JsonNode last3 =
+        sent.stream()
+            .filter(b -> b.path("mount_id").asLong() == 3)
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    assertThat(last3.path("cache_bytes_used").asLong()).isEqualTo(1050);
+    assertThat(last3.path("warning").asText()).isEqualTo("uploads are failing");
+    assertThat(sent)
+        .anySatisfy(
+            b -> {
+              assertThat(b.path("mount_id").asLong()).isEqualTo(4);
+              assertThat(b.path("status").asText()).isEqualTo("error");
+              assertThat(b.path("error").asText()).isEqualTo("drive letter Y: is taken");
+            });
   }
 
   /**

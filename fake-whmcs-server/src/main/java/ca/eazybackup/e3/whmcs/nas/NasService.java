@@ -310,6 +310,12 @@ public final class NasService {
   private long queueSnapshotMount(Row m) {
     Map<String, Object> payload = mountPayload(m);
     payload.put("job_id", m.lng("job_id"));
+    // the drive's label is "Time Machine (<job name>, <date>)": the agent knows only the id
+    payload.put(
+        "job_name",
+        db.one("SELECT name FROM s3_cloudbackup_jobs WHERE id = ?", m.lng("job_id"))
+            .map(j -> j.str("name"))
+            .orElse(null));
     payload.put("manifest_id", m.str("manifest_id"));
     return db.tx(
         sql -> {

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * agent_next_run's decision: first the agent's own stale run (reclaim: no heartbeat for longer than
  * the grace but not yet past the watchdog cutoff), else the oldest queued backup run bound to the
  * agent. Both moves are single conditional UPDATEs, so two pollers can never get one run.
+ *
+ * <p>A restore cannot be handed back (the agent keeps no copy of the job's secrets and restores
+ * come as commands), so the poll also ends restores its agent abandoned: see {@link
+ * #failAbandonedRestores}.
  */
 public final class RunClaimer {
   private static final Logger LOG = LoggerFactory.getLogger(RunClaimer.class);
@@ -26,11 +32,27 @@ public final class RunClaimer {
   private final Duration grace;
   private final Duration watchdogTimeout;
 
-  public RunClaimer(Db db, Clock clock, Duration grace, Duration watchdogTimeout) {
+  /** What a restore run and its command say when the addon ends them for an agent that is back. */
+  public static final String AGENT_RESTARTED =
+      "AGENT_RESTARTED: the agent is back but no longer runs this restore (it was killed or"
+          + " restarted while the restore ran); start the restore again";
+
+  private final RunFinishedListener finished;
+
+  /**
+   * When each agent's unbroken series of agent_next_run polls began (no gap longer than half the
+   * grace). In memory: after an addon restart every series starts anew, which only delays {@link
+   * #failAbandonedRestores}.
+   */
+  private final Map<Long, Instant[]> pollSeries = new ConcurrentHashMap<>();
+
+  public RunClaimer(
+      Db db, Clock clock, Duration grace, Duration watchdogTimeout, RunFinishedListener finished) {
     this.db = db;
     this.clock = clock;
     this.grace = grace;
     this.watchdogTimeout = watchdogTimeout;
+    this.finished = finished;
   }
 
   /** A run handed to an agent. */
@@ -38,6 +60,7 @@ public final class RunClaimer {
 
   public Optional<Claim> next(long agentId, String hostname) {
     Instant now = clock.instant();
+    failAbandonedRestores(agentId, now, pollSeriesStart(agentId, now));
     Optional<Claim> reclaimed = reclaim(agentId, now);
     if (reclaimed.isPresent()) {
       return reclaimed;
@@ -117,6 +140,94 @@ public final class RunClaimer {
       }
     }
     return Optional.empty();
+  }
+
+  private Instant pollSeriesStart(long agentId, Instant now) {
+    Duration maxGap = grace.dividedBy(2);
+    Instant[] series =
+        pollSeries.compute(
+            agentId,
+            (id, s) ->
+                s == null || Duration.between(s[1], now).compareTo(maxGap) > 0
+                    ? new Instant[] {now, now}
+                    : new Instant[] {s[0], now});
+    return series[0];
+  }
+
+  /**
+   * Fails the agent's restore runs it no longer runs: the restore's command was delivered more than
+   * the grace ago, the run has had no update for the grace, and the agent has polled all through
+   * that grace without a gap. A live restore heartbeats (also while it waits for its repository),
+   * so an agent that polls but does not heartbeat it came back without it — killed before it could
+   * record the restore, or its state lost; an agent that kept its record reports the restore failed
+   * itself within a poll of starting. The gap rule keeps an addon outage longer than the grace from
+   * failing a restore that is still running: after the outage the series starts again, and the
+   * restore's heartbeat arrives long before another grace has passed. The run fails with {@link
+   * #AGENT_RESTARTED} (log code {@code AGENT_RESTARTED}) and its command with the same text, so
+   * neither waits for the watchdog (a run still {@code queued} the watchdog never ends, a command
+   * {@code delivered} nothing ends).
+   */
+  private void failAbandonedRestores(long agentId, Instant now, Instant seriesStart) {
+    Instant cutoff = now.minus(grace);
+    if (seriesStart.isAfter(cutoff)) {
+      return;
+    }
+    List<Row> delivered =
+        db.query(
+            "SELECT id, run_id FROM s3_cloudbackup_run_commands WHERE agent_id = ? AND status ="
+                + " 'delivered' AND type = 'restore' AND delivered_at < ? ORDER BY id LIMIT "
+                + CANDIDATES,
+            agentId,
+            cutoff);
+    for (Row c : delivered) {
+      Long runId = c.lng("run_id");
+      if (runId == null) {
+        continue;
+      }
+      boolean failed =
+          db.tx(
+              sql -> {
+                int n =
+                    sql.update(
+                        "UPDATE s3_cloudbackup_runs SET status = 'failed', error_summary = ?,"
+                            + " finished_at = ?, updated_at = ? WHERE id = ? AND status IN "
+                            + RunStatus.ACTIVE_SQL
+                            + " AND updated_at < ?",
+                        AGENT_RESTARTED,
+                        now,
+                        now,
+                        runId,
+                        cutoff);
+                if (n == 0) {
+                  return false; // alive after all, or already ended by the agent's own report
+                }
+                sql.update(
+                    "UPDATE s3_cloudbackup_run_commands SET status = 'failed', result_message = ?,"
+                        + " completed_at = ?, updated_at = ? WHERE id = ? AND status = 'delivered'",
+                    AGENT_RESTARTED,
+                    now,
+                    now,
+                    c.lng("id"));
+                RunLog.write(
+                    sql,
+                    runId,
+                    now,
+                    "error",
+                    "AGENT_RESTARTED",
+                    "agent "
+                        + agentId
+                        + " polls without running this restore; run and command failed");
+                return true;
+              });
+      if (failed) {
+        LOG.warn(
+            "event=restore_abandoned run_id={} command_id={} agent_id={}",
+            runId,
+            c.lng("id"),
+            agentId);
+        finished.runFinished(runId);
+      }
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Properties;
  * step ENGINE OP INFO BUCKET DIR CACHE PAR    one of our steps, in this fresh JVM
  * resident                   our steps read from stdin, one JVM for all (the agent service)
  * ceilings INFO DATA OUT LARGE_MIB SMALL_N SECONDS
+ * jmh-rows JMH_JSON RESULTS     JMH's JSON result as rows of results.tsv (perf/run --only jmh)
  * report RUN_DIR REPO_PERF_DIR    RESULTS.md, the JSON record and the charts
  * </pre>
  */
@@ -38,11 +39,12 @@ public final class Bench {
       case "step" -> Steps.once(rest);
       case "resident" -> Steps.resident();
       case "ceilings" -> Ceilings.main(rest);
+      case "jmh-rows" -> ca.eazybackup.e3.perf.jmh.JmhRows.main(rest);
       case "report" -> Report.main(rest);
       default -> {
         System.err.println(
             "usage: server INFO KIND | dataset DIR SPEC | modify DIR SEED | step ... | resident"
-                + " | ceilings ... | report RUN_DIR PERF_DIR");
+                + " | ceilings ... | jmh-rows JSON RESULTS | report RUN_DIR PERF_DIR");
         System.exit(2);
       }
     }

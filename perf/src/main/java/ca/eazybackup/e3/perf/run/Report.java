@@ -290,6 +290,8 @@ final class Report {
             "nproc",
             "mem_gib",
             "java",
+            "ours_jvm_opts",
+            "ours_cds",
             "rclone",
             "restic",
             "s3_kind",
@@ -402,6 +404,7 @@ final class Report {
       b.append("\n![heap vs tree size](charts/heap.png)\n");
     }
     pollSection(b);
+    jmhSection(b);
     costModel(b);
     b.append("\n## Ceilings on this machine, same sitting\n\n");
     b.append("| ceiling | how | MB/s | requests/s |\n|---|---|---|---|\n");
@@ -493,6 +496,27 @@ final class Report {
               a,
               bb,
               usd));
+    }
+  }
+
+  /** JMH micro-benchmarks (perf/run --only jmh): one thread, MB/s of the bytes per operation. */
+  private void jmhSection(StringBuilder b) {
+    List<Row> jmh = rows.stream().filter(r -> r.bench().equals("jmh")).toList();
+    if (jmh.isEmpty()) {
+      return;
+    }
+    b.append("\n## JMH micro-benchmarks (one thread, `perf/run --only jmh`)\n\n");
+    b.append("| benchmark | bytes per op | time per op | MB/s | how |\n|---|---|---|---|---|\n");
+    for (Row r : jmh) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %,d | %.3f ms | %.1f | %s |%n",
+              r.step(),
+              r.bytes(),
+              r.seconds() * 1000,
+              r.bytes() / 1e6 / r.seconds(),
+              r.mode()));
     }
   }
 

@@ -43,11 +43,37 @@ public final class FilesystemBlobStorage implements BlobStorage {
   private final Path root;
   private final int[] shards;
   private final int unshardedLength;
+  private final Durability durability;
 
-  private FilesystemBlobStorage(Path root, int[] shards, int unshardedLength) {
+  /**
+   * How writes are made durable: the file's data before its rename, the folder's entry after it.
+   * Tests observe the order through their own; production uses {@link #REAL}.
+   */
+  interface Durability {
+    void syncFile(FileChannel ch, Path file) throws IOException;
+
+    void syncDirectory(Path dir) throws IOException;
+  }
+
+  static final Durability REAL =
+      new Durability() {
+        @Override
+        public void syncFile(FileChannel ch, Path file) throws IOException {
+          ch.force(true);
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+          FilesystemBlobStorage.syncDirectory(dir);
+        }
+      };
+
+  private FilesystemBlobStorage(
+      Path root, int[] shards, int unshardedLength, Durability durability) {
     this.root = root;
     this.shards = shards;
     this.unshardedLength = unshardedLength;
+    this.durability = durability;
   }
 
   /**
@@ -55,6 +81,10 @@ public final class FilesystemBlobStorage implements BlobStorage {
    * defaults: [1,3] when new, [3,3] when it already holds blobs (Kopia 0.8 layout).
    */
   public static FilesystemBlobStorage open(Path root) throws IOException {
+    return open(root, REAL);
+  }
+
+  static FilesystemBlobStorage open(Path root, Durability durability) throws IOException {
     Files.createDirectories(root);
     Path shardsFile = root.resolve(SHARDS_FILE);
     if (Files.exists(shardsFile)) {
@@ -64,14 +94,15 @@ public final class FilesystemBlobStorage implements BlobStorage {
       for (int i = 0; i < s.length; i++) {
         s[i] = d.get(i).asInt();
       }
-      return new FilesystemBlobStorage(root, s, n.path("maxNonShardedLength").asInt(20));
+      return new FilesystemBlobStorage(
+          root, s, n.path("maxNonShardedLength").asInt(20), durability);
     }
     boolean empty;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
       empty = !ds.iterator().hasNext();
     }
     int[] s = empty ? new int[] {1, 3} : new int[] {3, 3};
-    FilesystemBlobStorage st = new FilesystemBlobStorage(root, s, 20);
+    FilesystemBlobStorage st = new FilesystemBlobStorage(root, s, 20, durability);
     com.fasterxml.jackson.databind.node.ObjectNode json = JSON.createObjectNode();
     json.putArray("default").add(s[0]).add(s[1]);
     json.put("maxNonShardedLength", 20);
@@ -148,7 +179,7 @@ public final class FilesystemBlobStorage implements BlobStorage {
         while (b.hasRemaining()) {
           ch.write(b);
         }
-        ch.force(true);
+        durability.syncFile(ch, tmp);
       }
       try {
         Files.move(
@@ -156,7 +187,7 @@ public final class FilesystemBlobStorage implements BlobStorage {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
-      syncDirectory(target.getParent());
+      durability.syncDirectory(target.getParent());
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -173,7 +204,7 @@ public final class FilesystemBlobStorage implements BlobStorage {
     } catch (java.nio.file.FileAlreadyExistsException e) {
       return; // another writer made it
     }
-    syncDirectory(dir.getParent());
+    durability.syncDirectory(dir.getParent());
   }
 
   /** Makes a rename in {@code dir} durable; folders cannot be opened for sync on Windows. */

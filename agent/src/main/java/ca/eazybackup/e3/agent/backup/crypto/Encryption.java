@@ -2,6 +2,7 @@ package ca.eazybackup.e3.agent.backup.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.SecureRandom;
 import java.util.List;
 import javax.crypto.AEADBadTagException;
@@ -154,7 +155,15 @@ public final class Encryption {
       if (keyAlgorithm.equals("AES")) {
         c.init(mode, k, new GCMParameterSpec(128, nonce));
       } else {
-        c.init(mode, k, new IvParameterSpec(nonce));
+        try {
+          c.init(mode, k, new IvParameterSpec(nonce));
+        } catch (InvalidKeyException sameKeyAndNonce) {
+          // The JDK's ChaCha20 refuses to be initialised twice in a row with one key and nonce,
+          // even to decrypt: reading one content twice (a verify, then a restore) hits it.
+          c = Cipher.getInstance(transformation);
+          cipher.set(c);
+          c.init(mode, k, new IvParameterSpec(nonce));
+        }
       }
       c.updateAAD(iv);
       return c;

@@ -43,7 +43,8 @@ final class MountStore {
       @JsonProperty("region") String region,
       @JsonProperty("access_key") String accessKey,
       @JsonProperty("secret_key") String sealedSecret,
-      @JsonProperty("url") String url) {}
+      @JsonProperty("url") String url,
+      @JsonProperty("snapshot") String snapshot) {}
 
   private final Path file;
   private final WindowsHost host;
@@ -84,7 +85,31 @@ final class MountStore {
             r.region(),
             r.accessKey(),
             seal(r.secretKey()),
-            url));
+            url,
+            null));
+    write(all);
+  }
+
+  /**
+   * A Time Machine drive: no keys kept (it has nothing to upload), only what the next process needs
+   * to clear its mapping and report it gone; {@code snapshot} is its manifest id.
+   */
+  synchronized void putSnapshot(MountRequest r, String url, String snapshot) {
+    List<Entry> all = new ArrayList<>(entries());
+    all.removeIf(e -> e.mountId() == r.mountId());
+    all.add(
+        new Entry(
+            r.mountId(),
+            String.valueOf(r.driveLetter()),
+            r.bucket(),
+            r.prefix(),
+            r.cacheMode().wireName(),
+            r.endpoint(),
+            r.region(),
+            null,
+            null,
+            url,
+            snapshot));
     write(all);
   }
 

@@ -56,7 +56,25 @@ public final class NasMounts implements AutoCloseable {
   /** What a command answers: completed or failed, and the message the addon stores. */
   public record Result(boolean ok, String message) {}
 
-  private record Active(MountRequest request, ServedVolume volume, String url, String warning) {}
+  /**
+   * @param snapshot a Time Machine drive's check that its snapshot is still there; null for a Cloud
+   *     NAS drive
+   */
+  private record Active(
+      MountRequest request,
+      ServedVolume volume,
+      String url,
+      String warning,
+      SnapshotCheck snapshot) {
+    Active(MountRequest request, ServedVolume volume, String url, String warning) {
+      this(request, volume, url, warning, null);
+    }
+  }
+
+  /** What a Time Machine drive whose agent restarted is reported with (decisions.md). */
+  public static final String SNAPSHOT_NOT_REMOUNTED =
+      "the agent restarted: Time Machine drives are not mounted again after a restart; mount the"
+          + " snapshot again";
 
   private final WindowsHost host;
   private final S3ClientFactory s3;
@@ -96,6 +114,7 @@ public final class NasMounts implements AutoCloseable {
             });
     long ms = Math.max(100, cacheReportInterval.toMillis());
     ticker.scheduleWithFixedDelay(this::reportCaches, ms, ms, TimeUnit.MILLISECONDS);
+    ticker.scheduleWithFixedDelay(this::checkSnapshots, ms, ms, TimeUnit.MILLISECONDS);
   }
 
   // ------------------------------------------------------------------ mount
@@ -219,13 +238,33 @@ public final class NasMounts implements AutoCloseable {
     SnapshotVolume open(NasServer server, JsonNode payload) throws Exception;
   }
 
-  /** A served snapshot and its drive label ("Time Machine (job, date)"). */
-  public record SnapshotVolume(ServedVolume volume, String label) {}
+  /**
+   * Whether a mounted snapshot is still in its repository; asked at every status-report interval.
+   * Returns null while it is, else why it is gone (the drive is then unmounted and the reason
+   * reported as its error). An exception means "cannot tell now" (S3 unreachable): the drive stays.
+   */
+  @FunctionalInterface
+  public interface SnapshotCheck {
+    String gone() throws Exception;
+  }
+
+  /**
+   * A served snapshot, its drive label ("Time Machine (job, date)") and the check that it still
+   * exists.
+   */
+  public record SnapshotVolume(ServedVolume volume, String label, SnapshotCheck check) {
+    /** A snapshot that cannot go away under its drive (tests). */
+    public SnapshotVolume(ServedVolume volume, String label) {
+      this(volume, label, () -> null);
+    }
+  }
 
   /**
    * {@code nas_mount_snapshot}: maps the snapshot {@code opener} serves to the payload's letter,
-   * read-only, and reports it like a Cloud NAS drive; {@code nas_unmount} removes it. It is not
-   * remembered for the next start: a snapshot drive does not survive an agent restart.
+   * read-only, and reports it like a Cloud NAS drive; {@code nas_unmount} removes it. A snapshot
+   * deleted under the drive (retention, maintenance) unmounts it with the reason as its error
+   * ({@link #checkSnapshots}). It is not mounted again at the next start, which reports it {@code
+   * unmounted} with {@link #SNAPSHOT_NOT_REMOUNTED} instead (decisions.md).
    */
   public Result mountSnapshot(JsonNode payload, SnapshotOpener opener) {
     Redactor.global().register(payload.path("secret_key").asText(null));
@@ -299,8 +338,11 @@ public final class NasMounts implements AutoCloseable {
     if (r.openExplorer()) {
       drive.open(letter);
     }
-    Active a = new Active(r, sv.volume(), url, null);
+    SnapshotCheck check = sv.check() != null ? sv.check() : () -> null;
+    Active a = new Active(r, sv.volume(), url, null, check);
     active.put(r.mountId(), a);
+    // remembered so that the next process clears the mapping and tells the addon it is gone
+    store.putSnapshot(r, url, payload.path("manifest_id").asText(""));
     log.info("nas.snapshot_mounted mount_id={} letter={}", r.mountId(), letter);
     report(r.mountId(), a);
     return new Result(true, "drive " + letter + ": mounted (" + sv.label() + ", read-only)");
@@ -493,7 +535,11 @@ public final class NasMounts implements AutoCloseable {
         "nas.auto_mount_done listed={} remounted={} of={}", byId.size(), mounted, remount.size());
   }
 
-  /** A drive of a killed process that is not mounted again: unmap it, upload what it left. */
+  /**
+   * A drive of the previous process that is not mounted again: unmap what a killed one left, upload
+   * what it left in the cache. A Time Machine drive is reported {@code unmounted} with the reason,
+   * so the addon does not keep showing a drive that is gone.
+   */
   private void clearLeftover(MountStore.Entry left, JsonNode fromAddon) {
     synchronized (this) {
       if (active.containsKey(left.mountId())) {
@@ -503,6 +549,13 @@ public final class NasMounts implements AutoCloseable {
         drive.unmap(left.driveLetter().charAt(0), left.url());
       } catch (MountException e) {
         log.warn("nas.leftover_unmap_failed mount_id={} error={}", left.mountId(), e.getMessage());
+      }
+      if (left.snapshot() != null) {
+        store.remove(left.mountId());
+        log.info(
+            "nas.snapshot_not_remounted mount_id={} letter={}", left.mountId(), left.driveLetter());
+        reports.status(left.mountId(), "unmounted", SNAPSHOT_NOT_REMOUNTED, 0L, null);
+        return;
       }
     }
     resumeLeftovers(left, fromAddon);
@@ -594,7 +647,8 @@ public final class NasMounts implements AutoCloseable {
           log.warn("nas.stop_unmap_failed mount_id={} error={}", r.mountId(), e.getMessage());
         }
         a.volume().close();
-        if (a.volume().pendingUploads() == 0) {
+        if (a.volume().pendingUploads() == 0 && a.snapshot() == null) {
+          // a Time Machine drive's entry stays: the next start reports it is not mounted again
           store.remove(r.mountId());
         }
       }
@@ -604,6 +658,59 @@ public final class NasMounts implements AutoCloseable {
         server = null;
       }
     }
+  }
+
+  // ------------------------------------------------------- snapshot gone
+
+  /**
+   * Asks every Time Machine drive whether its snapshot is still in the repository; a drive whose
+   * snapshot was deleted (retention, maintenance) is unmapped, no longer served and reported {@code
+   * error} with the reason, instead of answering every read with a failure. Runs at each
+   * status-report interval; the checks' S3 reads happen outside the lock, so mounts are not held
+   * up.
+   */
+  public void checkSnapshots() {
+    List<Active> snapshots;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      snapshots = active.values().stream().filter(a -> a.snapshot() != null).toList();
+    }
+    for (Active a : snapshots) {
+      long id = a.request().mountId();
+      String gone;
+      try {
+        gone = a.snapshot().gone();
+      } catch (Exception e) {
+        log.warn("nas.snapshot_check_failed mount_id={} error={}", id, e.toString());
+        continue;
+      }
+      if (gone != null) {
+        snapshotGone(a, gone);
+      }
+    }
+  }
+
+  private synchronized void snapshotGone(Active a, String why) {
+    MountRequest r = a.request();
+    if (closed || active.get(r.mountId()) != a) {
+      return; // unmounted or mounted afresh while it was checked
+    }
+    try {
+      drive.unmap(r.driveLetter(), a.url());
+    } catch (MountException e) {
+      log.warn("nas.snapshot_gone_unmap_failed mount_id={} error={}", r.mountId(), e.getMessage());
+    }
+    a.volume().close();
+    active.remove(r.mountId());
+    reportedCache.remove(r.mountId());
+    eventWarnings.remove(r.mountId());
+    store.remove(r.mountId());
+    String message = why + "; drive " + r.driveLetter() + ": was unmounted";
+    log.warn(
+        "nas.snapshot_gone mount_id={} letter={} reason={}", r.mountId(), r.driveLetter(), why);
+    reports.status(r.mountId(), "error", message, 0L, null);
   }
 
   // ----------------------------------------------------------------- status

@@ -84,4 +84,47 @@ class FilesystemBlobStorageTest {
       assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp."));
     }
   }
+
+  /**
+   * A blob survives a power cut once put returns: its data is synced under the temp name before the
+   * rename (a rename alone may reach the disk before the data, leaving an empty or torn blob under
+   * the final name), and the folder after it (else the rename itself may be lost), as are the
+   * entries of new shard folders.
+   */
+  @Test
+  void putSyncsTheDataBeforeTheRenameAndTheFolderAfterIt() throws Exception {
+    List<String> steps = new ArrayList<>();
+    String id = "p0123456789abcdef0123456789abcdef-s0011";
+    Path blob = dir.resolve("p").resolve("012").resolve("3456789abcdef0123456789abcdef-s0011.f");
+    FilesystemBlobStorage.Durability recording =
+        new FilesystemBlobStorage.Durability() {
+          @Override
+          public void syncFile(java.nio.channels.FileChannel ch, Path file)
+              throws java.io.IOException {
+            steps.add(
+                "file "
+                    + dir.relativize(file).toString().replaceAll("\\.tmp\\..*", ".tmp")
+                    + " size="
+                    + ch.size()
+                    + (Files.exists(blob) ? " (blob already renamed)" : ""));
+            FilesystemBlobStorage.REAL.syncFile(ch, file);
+          }
+
+          @Override
+          public void syncDirectory(Path d) throws java.io.IOException {
+            steps.add("dir " + dir.relativize(d) + (Files.exists(blob) ? " (blob in place)" : ""));
+            FilesystemBlobStorage.REAL.syncDirectory(d);
+          }
+        };
+    FilesystemBlobStorage st = FilesystemBlobStorage.open(dir, recording);
+    steps.clear(); // the .shards file's own writes
+    st.put(id, "hello".getBytes(StandardCharsets.US_ASCII));
+    assertThat(steps)
+        .containsExactly(
+            "dir ", // new shard folder p
+            "dir p", // new shard folder p/012
+            "file p/012/3456789abcdef0123456789abcdef-s0011.f.tmp size=5",
+            "dir p/012 (blob in place)");
+    assertThat(Files.readString(blob)).isEqualTo("hello");
+  }
 }

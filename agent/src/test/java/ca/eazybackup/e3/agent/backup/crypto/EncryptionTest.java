@@ -62,4 +62,19 @@ class EncryptionTest {
     otherIv[0] ^= 1;
     assertThatThrownBy(() -> enc.decrypt(c2, otherIv)).isInstanceOf(DecryptionException.class);
   }
+
+  /** A verify then a restore read one content twice in a row on one thread. */
+  @ParameterizedTest
+  @ValueSource(strings = {"AES256-GCM-HMAC-SHA256", "CHACHA20-POLY1305-HMAC-SHA256"})
+  void decryptsTheSameContentTwiceInARow(String algo) throws Exception {
+    ContentEncryptor enc = Encryption.create(algo, MASTER_KEY);
+    byte[] iv = HEX.parseHex("00112233445566778899aabbccddeeff");
+    byte[] data = "read me twice".getBytes(StandardCharsets.UTF_8);
+    byte[] sealed = enc.encrypt(data, iv);
+    assertThat(enc.decrypt(sealed, iv)).isEqualTo(data);
+    assertThat(enc.decrypt(sealed, iv)).isEqualTo(data);
+    byte[] out = new byte[data.length];
+    assertThat(enc.decryptInto(sealed, 0, sealed.length, iv, out, 0)).isEqualTo(data.length);
+    assertThat(out).isEqualTo(data);
+  }
 }

@@ -32,6 +32,43 @@ Feature: Cloud NAS drives through the addon
     And the drive's error mentions "C: is a local drive"
     And the agent's host has no drive "C:"
 
+  Scenario: a letter mapped to another share, a letter outside A-Z and a missing bucket each reach the addon as an error with its reason, and the agent keeps serving drives
+    Given the agent talks to the addon through a relay
+    And the agent's host has drive "Z:" mapped to share "\\fs\docs"
+    And a bucket "nasok" of the client holding "a.txt" and "b.txt"
+    When the client creates a Cloud NAS drive "Z" for that bucket with cache mode "off"
+    And the client mounts the drive
+    Then the drive's status becomes "error" within 60 seconds
+    And the drive's error mentions "already mapped to \\fs\docs"
+    And the agent's host still maps drive "Z:" to "\\fs\docs"
+    When the client creates a Cloud NAS drive "7" for that bucket, it is refused with HTTP 400 naming "drive_letter"
+    And the client creates a Cloud NAS drive "U" for that bucket with cache mode "off"
+    And the addon's next command poll hands the agent a nas_mount of that drive on letter "7"
+    Then the drive's status becomes "error" within 60 seconds
+    And the drive's error mentions "not one letter from A to Z"
+    Given a bucket "nasgone" of the client that S3 does not hold
+    When the client creates a Cloud NAS drive "V" for that bucket with cache mode "off"
+    And the client mounts the drive
+    Then the drive's status becomes "error" within 60 seconds
+    And the drive's error mentions "does not exist"
+    And the agent's host has no drive "V:"
+    And the agent process is still running
+    Given a bucket "nasafter" of the client holding "c.txt" and "d.txt"
+    When the client creates a Cloud NAS drive "W" for that bucket with cache mode "off"
+    And the client mounts the drive
+    Then the drive's status becomes "mounted" within 60 seconds
+    And a WebDAV client lists "c.txt" in "" on the drive
+
+  Scenario: Cloud NAS settings saved through the addon reach the next mount, whose transfers keep to the bandwidth limits
+    Given a bucket "nasbw" of the client holding "a.txt" and "b.txt"
+    When the client saves Cloud NAS settings with the bandwidth limit on, upload 128 KB/s and download 256 KB/s
+    Then the client's Cloud NAS settings read back the bandwidth limit on, upload 128 KB/s and download 256 KB/s
+    When the client creates a Cloud NAS drive "S" for that bucket with cache mode "off"
+    And the client mounts the drive
+    Then the drive's status becomes "mounted" within 60 seconds
+    And a WebDAV client writes 384 KiB to "bw/up.bin" on the drive at 128 KB/s, within 15 %
+    And a WebDAV client reads "bw/up.bin" back byte for byte at 256 KB/s, within 15 %
+
   Scenario: a persistent drive is mounted again when the agent restarts
     Given a bucket "nasauto" of the client holding "a.txt" and "b.txt"
     When the client creates a Cloud NAS drive "X" for that bucket with cache mode "writes"

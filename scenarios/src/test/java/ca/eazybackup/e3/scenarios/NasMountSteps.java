@@ -5,18 +5,25 @@ import static org.awaitility.Awaitility.await;
 
 import ca.eazybackup.e3.shims.sim.NetworkDrive;
 import ca.eazybackup.e3.shims.sim.SimulatedWindowsHost;
+import ca.eazybackup.e3.whmcs.sim.AddonClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.sardine.DavResource;
 import com.github.sardine.Sardine;
 import com.github.sardine.SardineFactory;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -24,12 +31,16 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * Windows host it maps drives on, and a real WebDAV client (Sardine) talking to the mapped address.
  */
 public final class NasMountSteps {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final ScenarioWorld w;
+  private final RuntimeSteps relay;
   private long mountId;
   private String urlBefore;
+  private byte[] written;
 
-  public NasMountSteps(ScenarioWorld w) {
+  public NasMountSteps(ScenarioWorld w, RuntimeSteps relay) {
     this.w = w;
+    this.relay = relay;
   }
 
   private SimulatedWindowsHost host() {
@@ -239,5 +250,156 @@ public final class NasMountSteps {
               assertThat(d.remote()).isNotEqualTo(urlBefore);
               assertThat(d.pid()).isEqualTo(w.agent.pid());
             });
+  }
+
+  // ---- errors ----
+
+  @Then("the agent's host still maps drive {string} to {string}")
+  public void stillMapped(String letter, String remote) throws Exception {
+    assertThat(host().drives().mappings()).containsEntry(letter.charAt(0), remote);
+  }
+
+  @When(
+      "the client creates a Cloud NAS drive {string} for that bucket, it is refused with HTTP {int}"
+          + " naming {string}")
+  public void createRefused(String letter, int http, String field) {
+    int before = w.api().post("cloudnas_list_mounts.php", Map.of()).path("mounts").size();
+    AddonClient.Response r =
+        w.api()
+            .call(
+                "POST",
+                "cloudnas_create_mount.php",
+                Map.of(
+                    "agent_id",
+                    w.account.agentId(),
+                    "bucket",
+                    w.bucket,
+                    "drive_letter",
+                    letter,
+                    "cache_mode",
+                    "off"));
+    assertThat(r.httpStatus()).as(r.body().toString()).isEqualTo(http);
+    assertThat(r.body().path("status").asText()).isEqualTo("fail");
+    assertThat(r.body().path("field").asText()).isEqualTo(field);
+    assertThat(r.body().path("message").asText()).contains(field);
+    assertThat(w.api().post("cloudnas_list_mounts.php", Map.of()).path("mounts")).hasSize(before);
+  }
+
+  /**
+   * An addon that validated less than this one (or a letter changed on the agent's side) hands the
+   * agent a drive letter it cannot map; the agent must still report the mount's error.
+   */
+  @When(
+      "the addon's next command poll hands the agent a nas_mount of that drive on letter {string}")
+  public void handOutBadLetter(String letter) {
+    ArrayNode commands = JSON.createArrayNode();
+    ObjectNode c = commands.addObject();
+    c.put("command_id", 800_000_000L + (System.nanoTime() % 1_000_000));
+    c.put("type", "nas_mount");
+    c.putNull("run_id");
+    c.putNull("job_id");
+    c.putNull("job");
+    ObjectNode p = c.putObject("payload");
+    p.put("mount_id", mountId);
+    p.put("bucket", w.bucket);
+    p.put("prefix", "");
+    p.put("drive_letter", letter);
+    p.put("cache_mode", "off");
+    relay.handOutOnce(commands);
+  }
+
+  @Given("a bucket {string} of the client that S3 does not hold")
+  public void bucketNotInS3(String name) {
+    w.bucket = w.bucket(name, false);
+  }
+
+  // ---- settings and bandwidth ----
+
+  @When(
+      "the client saves Cloud NAS settings with the bandwidth limit on, upload {int} KB\\/s and"
+          + " download {int} KB\\/s")
+  public void saveBandwidth(int upKbps, int downKbps) {
+    w.api()
+        .post(
+            "cloudnas_settings.php",
+            Map.of(
+                "bandwidth_limit_enabled",
+                true,
+                "bandwidth_upload_kbps",
+                upKbps,
+                "bandwidth_download_kbps",
+                downKbps));
+  }
+
+  @Then(
+      "the client's Cloud NAS settings read back the bandwidth limit on, upload {int} KB\\/s and"
+          + " download {int} KB\\/s")
+  public void settingsReadBack(int upKbps, int downKbps) {
+    JsonNode s = w.api().get("cloudnas_settings.php").path("settings");
+    assertThat(s.path("bandwidth_limit_enabled").asBoolean()).as(s.toString()).isTrue();
+    assertThat(s.path("bandwidth_upload_kbps").asLong()).isEqualTo(upKbps);
+    assertThat(s.path("bandwidth_download_kbps").asLong()).isEqualTo(downKbps);
+  }
+
+  @Then("a WebDAV client writes {int} KiB to {string} on the drive at {int} KB\\/s, within {int} %")
+  public void timedWrite(int kib, String path, int kbps, int tolerance) throws Exception {
+    written = new byte[kib * 1024];
+    new Random(kib).nextBytes(written);
+    Sardine dav = SardineFactory.begin();
+    try {
+      String base = url();
+      dav.createDirectory(base + path.substring(0, path.lastIndexOf('/') + 1));
+      // Connections and the agent's first S3 call are set up here, outside the measured part.
+      dav.put(base + "warm-up.bin", new byte[1]);
+      long t0 = System.nanoTime();
+      dav.put(
+          base + path,
+          new ByteArrayInputStream(written),
+          "application/octet-stream",
+          false,
+          written.length);
+      assertRate("upload", written.length, System.nanoTime() - t0, kbps, tolerance);
+    } finally {
+      dav.shutdown();
+    }
+    // Cache mode off: the PUT is answered once the object is in S3.
+    assertThat(w.env.s3().client().headObject(b -> b.bucket(w.bucket).key(path)).contentLength())
+        .isEqualTo(written.length);
+  }
+
+  @Then("a WebDAV client reads {string} back byte for byte at {int} KB\\/s, within {int} %")
+  public void timedRead(String path, int kbps, int tolerance) throws Exception {
+    Sardine dav = SardineFactory.begin();
+    try {
+      String base = url();
+      try (InputStream in = dav.get(base + "warm-up.bin")) {
+        in.readAllBytes();
+      }
+      long t0 = System.nanoTime();
+      byte[] back;
+      try (InputStream in = dav.get(base + path)) {
+        back = in.readAllBytes();
+      }
+      long nanos = System.nanoTime() - t0;
+      assertThat(back).isEqualTo(written);
+      assertRate("download", back.length, nanos, kbps, tolerance);
+    } finally {
+      dav.shutdown();
+    }
+  }
+
+  /**
+   * The agent meters in KB/s of 1,024 bytes (MountRequest). Unlimited, these transfers take well
+   * under a second on loopback; the bounds show the client's limit is what holds them.
+   */
+  private void assertRate(String what, long bytes, long nanos, int kbps, int tolerance) {
+    double limit = kbps * 1024.0;
+    double rate = bytes / (nanos / 1e9);
+    String figure =
+        String.format(
+            "nas %s: %d bytes in %.2f s = %.0f B/s, limit %.0f B/s (%.3fx)",
+            what, bytes, nanos / 1e9, rate, limit, rate / limit);
+    System.out.println(figure);
+    assertThat(rate / limit).as(figure).isBetween(1 - tolerance / 100.0, 1 + tolerance / 100.0);
   }
 }

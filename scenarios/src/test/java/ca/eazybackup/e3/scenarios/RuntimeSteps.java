@@ -122,6 +122,17 @@ public final class RuntimeSteps {
     w.startAgent();
   }
 
+  /**
+   * The agent's next command poll is answered with {@code commands} (as an addon that validated
+   * less than this one would hand them out); needs "the agent talks to the addon through a relay".
+   */
+  void handOutOnce(com.fasterxml.jackson.databind.node.ArrayNode commands) {
+    assertThat(addonRelay).as("the agent talks to the addon through a relay").isNotNull();
+    addonRelay.answerOnceWith(
+        "agent_poll_pending_commands.php",
+        "{\"status\":\"success\",\"commands\":" + commands + "}");
+  }
+
   @When("the addon is unreachable for {int} seconds")
   public void addonDown(int seconds) {
     long cutAt = System.nanoTime();

@@ -58,9 +58,9 @@ public final class NasMounts implements AutoCloseable {
 
   /**
    * A drive being served. {@code viaTray}: mapped by the tray helper in the signed-in user's
-   * session, because a mapping this (elevated) process made would be invisible to Explorer.
-   * {@code snapshot}: a Time Machine drive's check that its snapshot is still there; null for a
-   * Cloud NAS drive.
+   * session, because a mapping this (elevated) process made would be invisible to Explorer. {@code
+   * snapshot}: a Time Machine drive's check that its snapshot is still there; null for a Cloud NAS
+   * drive.
    */
   private record Active(
       MountRequest request,
@@ -740,8 +740,7 @@ public final class NasMounts implements AutoCloseable {
 
   /** The tray helper unmaps a drive it mapped in the user's session when it next asks. */
   private void releaseTrayDrive(Active a) {
-    releasedTrayDrives.addLast(
-        new UserDrive(a.request().driveLetter(), a.url(), a.label(), false));
+    releasedTrayDrives.addLast(new UserDrive(a.request().driveLetter(), a.url(), a.label(), false));
     while (releasedTrayDrives.size() > 32) {
       releasedTrayDrives.removeFirst();
     }

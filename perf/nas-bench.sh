@@ -98,8 +98,9 @@ rclone serve webdav s3:nas-bench --addr "127.0.0.1:$RPORT" --vfs-cache-mode "$MO
   --cache-dir "$WORK/rclone-cache" > "$WORK/rclone.log" 2>&1 &
 PIDS+=($!)
 # a JVM started under `nice -n 19` on a busy machine can take minutes
-for _ in $(seq 1 "$((${START_WAIT:-120} * 2))"); do [[ -s "$WORK/ours.out" ]] && break; sleep 0.5; done
-OURS=$(head -1 "$WORK/ours.out")
+# the URL is the server's first line; a JVM option such as a flight recording may print before it
+for _ in $(seq 1 "$((${START_WAIT:-120} * 2))"); do grep -q '^http' "$WORK/ours.out" && break; sleep 0.5; done
+OURS=$(grep -m1 '^http' "$WORK/ours.out" || true)
 [[ "$OURS" == http* ]] || { cat "$WORK/ours.log" >&2; exit 1; }
 RCLONE="http://127.0.0.1:$RPORT/"
 for _ in $(seq 1 60); do curl -s -o /dev/null "$RCLONE" && break; sleep 0.5; done

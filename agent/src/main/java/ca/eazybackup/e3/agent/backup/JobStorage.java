@@ -5,6 +5,7 @@ import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.FilesystemBlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.S3BlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.StorageStack;
+import ca.eazybackup.e3.agent.backup.maintenance.ObjectLocks;
 import ca.eazybackup.e3.agent.backup.repo.RepositoryException;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.s3.S3Target;
@@ -46,7 +47,8 @@ final class JobStorage {
         target.endpoint(),
         job.destBucket(),
         job.destPrefix(),
-        job.bucketAutoCreate());
+        job.bucketAutoCreate(),
+        ObjectLocks.fromPolicy(job.policy()) != null);
   }
 
   /**

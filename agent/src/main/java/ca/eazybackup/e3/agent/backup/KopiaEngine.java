@@ -1,11 +1,13 @@
 package ca.eazybackup.e3.agent.backup;
 
 import ca.eazybackup.e3.agent.api.RunAssignment;
+import ca.eazybackup.e3.agent.backup.blob.BlobRetention;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.compression.Compressors;
 import ca.eazybackup.e3.agent.backup.maintenance.AutoMaintenance;
 import ca.eazybackup.e3.agent.backup.maintenance.Maintenance;
 import ca.eazybackup.e3.agent.backup.maintenance.MaintenanceReport;
+import ca.eazybackup.e3.agent.backup.maintenance.ObjectLocks;
 import ca.eazybackup.e3.agent.backup.object.ObjectManager;
 import ca.eazybackup.e3.agent.backup.repo.Repository;
 import ca.eazybackup.e3.agent.backup.repo.RepositoryException;
@@ -118,6 +120,13 @@ public final class KopiaEngine implements Engine {
     } catch (IOException | RuntimeException e) {
       LOG.warn("event=kopia_repo_create_failed job={} error={}", job.jobId(), e.toString());
       return RunOutcome.failed(message(e));
+    }
+  }
+
+  /** Whether the job's destination already holds a repository ({@code kopia.repository}). */
+  public boolean repositoryExists(RunAssignment job, RunContext ctx) throws IOException {
+    try (BlobStorage storage = open(job, ctx)) {
+      return Repository.exists(storage);
     }
   }
 
@@ -344,7 +353,22 @@ public final class KopiaEngine implements Engine {
       BlobStorage storage, RunAssignment job, RunContext ctx, boolean mayCreate)
       throws IOException {
     Path cache = ctx.jobCacheDir() == null ? null : ctx.jobCacheDir().resolve("kopia-cache");
+    BlobRetention lock = ObjectLocks.fromPolicy(job.policy());
     if (Repository.exists(storage)) {
+      Repository repo = Repository.open(storage, job.repositoryPassword(), cache);
+      if (lock == null || lock.equals(repo.retention()) || !mayCreate) {
+        return repo;
+      }
+      // The job asks for (another) object lock than the repository has: set it as Kopia's
+      // set-parameters would, then reopen so every writer locks what it writes.
+      repo.close();
+      Repository.setRetention(storage, job.repositoryPassword(), lock, cache);
+      ctx.progress()
+          .event(
+              "KOPIA_OBJECT_LOCK_SET",
+              EventLevel.INFO,
+              "object lock " + lock.mode() + " for " + lock.period().toDays() + " days",
+              Map.of("mode", lock.mode(), "days", lock.period().toDays()));
       return Repository.open(storage, job.repositoryPassword(), cache);
     }
     if (!mayCreate) {
@@ -367,7 +391,8 @@ public final class KopiaEngine implements Engine {
                 encryption,
                 d.splitter(),
                 d.maxPackSize(),
-                d.defaultCompressor()));
+                d.defaultCompressor()),
+            lock);
     ctx.progress().event("KOPIA_REPO_CREATED", EventLevel.INFO, "repository created", Map.of());
     if (cache == null) {
       return created;
@@ -611,6 +636,15 @@ public final class KopiaEngine implements Engine {
       // A repository named without a job (the repo CLI) has no source to apply retention to.
       SourceInfo source = job.sources().isEmpty() ? null : sourceOf(job);
       MaintenanceReport report = maintenance.run(mode, policy, source);
+      long extended = mode == MaintenanceMode.FULL ? ObjectLocks.extend(repo) : 0;
+      if (extended > 0) {
+        event(
+            progress,
+            "KOPIA_OBJECT_LOCKS_EXTENDED",
+            EventLevel.INFO,
+            "object lock extended on " + extended + " blobs",
+            Map.of("blobs", extended));
+      }
       event(
           progress,
           "KOPIA_MAINTENANCE_COMPLETED",

@@ -2,6 +2,8 @@ package ca.eazybackup.e3.agent.cli;
 
 import ca.eazybackup.e3.agent.api.RunAssignment;
 import ca.eazybackup.e3.agent.backup.KopiaEngine;
+import ca.eazybackup.e3.agent.backup.repo.Repository;
+import ca.eazybackup.e3.agent.backup.snapshot.DirEntry;
 import ca.eazybackup.e3.agent.backup.snapshot.SnapshotManifest;
 import ca.eazybackup.e3.agent.engine.Cancellation;
 import ca.eazybackup.e3.agent.engine.MaintenanceMode;
@@ -11,6 +13,9 @@ import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
 import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
+import ca.eazybackup.e3.agent.timemachine.SnapshotComparison;
+import ca.eazybackup.e3.agent.timemachine.SnapshotRepository;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,9 +40,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "repo",
     description =
-        "Inspect and maintain a Kopia-format repository (snapshots, verify, maintenance).",
+        "Create, inspect and maintain a Kopia-format repository (snapshots, ls, diff, verify,"
+            + " maintenance).",
     subcommands = {
+      RepoCommand.Create.class,
       RepoCommand.Snapshots.class,
+      RepoCommand.Ls.class,
+      RepoCommand.Diff.class,
       RepoCommand.Backup.class,
       RepoCommand.Restore.class,
       RepoCommand.Verify.class,
@@ -57,7 +66,8 @@ final class RepoCommand implements Runnable {
   @Override
   public void run() {
     err.println(
-        "repo: name a subcommand: snapshots, backup, restore, verify or maintenance (see --help)");
+        "repo: name a subcommand: create, snapshots, ls, diff, backup, restore, verify or"
+            + " maintenance (see --help)");
   }
 
   /** Where the repository is and how to open it. */
@@ -89,6 +99,11 @@ final class RepoCommand implements Runnable {
 
     /** The repository as a job backing up {@code sources} (created on the first backup). */
     RunAssignment job(List<String> sources) {
+      return job(sources, null);
+    }
+
+    /** The repository as a job with {@code policy_json} {@code policy} (object lock). */
+    RunAssignment job(List<String> sources, JsonNode policy) {
       String password = env.get("E3_REPO_PASSWORD");
       if (password == null || password.isEmpty()) {
         throw new UsageException("set the repository password in E3_REPO_PASSWORD");
@@ -130,7 +145,7 @@ final class RepoCommand implements Runnable {
           password,
           null,
           null,
-          null,
+          policy,
           null,
           false,
           null);
@@ -179,6 +194,47 @@ final class RepoCommand implements Runnable {
     };
   }
 
+  @Command(
+      name = "create",
+      description =
+          "Create a new repository; fails when one exists. --object-lock-mode/--object-lock-days"
+              + " lock its blobs on S3 (the bucket must have object lock enabled).")
+  static final class Create implements Callable<Integer> {
+    @Mixin Location at = new Location();
+
+    @Option(
+        names = "--object-lock-mode",
+        paramLabel = "MODE",
+        description = "GOVERNANCE or COMPLIANCE (default: no object lock)")
+    String lockMode;
+
+    @Option(
+        names = "--object-lock-days",
+        paramLabel = "DAYS",
+        description = "how long each blob stays locked (1 or more; default 30)")
+    int lockDays = 30;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            JsonNode policy = null;
+            if (lockMode != null && !lockMode.isBlank()) {
+              ObjectNode p = JSON.createObjectNode();
+              p.putObject("object_lock").put("mode", lockMode).put("days", lockDays);
+              policy = p;
+            }
+            RunAssignment job = at.job(List.of(), policy);
+            RunContext ctx = at.context();
+            KopiaEngine engine = new KopiaEngine();
+            if (engine.repositoryExists(job, ctx)) {
+              throw new UsageException("a repository already exists there; nothing was changed");
+            }
+            return print(engine.createRepository(job, ctx), at.json, FAILED);
+          });
+    }
+  }
+
   @Command(name = "snapshots", description = "List every snapshot in the repository.")
   static final class Snapshots implements Callable<Integer> {
     @Mixin Location at = new Location();
@@ -218,6 +274,127 @@ final class RepoCommand implements Runnable {
               out.println(all.size() + " snapshots");
             }
             return 0;
+          });
+    }
+  }
+
+  @Command(
+      name = "ls",
+      description =
+          "List a folder of a snapshot (its root by default); --recursive lists below it.")
+  static final class Ls implements Callable<Integer> {
+    @Mixin Location at = new Location();
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "SNAPSHOT", description = "its id")
+    String snapshot;
+
+    @picocli.CommandLine.Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "PATH",
+        description = "a folder in the snapshot, '/'-separated")
+    String path = "";
+
+    @Option(
+        names = {"-r", "--recursive"},
+        description = "list every entry below the folder")
+    boolean recursive;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            try (Repository repo = new KopiaEngine().openExisting(at.job(), at.context())) {
+              SnapshotRepository snapshots = SnapshotRepository.of(repo);
+              DirEntry dir = SnapshotListing.find(snapshots, snapshot, path);
+              ArrayNode arr = JSON.createArrayNode();
+              long[] count = {0};
+              SnapshotListing.walk(
+                  snapshots.objects(),
+                  dir,
+                  "",
+                  recursive,
+                  (p, e) -> {
+                    count[0]++;
+                    if (at.json) {
+                      ObjectNode n = arr.addObject();
+                      n.put("path", p);
+                      n.put("type", SnapshotListing.typeName(e));
+                      n.put("size", SnapshotListing.size(e));
+                      n.put("mode", String.format("%04o", e.mode()));
+                      n.put("mtime", e.mtime() == null ? null : e.mtime().toString());
+                      if (e.obj() != null) {
+                        n.put("obj", e.obj().toString());
+                      }
+                    } else {
+                      out.printf(
+                          "%s %04o %12d  %s  %s%s%n",
+                          e.type(),
+                          e.mode(),
+                          SnapshotListing.size(e),
+                          e.mtime(),
+                          p,
+                          e.isDirectory() ? "/" : "");
+                    }
+                  });
+              if (at.json) {
+                out.println(JSON.writeValueAsString(arr));
+              } else {
+                out.println(count[0] + " entries");
+              }
+              return 0;
+            }
+          });
+    }
+  }
+
+  @Command(
+      name = "diff",
+      description = "Files and folders added, removed and modified between two snapshots.")
+  static final class Diff implements Callable<Integer> {
+    @Mixin Location at = new Location();
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "FROM", description = "older id")
+    String from;
+
+    @picocli.CommandLine.Parameters(index = "1", paramLabel = "TO", description = "newer id")
+    String to;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            try (Repository repo = new KopiaEngine().openExisting(at.job(), at.context())) {
+              ObjectNode r =
+                  SnapshotComparison.compare(
+                      SnapshotRepository.of(repo), from, to, Integer.MAX_VALUE);
+              if (at.json) {
+                out.println(JSON.writeValueAsString(r));
+                return 0;
+              }
+              for (JsonNode c : r.get("changes")) {
+                String kind = c.get("kind").asText();
+                String p =
+                    c.get("path").asText() + ("dir".equals(c.get("type").asText()) ? "/" : "");
+                switch (kind) {
+                  case "added" -> out.printf("+ %s  (%d bytes)%n", p, c.get("new_size").asLong());
+                  case "removed" -> out.printf("- %s  (%d bytes)%n", p, c.get("old_size").asLong());
+                  default ->
+                      out.printf(
+                          "M %s  (%d -> %d bytes)%n",
+                          p, c.get("old_size").asLong(), c.get("new_size").asLong());
+                }
+              }
+              JsonNode t = r.get("totals");
+              out.printf(
+                  "%d added (%d bytes), %d removed (%d bytes), %d modified%n",
+                  t.get("added_files").asLong(),
+                  t.get("added_bytes").asLong(),
+                  t.get("removed_files").asLong(),
+                  t.get("removed_bytes").asLong(),
+                  t.get("modified_files").asLong());
+              return 0;
+            }
           });
     }
   }

@@ -131,4 +131,108 @@ class RepoCommandTest {
     assertThat(run("repo", "maintenance", "--full", "--path", repo.toString())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("full maintenance");
   }
+
+  @Test
+  void createMakesARepositoryOnceAndRefusesASecondWithoutTouchingIt() throws Exception {
+    Path fresh = tmp.resolve("new-repo");
+    assertThat(run("repo", "create", "--path", fresh.toString()))
+        .as(err.toString(StandardCharsets.UTF_8))
+        .isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("repository ready");
+    byte[] format = Files.readAllBytes(fresh.resolve("kopia.repository.f"));
+
+    assertThat(run("repo", "create", "--path", fresh.toString(), "--json")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("a repository already exists");
+    assertThat(Files.readAllBytes(fresh.resolve("kopia.repository.f"))).isEqualTo(format);
+    assertThat(run("repo", "snapshots", "--path", fresh.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("0 snapshots");
+
+    // object lock on a folder: refused clearly, no repository written
+    Path locked = tmp.resolve("locked-repo");
+    assertThat(
+            run(
+                "repo",
+                "create",
+                "--path",
+                locked.toString(),
+                "--object-lock-mode",
+                "GOVERNANCE",
+                "--object-lock-days",
+                "7"))
+        .isEqualTo(1);
+    assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8))
+        .contains("object lock was requested");
+    assertThat(Files.exists(locked.resolve("kopia.repository.f"))).isFalse();
+  }
+
+  @Test
+  void lsListsASnapshotsFoldersAsTextAndJson() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("tree/docs/deep"));
+    Files.writeString(data.resolve("n.txt"), "nested");
+    Files.writeString(tmp.resolve("tree/docs/readme.md"), "12345");
+    Files.writeString(tmp.resolve("tree/top.bin"), "x");
+    Path r = tmp.resolve("ls-repo");
+    assertThat(run("repo", "backup", "--path", r.toString(), tmp.resolve("tree").toString()))
+        .isZero();
+    String id = onlySnapshot(r);
+
+    assertThat(run("repo", "ls", "--path", r.toString(), id)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("docs/")
+        .contains("top.bin")
+        .contains("2 entries")
+        .doesNotContain("readme.md");
+
+    assertThat(run("repo", "ls", "--path", r.toString(), id, "docs", "--recursive", "--json"))
+        .isZero();
+    JsonNode arr = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    List<String> paths = new ArrayList<>();
+    arr.forEach(n -> paths.add(n.get("path").asText() + ":" + n.get("size").asLong()));
+    assertThat(paths).containsExactly("deep:6", "deep/n.txt:6", "readme.md:5");
+    assertThat(arr.get(0).get("type").asText()).isEqualTo("dir");
+
+    assertThat(run("repo", "ls", "--path", r.toString(), id, "nope")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no nope in snapshot");
+    assertThat(run("repo", "ls", "--path", r.toString(), "0123456789abcdef")).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("is not in the repository");
+  }
+
+  @Test
+  void diffListsAddedRemovedAndModifiedWithSizes() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("d"));
+    Files.writeString(data.resolve("same.txt"), "same");
+    Files.writeString(data.resolve("gone.txt"), "gone!");
+    Files.writeString(data.resolve("edit.txt"), "v1");
+    Path r = tmp.resolve("diff-repo");
+    assertThat(run("repo", "backup", "--path", r.toString(), data.toString())).isZero();
+    String first = onlySnapshot(r);
+    Files.delete(data.resolve("gone.txt"));
+    Files.writeString(data.resolve("edit.txt"), "version 2");
+    Files.writeString(data.resolve("new.txt"), "brand new");
+    assertThat(run("repo", "backup", "--path", r.toString(), data.toString())).isZero();
+    assertThat(run("repo", "snapshots", "--path", r.toString(), "--json")).isZero();
+    JsonNode snaps = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    String second = snaps.get(1).get("id").asText();
+    assertThat(snaps.get(0).get("id").asText()).isEqualTo(first);
+
+    assertThat(run("repo", "diff", "--path", r.toString(), first, second)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("+ new.txt  (9 bytes)")
+        .contains("- gone.txt  (5 bytes)")
+        .contains("M edit.txt  (2 -> 9 bytes)")
+        .contains("1 added (9 bytes), 1 removed (5 bytes), 1 modified")
+        .doesNotContain("same.txt");
+
+    assertThat(run("repo", "diff", "--path", r.toString(), first, second, "--json")).isZero();
+    JsonNode d = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(d.get("changes")).hasSize(3);
+    assertThat(d.get("totals").get("modified_new_bytes").asLong()).isEqualTo(9);
+  }
+
+  private String onlySnapshot(Path r) throws Exception {
+    assertThat(run("repo", "snapshots", "--path", r.toString(), "--json")).isZero();
+    JsonNode arr = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(arr).hasSize(1);
+    return arr.get(0).get("id").asText();
+  }
 }

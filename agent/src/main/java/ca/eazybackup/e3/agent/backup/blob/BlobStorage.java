@@ -25,6 +25,36 @@ public interface BlobStorage extends AutoCloseable {
 
   Optional<BlobMetadata> stat(String blobId) throws IOException;
 
+  /**
+   * Writes the whole blob locked by S3 Object Lock until {@code retention} ends (Kopia's {@code
+   * PutOptions.RetentionMode/RetentionPeriod}). Stores without object lock refuse it.
+   */
+  default void put(String blobId, byte[] data, BlobRetention retention) throws IOException {
+    if (retention == null) {
+      put(blobId, data);
+      return;
+    }
+    throw noObjectLock();
+  }
+
+  /** Moves an existing blob's lock to {@code retention} from now (Kopia's ExtendBlobRetention). */
+  default void extendRetention(String blobId, BlobRetention retention) throws IOException {
+    throw noObjectLock();
+  }
+
+  /**
+   * Checks, before anything is written, that blobs can be locked here; fails with a message that
+   * says what to do when they cannot (no object lock on this store or bucket).
+   */
+  default void checkObjectLock() throws IOException {
+    throw noObjectLock();
+  }
+
+  private BlobStorageException noObjectLock() {
+    return new BlobStorageException(
+        "object lock was requested but " + this + " does not support it", null, false);
+  }
+
   @Override
   void close() throws IOException;
 }

@@ -58,6 +58,23 @@ public final class CountingBlobStorage implements BlobStorage {
   }
 
   @Override
+  public void put(String blobId, byte[] data, BlobRetention retention) throws IOException {
+    puts.increment();
+    inner.put(blobId, data, retention);
+    bytesWritten.add(data.length);
+  }
+
+  @Override
+  public void extendRetention(String blobId, BlobRetention retention) throws IOException {
+    inner.extendRetention(blobId, retention);
+  }
+
+  @Override
+  public void checkObjectLock() throws IOException {
+    inner.checkObjectLock();
+  }
+
+  @Override
   public void delete(String blobId) throws IOException {
     deletes.increment();
     inner.delete(blobId);

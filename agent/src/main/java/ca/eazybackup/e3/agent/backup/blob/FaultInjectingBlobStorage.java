@@ -74,6 +74,22 @@ public final class FaultInjectingBlobStorage implements BlobStorage {
   }
 
   @Override
+  public void put(String blobId, byte[] data, BlobRetention retention) throws IOException {
+    check(Op.PUT, blobId);
+    inner.put(blobId, data, retention);
+  }
+
+  @Override
+  public void extendRetention(String blobId, BlobRetention retention) throws IOException {
+    inner.extendRetention(blobId, retention);
+  }
+
+  @Override
+  public void checkObjectLock() throws IOException {
+    inner.checkObjectLock();
+  }
+
+  @Override
   public void delete(String blobId) throws IOException {
     check(Op.DELETE, blobId);
     inner.delete(blobId);

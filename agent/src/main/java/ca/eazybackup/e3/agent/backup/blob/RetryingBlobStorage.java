@@ -40,6 +40,39 @@ public final class RetryingBlobStorage implements BlobStorage {
   }
 
   @Override
+  public void put(String blobId, byte[] data, BlobRetention retention) throws IOException {
+    policy.run(
+        "put " + blobId,
+        () -> {
+          inner.put(blobId, data, retention);
+          return null;
+        },
+        cancelled);
+  }
+
+  @Override
+  public void extendRetention(String blobId, BlobRetention retention) throws IOException {
+    policy.run(
+        "extend retention " + blobId,
+        () -> {
+          inner.extendRetention(blobId, retention);
+          return null;
+        },
+        cancelled);
+  }
+
+  @Override
+  public void checkObjectLock() throws IOException {
+    policy.run(
+        "check object lock",
+        () -> {
+          inner.checkObjectLock();
+          return null;
+        },
+        cancelled);
+  }
+
+  @Override
   public void delete(String blobId) throws IOException {
     policy.run(
         "delete " + blobId,

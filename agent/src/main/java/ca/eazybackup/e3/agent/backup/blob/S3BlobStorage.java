@@ -4,6 +4,7 @@ import ca.eazybackup.e3.agent.transfer.RetryPolicy;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -16,6 +17,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectLockConfiguration;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -65,15 +69,30 @@ public final class S3BlobStorage implements BlobStorage {
   public static S3BlobStorage open(
       S3Client s3, String endpoint, String bucket, String prefix, boolean autoCreate)
       throws IOException {
+    return open(s3, endpoint, bucket, prefix, autoCreate, false);
+  }
+
+  /**
+   * Like {@link #open(S3Client, String, String, String, boolean)}; a bucket it creates has Object
+   * Lock enabled when {@code objectLock} (S3 can only enable it when a bucket is created).
+   */
+  public static S3BlobStorage open(
+      S3Client s3,
+      String endpoint,
+      String bucket,
+      String prefix,
+      boolean autoCreate,
+      boolean objectLock)
+      throws IOException {
     if (bucket == null || bucket.isBlank()) {
       throw new BlobStorageException("no destination bucket is configured", null, false);
     }
     S3BlobStorage st = new S3BlobStorage(s3, endpoint, bucket, prefix, 1000);
-    st.ensureBucket(autoCreate);
+    st.ensureBucket(autoCreate, objectLock);
     return st;
   }
 
-  private void ensureBucket(boolean autoCreate) throws IOException {
+  private void ensureBucket(boolean autoCreate, boolean objectLock) throws IOException {
     try {
       s3.headBucket(b -> b.bucket(bucket));
       return;
@@ -92,7 +111,7 @@ public final class S3BlobStorage implements BlobStorage {
       throw translate("open", null, e);
     }
     try {
-      s3.createBucket(b -> b.bucket(bucket));
+      s3.createBucket(b -> b.bucket(bucket).objectLockEnabledForBucket(objectLock ? true : null));
     } catch (SdkException e) {
       throw translate("create bucket", null, e);
     }
@@ -184,12 +203,7 @@ public final class S3BlobStorage implements BlobStorage {
 
   @Override
   public void put(String blobId, byte[] data) throws IOException {
-    String md5;
-    try {
-      md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 unavailable", e);
-    }
+    String md5 = md5(data);
     try {
       s3.putObject(
           b ->
@@ -201,6 +215,97 @@ public final class S3BlobStorage implements BlobStorage {
           RequestBody.fromBytes(data));
     } catch (SdkException e) {
       throw translate("put", blobId, e);
+    }
+  }
+
+  /**
+   * A PUT with {@code x-amz-object-lock-mode} and {@code x-amz-object-lock-retain-until-date}; S3
+   * requires the Content-MD5 that every put here carries.
+   */
+  @Override
+  public void put(String blobId, byte[] data, BlobRetention retention) throws IOException {
+    if (retention == null) {
+      put(blobId, data);
+      return;
+    }
+    try {
+      s3.putObject(
+          b ->
+              b.bucket(bucket)
+                  .key(key(blobId))
+                  .contentType(CONTENT_TYPE)
+                  .contentMD5(md5(data))
+                  .contentLength((long) data.length)
+                  .objectLockMode(ObjectLockMode.fromValue(retention.mode()))
+                  .objectLockRetainUntilDate(retention.retainUntil(Instant.now())),
+          RequestBody.fromBytes(data));
+    } catch (SdkException e) {
+      throw translate("put (object lock " + retention.mode() + ")", blobId, e);
+    }
+  }
+
+  /** PutObjectRetention on the current version: the lock now ends a full period from now. */
+  @Override
+  public void extendRetention(String blobId, BlobRetention retention) throws IOException {
+    try {
+      s3.putObjectRetention(
+          b ->
+              b.bucket(bucket)
+                  .key(key(blobId))
+                  .retention(
+                      r ->
+                          r.mode(ObjectLockRetentionMode.fromValue(retention.mode()))
+                              .retainUntilDate(retention.retainUntil(Instant.now()))));
+    } catch (SdkException e) {
+      throw translate("extend object lock of", blobId, e);
+    }
+  }
+
+  /**
+   * The bucket's object lock configuration must say Enabled: a bucket without it (or a server
+   * without object lock, such as S3Proxy) would otherwise take the headers and lock nothing, or
+   * refuse every put.
+   */
+  @Override
+  public void checkObjectLock() throws IOException {
+    String state;
+    try {
+      ObjectLockConfiguration c =
+          s3.getObjectLockConfiguration(b -> b.bucket(bucket)).objectLockConfiguration();
+      state = c == null ? null : c.objectLockEnabledAsString();
+    } catch (S3Exception e) {
+      RetryPolicy.Verdict v = RetryPolicy.classify(e);
+      if (v.retriable() || e.statusCode() == 403 || "NoSuchBucket".equals(errorCode(e))) {
+        throw translate("check object lock of", null, e);
+      }
+      throw noObjectLock("the server answered " + v.reason());
+    } catch (SdkException e) {
+      throw translate("check object lock of", null, e);
+    }
+    if (!"Enabled".equals(state)) {
+      throw noObjectLock("its object lock configuration is " + state);
+    }
+  }
+
+  private BlobStorageException noObjectLock(String why) {
+    return new BlobStorageException(
+        "object lock was requested but bucket '"
+            + bucket
+            + "' at "
+            + endpoint
+            + " has no object lock ("
+            + why
+            + "): use a bucket created with object lock enabled, or turn object lock off for"
+            + " this job",
+        null,
+        false);
+  }
+
+  private static String md5(byte[] data) {
+    try {
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 unavailable", e);
     }
   }
 

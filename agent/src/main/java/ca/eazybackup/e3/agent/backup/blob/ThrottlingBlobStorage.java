@@ -39,6 +39,24 @@ public final class ThrottlingBlobStorage implements BlobStorage {
   }
 
   @Override
+  public void put(String blobId, byte[] data, BlobRetention retention) throws IOException {
+    if (upload != null) {
+      upload.take(data.length);
+    }
+    inner.put(blobId, data, retention);
+  }
+
+  @Override
+  public void extendRetention(String blobId, BlobRetention retention) throws IOException {
+    inner.extendRetention(blobId, retention);
+  }
+
+  @Override
+  public void checkObjectLock() throws IOException {
+    inner.checkObjectLock();
+  }
+
+  @Override
   public void delete(String blobId) throws IOException {
     inner.delete(blobId);
   }

@@ -18,11 +18,14 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import net.jpountz.lz4.LZ4FrameInputStream;
 
 /**
  * Kopia's compressor names and 4-byte header ids (kopia repo/compression/compression_ids.go). gzip,
- * pgzip (plain RFC 1952 members, so the JDK reads them), deflate and zstd run here; s2 and lz4 are
- * known by name and id but rejected with a clear error.
+ * pgzip (plain RFC 1952 members, so the JDK reads them), deflate and zstd compress and decompress
+ * here. s2 ({@link S2Stream}) and lz4 (the LZ4 frame format pierrec/lz4 writes, read by lz4-java)
+ * are read only, so a repository a Go agent wrote with them restores: {@link #byName} refuses them
+ * for writing (the content store then writes zstd), {@link #byHeaderId} decodes them.
  */
 public final class Compressors {
   /** The header id the index records for uncompressed contents. */
@@ -33,6 +36,10 @@ public final class Compressors {
   private static final Map<String, Integer> IDS = new LinkedHashMap<>();
   private static final Map<String, Compressor> BY_NAME = new LinkedHashMap<>();
   private static final Map<Integer, Compressor> BY_ID = new LinkedHashMap<>();
+
+  /** Names this agent reads but does not write. */
+  private static final Set<String> READ_ONLY =
+      Set.of("s2-default", "s2-better", "s2-parallel-4", "s2-parallel-8", "lz4");
 
   static {
     IDS.put("gzip", 0x1000);
@@ -68,6 +75,12 @@ public final class Compressors {
     add(new RawDeflate("deflate-default", Deflater.DEFAULT_COMPRESSION));
     add(new RawDeflate("deflate-best-speed", Deflater.BEST_SPEED));
     add(new RawDeflate("deflate-best-compression", Deflater.BEST_COMPRESSION));
+    // Kopia's four s2 names differ only in how they compress; one stream format decodes them all.
+    add(new S2("s2-default"));
+    add(new S2("s2-better"));
+    add(new S2("s2-parallel-4"));
+    add(new S2("s2-parallel-8"));
+    add(new Lz4Frame("lz4"));
   }
 
   private Compressors() {}
@@ -97,7 +110,16 @@ public final class Compressors {
   /** The compressor for {@code name}, or null for "none". */
   public static Compressor byName(String name) throws UnsupportedCompressorException {
     int id = headerId(name);
+    if (READ_ONLY.contains(name)) {
+      throw new UnsupportedCompressorException(
+          "unsupported compressor " + name + " for writing (this agent only reads it)");
+    }
     return id == NONE_ID ? null : byHeaderId(id);
+  }
+
+  /** Whether this agent can write {@code name} (every known name can be read). */
+  public static boolean canWrite(String name) {
+    return IDS.containsKey(name) && !READ_ONLY.contains(name);
   }
 
   public static Compressor byHeaderId(int id) throws UnsupportedCompressorException {
@@ -321,6 +343,60 @@ public final class Compressors {
     InputStream unwrap(InputStream in) throws IOException {
       // Streaming decode: Go's encoder may omit the frame content size.
       return new ZstdInputStream(in);
+    }
+  }
+
+  /** A compressor this agent only reads; writing it is refused before it gets here. */
+  private abstract static class ReadOnly extends Base {
+    ReadOnly(String name) {
+      super(name);
+    }
+
+    @Override
+    public byte[] compress(byte[] data, int offset, int length) throws IOException {
+      throw new UnsupportedCompressorException(
+          "unsupported compressor " + name() + " for writing (this agent only reads it)");
+    }
+
+    @Override
+    OutputStream wrap(OutputStream out) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  private static final class S2 extends ReadOnly {
+    S2(String name) {
+      super(name);
+    }
+
+    @Override
+    public byte[] decompress(byte[] data, int offset, int length) throws IOException {
+      return decompress(data, offset, length, -1);
+    }
+
+    @Override
+    public byte[] decompress(byte[] data, int offset, int length, int originalLength)
+        throws IOException {
+      checkHeader(data, offset, length);
+      return S2Stream.decode(data, offset + 4, length - 4, originalLength);
+    }
+
+    @Override
+    InputStream unwrap(InputStream in) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  private static final class Lz4Frame extends ReadOnly {
+    Lz4Frame(String name) {
+      super(name);
+    }
+
+    @Override
+    InputStream unwrap(InputStream in) throws IOException {
+      // pierrec/lz4 writes the standard LZ4 frame (content checksum on, block checksums off);
+      // lz4-java's frame reader checks whichever the frame descriptor announces.
+      return new LZ4FrameInputStream(in);
     }
   }
 }

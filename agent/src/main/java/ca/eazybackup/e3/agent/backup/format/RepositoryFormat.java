@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.agent.backup.format;
 
+import ca.eazybackup.e3.agent.backup.blob.BlobRetention;
 import ca.eazybackup.e3.agent.backup.crypto.DecryptionException;
 import ca.eazybackup.e3.agent.backup.crypto.FormatBlobCrypto;
 import ca.eazybackup.e3.agent.backup.crypto.KeyDerivation;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 
 /**
  * Encodes and decodes {@code kopia.repository} and {@code kopia.blobcfg} with a password (kopia
@@ -155,8 +157,45 @@ public final class RepositoryFormat {
 
   /** {@code kopia.blobcfg} for no retention: the encrypted JSON {@code {}}. */
   public byte[] encryptBlobCfg() {
+    return encryptBlobCfg(null);
+  }
+
+  /**
+   * {@code kopia.blobcfg} as Kopia writes it (format.BlobStorageConfiguration): {@code
+   * {"retentionMode":"GOVERNANCE","retentionPeriod":<nanoseconds>}}, or {@code {}} for none.
+   */
+  public byte[] encryptBlobCfg(BlobRetention retention) {
+    ObjectNode n = JSON.createObjectNode();
+    if (retention != null) {
+      n.put("retentionMode", retention.mode());
+      n.put("retentionPeriod", retention.period().toNanos());
+    }
     return new FormatBlobCrypto(formatKey, blob.uniqueId())
-        .encrypt("{}".getBytes(StandardCharsets.US_ASCII));
+        .encrypt(n.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Decrypts {@code kopia.blobcfg}.
+   *
+   * @return its retention, or null when none
+   */
+  public BlobRetention retention(byte[] blobCfg) throws FormatException {
+    try {
+      byte[] plain = new FormatBlobCrypto(formatKey, blob.uniqueId()).decrypt(blobCfg);
+      JsonNode n = JSON.readTree(plain);
+      String mode = n.path("retentionMode").asText("");
+      long nanos = n.path("retentionPeriod").asLong(0);
+      if (mode.isEmpty() || nanos <= 0) {
+        return null;
+      }
+      return new BlobRetention(mode, Duration.ofNanos(nanos));
+    } catch (DecryptionException e) {
+      throw new FormatException("kopia.blobcfg does not decrypt with this password", e);
+    } catch (IllegalArgumentException e) {
+      throw new FormatException("kopia.blobcfg holds an unusable retention: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new FormatException("kopia.blobcfg is not valid JSON", e);
+    }
   }
 
   /**

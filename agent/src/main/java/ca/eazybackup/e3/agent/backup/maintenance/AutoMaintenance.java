@@ -110,6 +110,9 @@ public final class AutoMaintenance {
     try {
       MaintenanceReport report =
           new Maintenance(repo, clock, stateDir, cancel).run(mode, null, null);
+      if (mode == MaintenanceMode.FULL) {
+        ObjectLocks.extend(repo); // Kopia's "extend object locks" step of full maintenance
+      }
       schedule.addRun(task, now, clock.instant(), true, null);
       schedule.write(repo.storage());
       return new Outcome("ran " + report.mode(), owner, report);

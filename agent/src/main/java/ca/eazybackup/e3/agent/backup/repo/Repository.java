@@ -1,7 +1,9 @@
 package ca.eazybackup.e3.agent.backup.repo;
 
 import ca.eazybackup.e3.agent.backup.blob.BlobNotFoundException;
+import ca.eazybackup.e3.agent.backup.blob.BlobRetention;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
+import ca.eazybackup.e3.agent.backup.blob.LockingBlobStorage;
 import ca.eazybackup.e3.agent.backup.content.KopiaContentStore;
 import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
 import ca.eazybackup.e3.agent.backup.crypto.Encryption;
@@ -47,6 +49,17 @@ public final class Repository implements AutoCloseable {
    */
   public static Repository create(BlobStorage storage, String password, RepositoryOptions options)
       throws IOException {
+    return create(storage, password, options, null);
+  }
+
+  /**
+   * Initialises a repository whose blobs are written with S3 Object Lock {@code retention} (null:
+   * none), kept in {@code kopia.blobcfg} as Kopia's {@code repository create --retention-mode
+   * --retention-period} does. The store is checked for object lock before anything is written.
+   */
+  public static Repository create(
+      BlobStorage storage, String password, RepositoryOptions options, BlobRetention retention)
+      throws IOException {
     if (password == null || password.isEmpty()) {
       throw new RepositoryException("a repository password is required");
     }
@@ -79,8 +92,12 @@ public final class Repository implements AutoCloseable {
             true,
             null,
             options.splitter());
+    if (retention != null) {
+      storage.checkObjectLock();
+      storage = new LockingBlobStorage(storage, retention);
+    }
     RepositoryFormat rf = RepositoryFormat.create(cf, password, BUILD_VERSION);
-    storage.put(RepositoryFormat.BLOBCFG_BLOB_ID, rf.encryptBlobCfg());
+    storage.put(RepositoryFormat.BLOBCFG_BLOB_ID, rf.encryptBlobCfg(retention));
     storage.put(RepositoryFormat.FORMAT_BLOB_ID, rf.rawBlob());
     LOG.info(
         "event=repository_created storage=\"{}\" hash={} encryption={}",
@@ -136,21 +153,54 @@ public final class Repository implements AutoCloseable {
       throw new RepositoryException("unsupported index version " + cf.indexVersion());
     }
     checkSupported(cf.hash(), cf.encryption());
+    BlobRetention retention = readRetention(storage, rf);
+    if (retention != null) {
+      // Kopia's WrapLockingStorage: every writer of the repository locks what it writes.
+      storage = new LockingBlobStorage(storage, retention);
+    }
+    return connect(storage, rf, cacheDir);
+  }
+
+  private static BlobRetention readRetention(BlobStorage storage, RepositoryFormat rf)
+      throws IOException {
     try {
-      byte[] blobCfg = storage.get(RepositoryFormat.BLOBCFG_BLOB_ID, 0, -1);
-      String mode = rf.retentionMode(blobCfg);
-      if (!mode.isEmpty()) {
-        throw new RepositoryException(
-            "repository uses object-lock retention ("
-                + mode
-                + "), which this agent does not support");
-      }
+      return rf.retention(storage.get(RepositoryFormat.BLOBCFG_BLOB_ID, 0, -1));
     } catch (BlobNotFoundException e) {
-      // 0.9 repositories have no blobcfg: no retention
+      return null; // 0.9 repositories have no blobcfg: no retention
     } catch (FormatException e) {
       throw new RepositoryException(e.getMessage(), e);
     }
-    return connect(storage, rf, cacheDir);
+  }
+
+  /** The repository's object lock retention from {@code kopia.blobcfg}, or null for none. */
+  public BlobRetention retention() {
+    return storage instanceof LockingBlobStorage l ? l.retention() : null;
+  }
+
+  /**
+   * Turns object lock on or changes its mode or period, as Kopia's {@code repository set-parameters
+   * --retention-mode --retention-period}: {@code kopia.blobcfg} is rewritten (with the new lock
+   * itself) and the repository must be opened again for writers to use it. Blobs written before
+   * keep their own lock until full maintenance extends it.
+   */
+  public static void setRetention(
+      BlobStorage storage, String password, BlobRetention retention, Path cacheDir)
+      throws IOException {
+    if (retention == null) {
+      throw new RepositoryException("object lock cannot be turned off once it is on");
+    }
+    try (Repository r = open(storage, password, cacheDir)) {
+      storage.checkObjectLock();
+      new LockingBlobStorage(storage, retention)
+          .put(RepositoryFormat.BLOBCFG_BLOB_ID, r.format.encryptBlobCfg(retention));
+      // kopia.repository was written before the lock: lock it now too.
+      storage.extendRetention(RepositoryFormat.FORMAT_BLOB_ID, retention);
+      LOG.info(
+          "event=object_lock_set storage=\"{}\" mode={} periodHours={}",
+          storage,
+          retention.mode(),
+          retention.period().toHours());
+    }
   }
 
   private static Repository connect(BlobStorage storage, RepositoryFormat rf, Path cacheDir)

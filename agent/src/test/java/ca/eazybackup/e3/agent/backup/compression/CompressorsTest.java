@@ -92,12 +92,14 @@ class CompressorsTest {
   }
 
   @Test
-  void s2AndLz4AreKnownButRejectedClearly() {
+  void s2AndLz4AreKnownButRefusedForWritingClearly() {
     assertThatThrownBy(() -> Compressors.byName("s2-default"))
         .isInstanceOf(UnsupportedCompressorException.class)
         .hasMessageContaining("unsupported compressor s2-default");
-    assertThatThrownBy(() -> Compressors.byHeaderId(0x1400))
+    assertThatThrownBy(() -> Compressors.byName("lz4"))
         .hasMessageContaining("unsupported compressor lz4");
+    assertThatThrownBy(() -> Compressors.byHeaderId(0x1999))
+        .hasMessageContaining("unknown compression header id");
     assertThatThrownBy(() -> Compressors.byName("brotli"))
         .hasMessageContaining("unknown compressor");
   }

@@ -53,6 +53,51 @@ public final class KopiaJobs {
         null);
   }
 
+  /**
+   * One source folder into {@code bucket/prefix} on S3 at {@code target}, the bucket created when
+   * missing; {@code policyJson}: the job's {@code policy_json}, or null.
+   */
+  public static RunAssignment s3(
+      Path src,
+      ca.eazybackup.e3.agent.s3.S3Target target,
+      String bucket,
+      String prefix,
+      String password,
+      String policyJson) {
+    return new RunAssignment(
+        1L,
+        7,
+        "job",
+        "backup",
+        "kopia",
+        "local_agent",
+        src.toString(),
+        List.of(src.toString()),
+        "s3",
+        bucket,
+        prefix,
+        null,
+        target.endpoint(),
+        target.region(),
+        target.accessKey(),
+        target.secretKey(),
+        true,
+        "",
+        "",
+        0,
+        0,
+        2,
+        "",
+        "zstd",
+        password,
+        null,
+        null,
+        policyJson == null ? null : readTree(policyJson),
+        null,
+        false,
+        null);
+  }
+
   private static com.fasterxml.jackson.databind.JsonNode readTree(String json) {
     try {
       return new ObjectMapper().readTree(json);

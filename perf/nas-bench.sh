@@ -10,6 +10,11 @@
 #   S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_REGION: use this running S3 server (no perf build)
 #   SKIP_BUILD=1   reuse the built jars and BENCH_DIR's cp.txt (a second run)
 #   BENCH_DIR=path work folder (default: a fresh mktemp -d, removed at the end unless KEEP=1)
+#   OURS_JAR=path  the agent jar to serve with (default agent/target/e3-backup-agent.jar; a
+#                  before/after comparison runs the bench once per jar on the same S3 server)
+#   START_WAIT=s  how long our server may take to start (default 120)
+#   OURS_JAVA_OPTS extra JVM options of our server, e.g. a flight recording:
+#                  "-XX:StartFlightRecording=filename=/tmp/nas.jfr,settings=profile"
 # Both servers read the same objects; the client is curl (one connection per step), so client
 # costs are the same on both sides. Prints one table: seconds and ours/rclone.
 # Seeding with Debian's rclone 1.60 against S3Proxy: every file is named .bin (Go maps .txt to
@@ -26,6 +31,8 @@ PUT_N=${PUT_N:-1000}
 REPS=${REPS:-5}
 READ_REPS=${READ_REPS:-3}
 PUT_REPS=${PUT_REPS:-2}
+OURS_JAR=${OURS_JAR:-agent/target/e3-backup-agent.jar}
+RUN_ID=$(date +%s) # PUT folders are new in every run: a second run on the same bucket creates, too
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/e3-nas-bench.XXXXXX)}
 mkdir -p "$WORK"
 unset AWS_CA_BUNDLE # rclone 1.60 fails with LoadCustomCABundleError when it is set
@@ -45,7 +52,7 @@ trap cleanup EXIT
 
 if [[ -n "${S3_ENDPOINT:-}" ]]; then
   # an S3 server already running (S3Fixture's convention): only the agent jar is needed
-  [[ -f agent/target/e3-backup-agent.jar ]] || ./mvnw -B -q -pl agent -am package -DskipTests > "$WORK/build.log" 2>&1
+  [[ -f "$OURS_JAR" ]] || ./mvnw -B -q -pl agent -am package -DskipTests > "$WORK/build.log" 2>&1
   ENDPOINT=$S3_ENDPOINT; REGION=${S3_REGION:-us-east-1}; AK=$S3_ACCESS_KEY; SK=$S3_SECRET_KEY
 else
   if [[ "${SKIP_BUILD:-0}" == 1 && -f "$WORK/cp.txt" ]]; then
@@ -70,7 +77,9 @@ export RCLONE_CONFIG_S3_ACCESS_KEY_ID="$AK" RCLONE_CONFIG_S3_SECRET_ACCESS_KEY="
 
 echo "seeding bucket nas-bench: ${BIG_MIB} MiB file, folder of $LIST_N" >&2
 mkdir -p "$WORK/seed/list" "$WORK/small"
-head -c "$((BIG_MIB << 20))" /dev/urandom > "$WORK/seed/big.bin"
+# a BENCH_DIR reused by a second run keeps its seed, so the bucket is not uploaded again
+[[ "$(stat -c %s "$WORK/seed/big.bin" 2>/dev/null)" == "$((BIG_MIB << 20))" ]] \
+  || head -c "$((BIG_MIB << 20))" /dev/urandom > "$WORK/seed/big.bin"
 for i in $(seq 1 "$LIST_N"); do printf 'entry %d\n' "$i" > "$WORK/seed/list/file-$(printf %05d "$i").bin"; done
 for i in $(seq 1 "$PUT_N"); do printf 'small %d\n' "$i" > "$WORK/small/s$i.bin"; done
 rclone mkdir s3:nas-bench
@@ -80,7 +89,7 @@ rclone copy "$WORK/seed" s3:nas-bench/seed --transfers 8 --checkers 16 --s3-uplo
 
 echo "starting ours (nas serve, cache mode $MODE) and rclone serve webdav" >&2
 AWS_ACCESS_KEY_ID="$AK" AWS_SECRET_ACCESS_KEY="$SK" \
-  java -Xmx512m -jar agent/target/e3-backup-agent.jar nas serve --endpoint "$ENDPOINT" \
+  java -Xmx512m ${OURS_JAVA_OPTS:-} -jar "$OURS_JAR" nas serve --endpoint "$ENDPOINT" \
   --region "$REGION" --bucket nas-bench --cache-mode "$MODE" --cache-dir "$WORK/ours-cache" \
   > "$WORK/ours.out" 2> "$WORK/ours.log" &
 PIDS+=($!)
@@ -88,8 +97,10 @@ RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 rclone serve webdav s3:nas-bench --addr "127.0.0.1:$RPORT" --vfs-cache-mode "$MODE" \
   --cache-dir "$WORK/rclone-cache" > "$WORK/rclone.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 240); do [[ -s "$WORK/ours.out" ]] && break; sleep 0.5; done
-OURS=$(head -1 "$WORK/ours.out")
+# a JVM started under `nice -n 19` on a busy machine can take minutes
+# the URL is the server's first line; a JVM option such as a flight recording may print before it
+for _ in $(seq 1 "$((${START_WAIT:-120} * 2))"); do grep -q '^http' "$WORK/ours.out" && break; sleep 0.5; done
+OURS=$(grep -m1 '^http' "$WORK/ours.out" || true)
 [[ "$OURS" == http* ]] || { cat "$WORK/ours.log" >&2; exit 1; }
 RCLONE="http://127.0.0.1:$RPORT/"
 for _ in $(seq 1 60); do curl -s -o /dev/null "$RCLONE" && break; sleep 0.5; done
@@ -123,7 +134,7 @@ done
 echo "$PUT_N PUTs on one connection x$PUT_REPS" >&2
 for r in $(seq 1 "$PUT_REPS"); do
   for side in $(order "$r"); do
-    base=$(base_of $side) dir="put-$side-$r"
+    base=$(base_of $side) dir="put-$side-$r-$RUN_ID"
     cfg="$WORK/$dir.cfg"; : > "$cfg"
     curl -s -X MKCOL -o /dev/null "${base}$dir/"
     for i in $(seq 1 "$PUT_N"); do printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' "$WORK/small/s$i.bin" "${base}$dir/s$i.bin" >> "$cfg"; done

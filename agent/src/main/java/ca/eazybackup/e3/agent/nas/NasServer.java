@@ -149,10 +149,7 @@ public final class NasServer implements AutoCloseable {
       Path cacheDir,
       NasEvents events)
       throws NasException {
-    // writes, not full: once uploaded, nothing of a volume no longer served is worth keeping
-    NasOptions options = new NasOptions(CacheMode.WRITES, 0, 0, 0, false, cacheDir);
-    S3FileSystem fs =
-        S3FileSystem.open(s3.client(target), bucket, prefix, options, logged(events, bucket));
+    S3FileSystem fs = openPending(s3, target, bucket, prefix, cacheDir, events);
     int pending = fs.pendingWrites();
     try {
       fs.flushOrFail(Duration.ofMinutes(10));
@@ -160,6 +157,23 @@ public final class NasServer implements AutoCloseable {
       fs.close(Duration.ZERO);
     }
     return pending;
+  }
+
+  /**
+   * Opens a cache folder that no served volume uses, only to upload what it holds pending: its
+   * uploaders start at once and retry until S3 accepts. The caller flushes and closes it.
+   */
+  public static S3FileSystem openPending(
+      S3ClientFactory s3,
+      S3Target target,
+      String bucket,
+      String prefix,
+      Path cacheDir,
+      NasEvents events)
+      throws NasException {
+    // writes, not full: once uploaded, nothing of a volume no longer served is worth keeping
+    NasOptions options = new NasOptions(CacheMode.WRITES, 0, 0, 0, false, cacheDir);
+    return S3FileSystem.open(s3.client(target), bucket, prefix, options, logged(events, bucket));
   }
 
   /**

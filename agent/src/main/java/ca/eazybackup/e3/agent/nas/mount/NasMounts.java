@@ -6,6 +6,7 @@ import ca.eazybackup.e3.agent.nas.NasEvents;
 import ca.eazybackup.e3.agent.nas.NasException;
 import ca.eazybackup.e3.agent.nas.NasServer;
 import ca.eazybackup.e3.agent.nas.ServedVolume;
+import ca.eazybackup.e3.agent.nas.vfs.S3FileSystem;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import ca.eazybackup.e3.agent.s3.S3Target;
 import ca.eazybackup.e3.shims.DriveUse;
@@ -52,6 +53,12 @@ public final class NasMounts implements AutoCloseable {
 
   /** How long a stopping agent waits for each drive's uploads (the rest resume at next start). */
   static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(20);
+
+  /**
+   * How long a drive's leftover uploads are waited for before the addon is told they are stuck (the
+   * uploads go on; the wait starts again).
+   */
+  static final Duration LEFTOVER_ROUND = Duration.ofMinutes(1);
 
   /** What a command answers: completed or failed, and the message the addon stores. */
   public record Result(boolean ok, String message) {}
@@ -105,6 +112,9 @@ public final class NasMounts implements AutoCloseable {
   private final Map<Long, Long> reportedCache = new LinkedHashMap<>();
   private final Map<Long, String> eventWarnings = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
+  private final Map<Long, Leftover> leftovers = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile Duration unmountFlush = UNMOUNT_FLUSH;
+  private volatile Duration leftoverRound = LEFTOVER_ROUND;
   private NasServer server;
   private volatile boolean closed;
 
@@ -171,6 +181,9 @@ public final class NasMounts implements AutoCloseable {
 
   private Result mountLocked(MountRequest r) throws MountException {
     char letter = r.driveLetter();
+    // The drive's cache may be held by the uploader of what a killed process left: the mounted
+    // volume takes those uploads over.
+    stopLeftover(r.mountId());
     Active current = active.get(r.mountId());
     if (current != null) {
       if (current.request().sameMount(r) && stillMapped(current)) {
@@ -457,7 +470,9 @@ public final class NasMounts implements AutoCloseable {
       } catch (MountException e) {
         log.warn("nas.unmount_failed mount_id={} error={}", mountId, e.getMessage());
         Long bytes = a == null ? null : a.volume().cacheBytesUsed();
-        reports.status(mountId, a == null ? "error" : "mounted", e.getMessage(), bytes, null);
+        // error, with the reason, although the drive stays served: the client asked for an
+        // unmount that did not happen, and the card must say why (the files stay in the cache)
+        reports.status(mountId, "error", e.getMessage(), bytes, null);
         return new Result(false, e.getMessage());
       }
     }
@@ -471,7 +486,7 @@ public final class NasMounts implements AutoCloseable {
     MountRequest r = a.request();
     int pending = a.volume().pendingUploads();
     try {
-      a.volume().flush(UNMOUNT_FLUSH);
+      a.volume().flush(unmountFlush);
     } catch (NasException e) {
       throw new MountException(
           "drive "
@@ -515,8 +530,12 @@ public final class NasMounts implements AutoCloseable {
     if (l != null && !servedByAnother) {
       drive.unmap(l, left.map(MountStore.Entry::url).orElse(null));
     }
-    if (left.isPresent()) {
-      resumeLeftovers(left.get(), null);
+    if (left.isPresent() && startLeftover(left.get(), null, true)) {
+      return new Result(
+          true,
+          (l == null ? "the drive" : "drive " + l + ":")
+              + " is not mounted; files it saved before the agent stopped are being uploaded, and"
+              + " the drive is reported unmounted once they are in S3");
     }
     reports.status(mountId, "unmounted", null, 0L, null);
     return new Result(
@@ -604,43 +623,153 @@ public final class NasMounts implements AutoCloseable {
         return;
       }
     }
-    resumeLeftovers(left, fromAddon);
+    startLeftover(left, fromAddon, false);
+  }
+
+  /** The background upload of one drive's leftovers. */
+  private static final class Leftover {
+    volatile boolean stop;
+    Thread thread;
   }
 
   /**
-   * Uploads what a killed process left pending in a mount's cache, with the addon's keys when it
-   * still lists the mount, else the ones sealed in the store; drops the entry once done.
+   * Starts uploading, in the background, what a killed process left pending in the cache of a drive
+   * that is not mounted again (docs/decisions.md, "Cloud NAS: leftover uploads"). Returns false
+   * when there is nothing to upload (the entry is dropped at once).
+   *
+   * @param reportDone report {@code unmounted} once every file is in S3 (an unmount command)
    */
-  private void resumeLeftovers(MountStore.Entry left, JsonNode fromAddon) {
-    Path cache = cacheDir(left.mountId());
-    if (!Files.isDirectory(cache)) {
-      store.remove(left.mountId());
-      return;
+  private boolean startLeftover(MountStore.Entry left, JsonNode fromAddon, boolean reportDone) {
+    long id = left.mountId();
+    if (!Files.isDirectory(cacheDir(id))) {
+      store.remove(id);
+      return false;
     }
-    Optional<S3Target> target = targetFor(left, fromAddon);
-    if (target.isEmpty()) {
-      log.warn(
-          "nas.leftover_kept mount_id={} reason=no_keys cache={}: uploads stay cached until the"
-              + " drive is mounted again",
-          left.mountId(),
-          cache);
-      return;
+    Leftover h = new Leftover();
+    synchronized (leftovers) {
+      if (leftovers.containsKey(id) || closed) {
+        return true; // already being uploaded
+      }
+      leftovers.put(id, h);
+      h.thread = new Thread(() -> uploadLeftovers(left, fromAddon, reportDone, h), "nas-leftover");
+      h.thread.setDaemon(true);
     }
+    h.thread.start();
+    return true;
+  }
+
+  /**
+   * Uploads a drive's leftovers with the addon's keys when it still lists the drive, else the ones
+   * sealed in the store, until every file is in S3: the cache's uploaders retry with backoff for as
+   * long as it takes. Each round that ends with files still waiting is logged, and the first one is
+   * reported to the addon as the drive's {@code error} with the reason (when the addon lists the
+   * drive); once all is uploaded the cache and the store entry go, and a drive reported in error or
+   * unmounted by the client is reported {@code unmounted}. Nothing is ever deleted before it is in
+   * S3.
+   */
+  private void uploadLeftovers(
+      MountStore.Entry left, JsonNode fromAddon, boolean reportDone, Leftover h) {
+    long id = left.mountId();
+    String drive = "drive " + left.driveLetter() + ":";
+    Path cache = cacheDir(id);
+    boolean listed = fromAddon != null || reportDone;
     try {
-      int pending =
-          NasServer.resumePending(
-              s3,
-              target.get(),
-              left.bucket(),
-              left.prefix() == null ? "" : left.prefix(),
-              cache,
-              events(left.mountId()));
-      log.info("nas.leftover_uploaded mount_id={} files={}", left.mountId(), pending);
-      store.remove(left.mountId());
-      deleteTree(cache);
-    } catch (NasException e) {
-      log.warn("nas.leftover_upload_failed mount_id={} error={}", left.mountId(), e.getMessage());
+      Optional<S3Target> target = targetFor(left, fromAddon);
+      if (target.isEmpty()) {
+        String why =
+            "files "
+                + drive
+                + " saved before the agent stopped wait in its cache and no S3 keys are at hand"
+                + " to upload them: mount the drive again";
+        log.warn("event=nas_leftover_pending mount_id={} reason=no_keys cache={}", id, cache);
+        if (listed) {
+          reports.status(id, "error", why, null, null);
+        }
+        return;
+      }
+      S3FileSystem fs;
+      try {
+        fs =
+            NasServer.openPending(
+                s3,
+                target.get(),
+                left.bucket(),
+                left.prefix() == null ? "" : left.prefix(),
+                cache,
+                events(id));
+      } catch (NasException e) {
+        log.warn("event=nas_leftover_pending mount_id={} error={}", id, e.getMessage());
+        if (listed) {
+          reports.status(id, "error", e.getMessage(), null, null);
+        }
+        return;
+      }
+      boolean reported = false;
+      try {
+        while (!h.stop && !closed) {
+          int pending = fs.pendingWrites();
+          try {
+            fs.flushOrFail(leftoverRound);
+          } catch (NasException e) {
+            if (h.stop || closed) {
+              return;
+            }
+            String why =
+                pending
+                    + " file(s) "
+                    + drive
+                    + " saved before the agent stopped are not in S3 yet: "
+                    + e.getMessage()
+                    + "; the agent keeps trying";
+            log.warn("event=nas_leftover_pending mount_id={} files={} detail={}", id, pending, why);
+            if (!reported && listed) {
+              reports.status(id, "error", why, fs.cacheBytes(), null);
+              reported = true;
+            }
+            continue;
+          }
+          fs.close(Duration.ZERO);
+          log.info("event=nas_leftover_uploaded mount_id={} files={}", id, pending);
+          // every file is in S3: the folder can go even if a mount of the drive waits for this
+          // thread to end (it opens the cache only after)
+          store.remove(id);
+          deleteTree(cache);
+          if (reported || reportDone) {
+            reports.status(id, "unmounted", null, 0L, null);
+          }
+          return;
+        }
+      } finally {
+        fs.close(Duration.ZERO);
+      }
+    } finally {
+      leftovers.remove(id, h);
     }
+  }
+
+  /** Stops the leftover upload of a drive (its files stay in the cache), waiting for it to end. */
+  private void stopLeftover(long mountId) {
+    Leftover h = leftovers.get(mountId);
+    if (h == null) {
+      return;
+    }
+    h.stop = true;
+    h.thread.interrupt();
+    try {
+      h.thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Tests: how long an unmount waits for uploads. */
+  void unmountFlush(Duration d) {
+    this.unmountFlush = d;
+  }
+
+  /** Tests: how long leftovers are waited for before the addon hears they are stuck. */
+  void leftoverRound(Duration d) {
+    this.leftoverRound = d;
   }
 
   private Optional<S3Target> targetFor(MountStore.Entry left, JsonNode fromAddon) {
@@ -677,6 +806,9 @@ public final class NasMounts implements AutoCloseable {
       }
       closed = true;
       ticker.shutdownNow();
+      for (long id : List.copyOf(leftovers.keySet())) {
+        stopLeftover(id);
+      }
       for (Active a : new ArrayList<>(active.values())) {
         MountRequest r = a.request();
         try {

@@ -228,7 +228,8 @@ final class Remote {
               first.contentLength() == null ? -1 : first.contentLength(),
               first.eTag(),
               (at, len, etag) -> reopen(path, at, len, etag));
-      return new ThrottledInputStream(body, download, () -> false);
+      // without a limit the throttle would only cut every read to 64 KiB
+      return download == null ? body : new ThrottledInputStream(body, download, () -> false);
     } catch (NoSuchKeyException e) {
       throw new NoSuchFileException("/" + path);
     } catch (S3Exception e) {

@@ -39,6 +39,7 @@ public final class S3FileSystem implements NasFileSystem {
   private final WriteCache cache;
   private final Clock clock;
   private final String name;
+  private final UsedSpace used;
 
   private S3FileSystem(
       Remote remote, CachePolicy policy, WriteCache cache, Clock clock, String name) {
@@ -48,6 +49,7 @@ public final class S3FileSystem implements NasFileSystem {
     this.cache = cache;
     this.clock = clock;
     this.name = name;
+    this.used = new UsedSpace(this::sumAll, name, System::nanoTime);
     if (cache != null) {
       cache.onUploaded(
           (path, f) ->
@@ -155,42 +157,31 @@ public final class S3FileSystem implements NasFileSystem {
   /**
    * What Explorer shows as the drive's size: S3 has no quota to ask, and a bucket grows as paid
    * for, so the space left is given as 1 PiB ("as much as you need") and the space used as the
-   * objects' total, summed in the background at most every 10 minutes (unknown until the first sum
-   * ends). Without quota properties MiniRedir shows the free space of the local disk instead.
+   * objects' total, summed once in the background and then kept up by this volume's own writes
+   * ({@link UsedSpace}; unknown until the first sum ends). Without quota properties MiniRedir shows
+   * the free space of the local disk instead.
    */
   @Override
   public Space space() {
-    long now = System.nanoTime();
-    long last = spaceCheckedNanos;
-    if ((last == 0 || now - last > SPACE_REFRESH.toNanos())
-        && spaceCounting.compareAndSet(false, true)) {
-      spaceCheckedNanos = now;
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  long[] total = {0};
-                  walk("", f -> total[0] += Math.max(0, f.size()));
-                  usedBytes = total[0];
-                } catch (IOException | RuntimeException e) {
-                  log.debug("nas.space_sum_failed volume={} error={}", name, e.toString());
-                } finally {
-                  spaceCounting.set(false);
-                }
-              },
-              "nas-space");
-      t.setDaemon(true);
-      t.start();
-    }
-    return new Space(usedBytes, AVAILABLE_BYTES);
+    return new Space(used.used(), AVAILABLE_BYTES);
   }
 
   static final long AVAILABLE_BYTES = 1L << 50;
-  private static final Duration SPACE_REFRESH = Duration.ofMinutes(10);
-  private final java.util.concurrent.atomic.AtomicBoolean spaceCounting =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private volatile long spaceCheckedNanos;
-  private volatile long usedBytes = -1;
+
+  /** The used-space figure (tests). */
+  UsedSpace usedSpace() {
+    return used;
+  }
+
+  private long sumAll() throws IOException {
+    long[] total = {0};
+    walk("", f -> total[0] += Math.max(0, f.size()));
+    return total[0];
+  }
+
+  private static long sizeOf(NasEntry e) {
+    return e == null || e.folder() ? 0 : Math.max(0, e.size());
+  }
 
   @Override
   public InputStream read(String path, long offset, long length) throws IOException {
@@ -223,6 +214,7 @@ public final class S3FileSystem implements NasFileSystem {
       }
       written = NasEntry.file(nameOf(path), f.size(), f.lastModified(), f.etag());
     }
+    used.add(sizeOf(written) - sizeOf(existing));
     dirs.upsert(parentOf(path), written);
     return written;
   }
@@ -239,6 +231,7 @@ public final class S3FileSystem implements NasFileSystem {
       throw new NoSuchFileException("/" + path);
     }
     NasEntry written = cache.patch(path, existing, offset, data, length, policy.writesBack());
+    used.add(sizeOf(written) - sizeOf(existing));
     dirs.upsert(parentOf(path), written);
     return written;
   }
@@ -269,17 +262,25 @@ public final class S3FileSystem implements NasFileSystem {
         cache.forgetTree(path);
       }
       List<String> keys = new ArrayList<>();
-      walk(path, f -> keys.add(remote.key(f.path())));
+      long[] bytes = {0};
+      walk(
+          path,
+          f -> {
+            keys.add(remote.key(f.path()));
+            bytes[0] += Math.max(0, f.size());
+          });
       if (!keys.contains(remote.folderPrefix(path))) {
         keys.add(remote.folderPrefix(path));
       }
       remote.deleteKeys(keys);
+      used.add(-bytes[0]);
       dirs.forgetTree(path);
     } else {
       if (cache != null) {
         cache.forget(path);
       }
       remote.deleteKey(remote.key(path));
+      used.add(-sizeOf(e));
     }
     removed(path);
   }
@@ -336,6 +337,7 @@ public final class S3FileSystem implements NasFileSystem {
       RemoteFile f = remote.copyKey(remote.key(from), remote.key(to));
       copied = NasEntry.file(nameOf(to), e.size(), clock.instant(), f.etag());
     }
+    used.add(sizeOf(e));
     dirs.upsert(parentOf(to), copied);
   }
 
@@ -398,6 +400,7 @@ public final class S3FileSystem implements NasFileSystem {
         f -> {
           String key = remote.key(f.path());
           remote.copyKey(key, toPrefix + key.substring(fromPrefix.length()));
+          used.add(Math.max(0, f.size()));
           any[0] = true;
         });
     if (!any[0] || remote.head(from + "/") != null) {

@@ -115,6 +115,9 @@ final class WriteCache {
   private final Object progress = new Object();
   private volatile boolean closed;
 
+  /** Why the latest upload failed (null once one succeeds): the reason a flush names. */
+  private volatile String lastFailure;
+
   private WriteCache(
       Path dir,
       Remote remote,
@@ -871,6 +874,7 @@ final class WriteCache {
       synchronized (it) {
         tries = ++it.failures;
       }
+      lastFailure = e.getMessage() == null ? e.toString() : e.getMessage();
       long delay =
           Math.min(
               policy.maxRetryDelay().toMillis(), 1000L << Math.min(16, Math.max(0, tries - 1)));
@@ -903,6 +907,7 @@ final class WriteCache {
   }
 
   private void finishUpload(Item it, long gen, RemoteFile uploaded) {
+    lastFailure = null;
     boolean deleteFile = false;
     boolean again = false;
     synchronized (it) {
@@ -1032,7 +1037,8 @@ final class WriteCache {
                   + volume
                   + " are still waiting for upload after "
                   + timeout.toSeconds()
-                  + " s; they stay in the cache and are uploaded when S3 can be reached");
+                  + " s; they stay in the cache and are uploaded when S3 can be reached"
+                  + (lastFailure == null ? "" : " (last upload error: " + lastFailure + ")"));
         }
         try {
           progress.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(rest), 200)));

@@ -1,5 +1,11 @@
 package ca.eazybackup.e3.agent.nas.mount;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.sardine.Sardine;
 import com.github.sardine.SardineFactory;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,9 +80,13 @@ class NasMountsTest {
   }
 
   private NasMounts newMounts() {
+    return newMounts(factory);
+  }
+
+  private NasMounts newMounts(S3ClientFactory f) {
     return new NasMounts(
         host,
-        factory,
+        f,
         dir.resolve("nas"),
         (id, status, error, cache, warning) -> {
           java.util.HashMap<String, Object> r = new java.util.HashMap<>();
@@ -327,7 +339,165 @@ class NasMountsTest {
             m -> assertThat(m).containsEntry("mount_id", 11L).containsEntry("status", "mounted"));
     // Mounted again at start: no Explorer window pops up.
     assertThat(journalOps().stream().filter("shell.open"::equals).count()).isEqualTo(2);
-    assertThat(Files.readString(dir.resolve("nas/mounts.json")))
-        .doesNotContain("\"mount_id\" : 12");
+    // X's leftovers (none pending) are cleared in the background
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> !Files.readString(dir.resolve("nas/mounts.json")).contains("\"mount_id\" : 12"));
+  }
+
+  // ------------------------------------------------------------- S3 refusing uploads (relay)
+
+  /** A WireMock relay in front of the S3 server, refusing this bucket's uploads when told to. */
+  private static final class Refusing implements AutoCloseable {
+    final WireMockServer relay =
+        new WireMockServer(options().dynamicPort().preserveHostHeader(true));
+    final S3ClientFactory factory =
+        new S3ClientFactory(Duration.ofSeconds(60), 8, List.of(), 1, Duration.ofSeconds(30));
+    private StubMapping refusal;
+
+    Refusing() {
+      relay.start();
+      relay.stubFor(
+          any(anyUrl())
+              .atPriority(10)
+              .willReturn(aResponse().proxiedFrom(s3.endpoint().toString())));
+    }
+
+    void refuseUploads(String bucket) {
+      refusal =
+          relay.stubFor(
+              put(urlPathMatching("/" + bucket + "/drive/.*"))
+                  .atPriority(1)
+                  .willReturn(
+                      aResponse()
+                          .withStatus(503)
+                          .withHeader("Content-Type", "application/xml")
+                          .withBody(
+                              "<Error><Code>ServiceUnavailable</Code>"
+                                  + "<Message>S3 is down for maintenance</Message></Error>")));
+    }
+
+    void acceptUploads() {
+      relay.removeStub(refusal);
+    }
+
+    @Override
+    public void close() {
+      factory.close();
+      relay.stop();
+    }
+  }
+
+  private static long dataFiles(Path cache) throws Exception {
+    if (!Files.isDirectory(cache)) {
+      return 0;
+    }
+    try (var files = Files.walk(cache)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".data")).count();
+    }
+  }
+
+  private static void davPut(String url, byte[] body) throws Exception {
+    Sardine dav = SardineFactory.begin();
+    try {
+      dav.put(url, body);
+    } finally {
+      dav.shutdown();
+    }
+  }
+
+  @Test
+  void anUnmountWhoseFlushS3RefusesReportsAnErrorWithTheReasonAndKeepsTheFiles() throws Exception {
+    try (Refusing s3down = new Refusing()) {
+      mounts.close();
+      mounts = newMounts(s3down.factory);
+      mounts.unmountFlush(Duration.ofSeconds(3));
+      ObjectNode p =
+          payload(21, "W").put("cache_mode", "writes").put("endpoint", s3down.relay.baseUrl());
+      assertThat(mounts.mount(p).ok()).isTrue();
+      s3down.refuseUploads(bucket);
+      byte[] body = "the only copy".getBytes(StandardCharsets.UTF_8);
+      davPut(mounts.url(21).orElseThrow() + "notes.txt", body);
+
+      ObjectNode off = JSON.createObjectNode().put("mount_id", 21).put("drive_letter", "W");
+      NasMounts.Result r = mounts.unmount(off);
+
+      assertThat(r.ok()).isFalse();
+      assertThat(lastReport()).containsEntry("mount_id", 21L).containsEntry("status", "error");
+      assertThat((String) lastReport().get("error"))
+          .contains("stays mounted")
+          .contains("1 file(s) are not in S3 yet")
+          .contains("S3 is down for maintenance");
+      assertThat(dataFiles(dir.resolve("nas/cache/mount_21"))).isEqualTo(1);
+      assertThat(mounts.mounted()).containsExactly(21L);
+      assertThat(host.drives().mappings()).containsKey('W');
+
+      s3down.acceptUploads();
+      mounts.unmountFlush(Duration.ofSeconds(60));
+      NasMounts.Result again = mounts.unmount(off);
+      assertThat(again.ok()).as(again.message()).isTrue();
+      assertThat(lastReport()).containsEntry("status", "unmounted");
+      assertThat(
+              s3.client()
+                  .getObjectAsBytes(b -> b.bucket(bucket).key("drive/notes.txt"))
+                  .asByteArray())
+          .isEqualTo(body);
+    }
+  }
+
+  @Test
+  void filesLeftByAKilledAgentOnADriveNotMountedAgainReachS3AndAreReportedWhileTheyCannot()
+      throws Exception {
+    try (Refusing s3down = new Refusing()) {
+      mounts.close();
+      mounts = newMounts(s3down.factory);
+      ObjectNode p =
+          payload(31, "V").put("cache_mode", "writes").put("endpoint", s3down.relay.baseUrl());
+      assertThat(mounts.mount(p).ok()).isTrue();
+      s3down.refuseUploads(bucket);
+      byte[] body = "saved just before the agent died".getBytes(StandardCharsets.UTF_8);
+      davPut(mounts.url(31).orElseThrow() + "late.txt", body);
+      // Killed (as in the restart test: close, then put back what a kill leaves behind)
+      byte[] leftStore = Files.readAllBytes(dir.resolve("nas/mounts.json"));
+      mounts.close();
+      Files.write(dir.resolve("nas/mounts.json"), leftStore);
+      assertThat(dataFiles(dir.resolve("nas/cache/mount_31"))).isEqualTo(1);
+
+      mounts = newMounts(s3down.factory);
+      mounts.leftoverRound(Duration.ofSeconds(2));
+      reports.clear();
+      ObjectNode listed = p.deepCopy().put("auto_mount", false); // the client unmounted it
+      long started = System.nanoTime();
+      mounts.startUp(() -> List.of(listed), Duration.ofMillis(10), Duration.ofMillis(50));
+      // start-up is not held up by a drive it does not mount
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+      assertThat(mounts.mounted()).isEmpty();
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> reports.stream().anyMatch(m -> "error".equals(m.get("status"))));
+      Map<String, Object> error =
+          reports.stream().filter(m -> "error".equals(m.get("status"))).findFirst().orElseThrow();
+      assertThat(error).containsEntry("mount_id", 31L);
+      assertThat((String) error.get("error"))
+          .contains("1 file(s) drive V: saved before the agent stopped are not in S3 yet")
+          .contains("S3 is down for maintenance")
+          .contains("keeps trying");
+      assertThat(dataFiles(dir.resolve("nas/cache/mount_31"))).isEqualTo(1);
+
+      s3down.acceptUploads();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> "unmounted".equals(lastReport().get("status")));
+      assertThat(
+              s3.client()
+                  .getObjectAsBytes(b -> b.bucket(bucket).key("drive/late.txt"))
+                  .asByteArray())
+          .isEqualTo(body);
+      assertThat(dir.resolve("nas/cache/mount_31")).doesNotExist();
+      assertThat(Files.readString(dir.resolve("nas/mounts.json")))
+          .doesNotContain("\"mount_id\" : 31");
+    }
   }
 }

@@ -265,7 +265,9 @@ class AgentRuntimeTest {
     awaitFinal(addon, 100);
 
     assertThat(addon.finalStatus(100)).isEqualTo("success");
+    // VSS_UNAVAILABLE (INFO: this test's host is not elevated) is not a lifecycle code
     assertThat(addon.eventCodes(100))
+        .filteredOn(code -> !code.equals("VSS_UNAVAILABLE"))
         .as("BACKUP_STARTING came with the first pickup; a lifecycle code comes once per run")
         .containsExactly("AGENT_RECLAIMED", "BACKUP_COMPLETED");
     assertThat(addon.events(100).get(0).path("seq").asLong()).isGreaterThan(57);

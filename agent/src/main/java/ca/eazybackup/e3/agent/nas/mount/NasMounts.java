@@ -110,6 +110,14 @@ public final class NasMounts implements AutoCloseable {
   private final MountStore store;
   private final Map<Long, Active> active = new LinkedHashMap<>();
   private final Map<Long, Long> reportedCache = new LinkedHashMap<>();
+
+  /**
+   * Why an unmount did not happen, per drive still served: its reports stay "error" with this
+   * reason (the cache refresh would otherwise flip the card back to "mounted") until an unmount
+   * succeeds.
+   */
+  private final Map<Long, String> failedUnmounts = new LinkedHashMap<>();
+
   private final Map<Long, String> eventWarnings = new java.util.concurrent.ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
   private final Map<Long, Leftover> leftovers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -464,12 +472,16 @@ public final class NasMounts implements AutoCloseable {
           return unmountAbsent(mountId, letter);
         }
         unmountLocked(a);
+        failedUnmounts.remove(mountId);
         reports.status(mountId, "unmounted", null, 0L, null);
         return new Result(
             true, "drive " + a.request().driveLetter() + ": unmounted; every write is in S3");
       } catch (MountException e) {
         log.warn("nas.unmount_failed mount_id={} error={}", mountId, e.getMessage());
         Long bytes = a == null ? null : a.volume().cacheBytesUsed();
+        if (a != null) {
+          failedUnmounts.put(mountId, e.getMessage());
+        }
         // error, with the reason, although the drive stays served: the client asked for an
         // unmount that did not happen, and the card must say why (the files stay in the cache)
         reports.status(mountId, "error", e.getMessage(), bytes, null);
@@ -505,6 +517,7 @@ public final class NasMounts implements AutoCloseable {
     }
     a.volume().close();
     active.remove(r.mountId());
+    failedUnmounts.remove(r.mountId());
     reportedCache.remove(r.mountId());
     eventWarnings.remove(r.mountId());
     store.remove(r.mountId());
@@ -895,6 +908,7 @@ public final class NasMounts implements AutoCloseable {
     }
     a.volume().close();
     active.remove(r.mountId());
+    failedUnmounts.remove(r.mountId());
     reportedCache.remove(r.mountId());
     eventWarnings.remove(r.mountId());
     store.remove(r.mountId());
@@ -935,6 +949,11 @@ public final class NasMounts implements AutoCloseable {
         a.warning() == null
             ? eventWarning
             : eventWarning == null ? a.warning() : a.warning() + "; " + eventWarning;
+    String unmountError = failedUnmounts.get(mountId);
+    if (unmountError != null) {
+      reports.status(mountId, "error", unmountError, bytes, warning);
+      return;
+    }
     reports.status(mountId, "mounted", null, bytes, warning);
   }
 

@@ -71,6 +71,7 @@ public final class ParkedBrowseSteps {
     // them waiting at once (Javalin's pool has 250 threads).
     int expected = waitingBefore + parked.size();
     await()
+        .alias("every parked browse waiting at the addon at once")
         .atMost(Duration.ofSeconds(12))
         .pollInterval(Duration.ofMillis(100))
         .until(() -> w.env.addon().waitingBrowses() >= expected);

@@ -76,6 +76,18 @@ Feature: The seed's agent-server contract, flow by flow
     And within 150 seconds a slot during that run is recorded as "skipped" naming it
     And the run ends "success" within 240 seconds
 
+  @missedslot
+  Scenario: a schedule slot missed while the addon is down runs once, as "missed", when it is back
+    Given an addon of its own whose clock stands at "2026-11-25T13:00:00Z" and whose scheduler runs only when told
+    And on that addon, a sync job for a folder generated from seed 33 runs hourly at minute 30
+    When the scheduler runs at "2026-11-25T13:10:00Z"
+    Then it queues nothing
+    When the addon is down until "2026-11-25T18:05:00Z", its scheduler silent through five slots
+    And the addon is back and its scheduler runs
+    Then it queues exactly one run, with trigger "missed", not one per missed slot
+    And the agent runs it to "success" within 120 seconds and the bucket holds the folder
+    And the job's next run is planned for "2026-11-25T18:30:00Z" and running the scheduler again queues nothing
+
   Scenario: the agent's doctor finds the addon and S3 reachable, and the agent installs itself as a service
     When the agent's command line runs "doctor" with the agent's config
     Then it exits 0 and prints "verdict: healthy"

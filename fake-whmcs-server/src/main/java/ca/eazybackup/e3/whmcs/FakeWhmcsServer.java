@@ -182,7 +182,7 @@ public final class FakeWhmcsServer implements AutoCloseable {
   }
 
   /** Folder listings waiting for an agent's report now. */
-  int waitingBrowses() {
+  public int waitingBrowses() {
     return browse.waiting();
   }
 

@@ -513,8 +513,19 @@ public final class Maintenance {
     return contents;
   }
 
+  /**
+   * An indirect id (a large file or directory: "I" + its list object) is keyed by its innermost
+   * list content; indirect and direct ids are kept apart, as one content can be both.
+   */
   private boolean firstVisit(ObjectId oid, ContentIdSet direct, ContentIdSet indirect) {
-    return (oid.isIndirect() ? indirect : direct).add(oid.contentId());
+    if (!oid.isIndirect()) {
+      return direct.add(oid.contentId());
+    }
+    ObjectId list = oid;
+    while (list.isIndirect()) {
+      list = list.listObject();
+    }
+    return indirect.add(list.contentId());
   }
 
   private void walk(DirEntry e, ContentIdSet contents, ContentIdSet direct, ContentIdSet indirect)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.eazybackup.e3.agent.api.RunAssignment.NetworkCredentials;
+import ca.eazybackup.e3.agent.testing.RecordingProgress;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.Win32Error;
 import ca.eazybackup.e3.shims.sim.SimulatedWindowsHost;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.eazybackup.e3.agent.engine.SourceAccess;
 import ca.eazybackup.e3.agent.progress.EventLevel;
+import ca.eazybackup.e3.agent.testing.RecordingProgress;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.sim.SimulatedWindowsHost;
 import java.io.InputStream;

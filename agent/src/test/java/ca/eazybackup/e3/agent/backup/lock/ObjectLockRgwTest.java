@@ -2,6 +2,7 @@ package ca.eazybackup.e3.agent.backup.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ca.eazybackup.e3.agent.backup.KopiaEngine;
@@ -111,7 +112,9 @@ class ObjectLockRgwTest {
     assertThat(kept).hasSize(pack.size().intValue());
 
     // full maintenance moves the lock of what is still referenced a full period on
-    Thread.sleep(1100); // retain-until dates have whole seconds: let one pass so "later" shows
+    // retain-until dates have whole seconds: await the next one so "later" shows
+    long second = Instant.now().getEpochSecond();
+    await().atMost(Duration.ofSeconds(3)).until(() -> Instant.now().getEpochSecond() > second);
     RunOutcome full = new KopiaEngine().maintain(job, MaintenanceMode.FULL, ctx);
     assertThat(full.status()).as(full.message()).isEqualTo(RunStatus.SUCCESS);
     assertThat(String.join("\n", ctx.progress.events)).contains("KOPIA_OBJECT_LOCKS_EXTENDED");

@@ -1,4 +1,4 @@
-package ca.eazybackup.e3.agent.netshare;
+package ca.eazybackup.e3.agent.testing;
 
 import ca.eazybackup.e3.agent.progress.EventLevel;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every event pushed, so a test can assert codes, params and that no secret is in them. */
-final class RecordingProgress implements ProgressReporter {
-  record Event(String code, EventLevel level, String message, Map<String, Object> params) {}
+public final class RecordingProgress implements ProgressReporter {
+  public record Event(String code, EventLevel level, String message, Map<String, Object> params) {}
 
-  final List<Event> events = new CopyOnWriteArrayList<>();
+  public final List<Event> events = new CopyOnWriteArrayList<>();
 
-  List<String> codes() {
+  public List<String> codes() {
     return events.stream().map(Event::code).toList();
   }
 

@@ -10,7 +10,10 @@
 #                  passes its own); otherwise one is started (needs the perf build)
 #   BENCH_DIR=path work folder (default: a fresh mktemp -d, removed at the end unless KEEP=1)
 #   OURS_JVM_OPTS  JVM options of ours (default: the agent's, service/jvm-options.txt)
-#   AGENT_JAR      the agent jar (default agent/target/e3-backup-agent.jar)
+#   AGENT_JAR      the agent jar (default agent/target/e3-backup-agent.jar). It runs as installed:
+#                  with the class-data sharing archive beside it when there is one
+#                  (e3-backup-agent.jsa; perf/run dumps it; CDS=0: without), and in a packaged
+#                  layout (packaging/target/e3-backup-agent/app/) with the image's own java
 # One data folder (a BIG_MIB MiB random file and a folder of LIST_N small files) is backed up by
 # our Kopia-format engine (`repo backup`) and by restic into one bucket. Then, per repetition and
 # alternating which side goes first:
@@ -38,7 +41,13 @@ if [[ -z ${OURS_JVM_OPTS:-} ]]; then
   OURS_JVM_OPTS=$([[ -f $JVM_OPTS_FILE ]] && grep -v '^#' "$JVM_OPTS_FILE" | xargs || echo "")
 fi
 read -r -a OURS_OPTS <<< "$OURS_JVM_OPTS"
-OURS=(java "${OURS_OPTS[@]}" -Dlogback.configurationFile="$WORK/logback.xml" -jar "$AGENT_JAR")
+OURS_JAVA=java
+APP_DIR=$(dirname "$AGENT_JAR")
+[[ -x $APP_DIR/../runtime/bin/java ]] && OURS_JAVA=$APP_DIR/../runtime/bin/java
+if [[ ${CDS:-1} == 1 && -f $APP_DIR/e3-backup-agent.jsa ]]; then
+  OURS_OPTS+=(-XX:SharedArchiveFile="$APP_DIR/e3-backup-agent.jsa" -Xshare:auto)
+fi
+OURS=("$OURS_JAVA" "${OURS_OPTS[@]}" -Dlogback.configurationFile="$WORK/logback.xml" -jar "$AGENT_JAR")
 cat > "$WORK/logback.xml" <<'XML'
 <configuration>
   <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
@@ -205,7 +214,7 @@ for r in $(seq 1 "$COLD_REPS"); do
   done
 done
 
-echo "load average: $(load) on $(nproc) cores; restic $(restic version | cut -d' ' -f2); ours JVM: ${OURS_JVM_OPTS:-defaults}"
+echo "load average: $(load) on $(nproc) cores; restic $(restic version | cut -d' ' -f2); ours: $OURS_JAVA ${OURS_OPTS[*]:-(JVM defaults)}"
 python3 - "$WORK/results" "$BIG_MIB" "$LIST_N" "$COLD_REPS" "$WARM_REPS" <<'PY'
 import sys, statistics
 rows = {}

@@ -60,20 +60,31 @@ public final class Packaging {
         "--no-header-files",
         "--no-man-pages",
         "--compress=2",
+        // a class-data sharing archive of the image's own JDK classes (lib/server/classes.jsa):
+        // a jlink image has none otherwise, and every JVM start would parse them from scratch
+        "--generate-cds-archive",
         // the agent's heap and GC settings, for every start of this runtime: service and CLI verbs
         "--add-options=" + String.join(" ", agentJvmOptions(agentJar)),
         "--output",
         dir.resolve("runtime").toString());
+    // --generate-cds-archive also writes an archive for heaps over 32 GB (no compressed oops);
+    // the agent's -Xmx never asks for one, so it would be 11 MB of installer for nothing
+    Files.deleteIfExists(
+        dir.resolve("runtime").resolve("lib").resolve("server").resolve("classes_nocoops.jsa"));
+    Files.deleteIfExists(
+        dir.resolve("runtime").resolve("bin").resolve("server").resolve("classes_nocoops.jsa"));
     Files.copy(agentJar, dir.resolve("app").resolve(JAR), StandardCopyOption.REPLACE_EXISTING);
     long jlinkMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    String cds = ClassDataSharing.build(dir, agentJvmOptions(agentJar));
     String version = smokeRun(dir);
     System.out.printf(
         Locale.ROOT,
-        "runtime image %s: %d modules, %.1f MB, jlink %d ms; the agent in it says: %s%n",
+        "runtime image %s: %d modules, %.1f MB, jlink %d ms; %s; the agent in it says: %s%n",
         dir,
         modules.size(),
         size(dir.resolve("runtime")) / 1e6,
         jlinkMs,
+        cds,
         version);
   }
 
@@ -91,12 +102,21 @@ public final class Packaging {
     }
   }
 
-  /** The image's own java runs the agent: a missing module would fail here, not on a PC. */
+  /**
+   * The image's own java runs the agent: a missing module would fail here, not on a PC. It maps the
+   * class-data sharing archive with {@code -Xshare:on}, which fails instead of running without it,
+   * so an archive the image cannot use fails the build too.
+   */
   static String smokeRun(Path dir) throws IOException, InterruptedException {
     Path java = javaOf(dir.resolve("runtime"));
     Process p =
         new ProcessBuilder(
-                java.toString(), "-jar", dir.resolve("app").resolve(JAR).toString(), "version")
+                java.toString(),
+                "-XX:SharedArchiveFile=" + dir.resolve("app").resolve(ClassDataSharing.ARCHIVE),
+                "-Xshare:on",
+                "-jar",
+                dir.resolve("app").resolve(JAR).toString(),
+                "version")
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -113,6 +133,16 @@ public final class Packaging {
 
   static void msi(Path dir, Path wix, String version, Path dest) throws Exception {
     deleteTree(dest);
+    // The build's archive is valid for this folder only (Java 17 checks the jar's path and time):
+    // the installer ships the class list, and `service install` dumps the archive on the PC.
+    Path input = dest.resolveSibling("msi-input");
+    deleteTree(input);
+    Files.createDirectories(input);
+    try (Stream<Path> files = Files.list(dir.resolve("app"))) {
+      for (Path f : files.filter(f -> !f.getFileName().toString().endsWith(".jsa")).toList()) {
+        Files.copy(f, input.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
     run(
         "jpackage",
         "--type",
@@ -126,7 +156,7 @@ public final class Packaging {
         "--description",
         "e3 Backup Agent: backups, restores and Cloud NAS for the e3 addon",
         "--input",
-        dir.resolve("app").toString(),
+        input.toString(),
         "--main-jar",
         JAR,
         "--main-class",
@@ -134,6 +164,12 @@ public final class Packaging {
         "--runtime-image",
         dir.resolve("runtime").toString(),
         "--win-console",
+        // the launcher maps the archive `service install` dumps beside the jar; without one
+        // (never installed as a service) -Xshare:auto runs without it
+        "--java-options",
+        "-XX:SharedArchiveFile=$APPDIR/" + ClassDataSharing.ARCHIVE,
+        "--java-options",
+        "-Xshare:auto",
         "--install-dir",
         "E3Backup",
         "--win-upgrade-uuid",

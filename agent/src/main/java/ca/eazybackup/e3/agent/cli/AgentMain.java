@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SnapshotCommand.class,
       TrayCommand.class,
       RepoCommand.class,
+      CdsTrainingCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class AgentMain implements Runnable {

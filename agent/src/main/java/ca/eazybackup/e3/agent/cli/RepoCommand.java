@@ -501,7 +501,7 @@ final class RepoCommand implements Runnable {
   }
 
   /** A run context for one CLI call: events to stderr, a temp work folder. */
-  private static final class CliContext implements RunContext {
+  static final class CliContext implements RunContext {
     private final Cancellation cancellation = new Cancellation();
     private final Path cache;
     private final boolean quiet;

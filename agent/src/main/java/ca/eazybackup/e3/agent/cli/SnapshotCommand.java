@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,6 +78,10 @@ final class SnapshotCommand implements Runnable {
         return EXIT_USAGE;
       }
       S3ClientFactory s3 = new S3ClientFactory();
+      // The WebDAV server (Milton's classes, the listener) starts on another thread while this
+      // one opens the repository (the SDK's first request, scrypt, the indexes): on a cold JVM
+      // both are seconds of mostly single-threaded work, so a second core halves the wait.
+      CompletableFuture<NasServer> starting = startServer(port);
       SnapshotFileSystem tree;
       NasServer server;
       ServedVolume volume;
@@ -88,13 +94,14 @@ final class SnapshotCommand implements Runnable {
           throw e;
         }
         try {
-          server = NasServer.start(port);
+          server = started(starting);
         } catch (NasException e) {
           tree.close();
           throw e;
         }
         volume = server.serve(tree, NasOptions.uncached());
       } catch (IOException | NasException | RuntimeException e) {
+        starting.thenAccept(NasServer::close);
         s3.close();
         err.println("e3-backup-agent snapshot serve: " + message(e));
         return EXIT_FAILED;
@@ -123,6 +130,37 @@ final class SnapshotCommand implements Runnable {
 
     void stop() {
       stop.countDown();
+    }
+
+    private static CompletableFuture<NasServer> startServer(int port) {
+      CompletableFuture<NasServer> f = new CompletableFuture<>();
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  f.complete(NasServer.start(port));
+                } catch (NasException | RuntimeException | Error e) {
+                  f.completeExceptionally(e);
+                }
+              },
+              "snapshot-serve-start");
+      t.setDaemon(true);
+      t.start();
+      return f;
+    }
+
+    private static NasServer started(CompletableFuture<NasServer> starting) throws NasException {
+      try {
+        return starting.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NasException("interrupted while the WebDAV server started", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof NasException n) {
+          throw n;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
     }
   }
 

@@ -49,10 +49,20 @@ public final class AgentService {
   }
 
   public String install(Path configFile) throws ShimException {
-    List<String> cmd = commandLine(configFile, ownJar(), Path.of(System.getProperty("java.home")));
+    Path jar = ownJar();
+    Path javaHome = Path.of(System.getProperty("java.home"));
+    // before the command line is made: it names the archive only when there is one
+    String cds =
+        jar != null && jar.toString().endsWith(".jar")
+            ? ClassDataArchive.dump(javaOf(jar, javaHome), jar)
+            : null;
+    List<String> cmd = commandLine(configFile, jar, javaHome);
     scm.install(NAME, DISPLAY_NAME, cmd);
     scm.setPreshutdownTimeout(NAME, PRESHUTDOWN_TIMEOUT);
     String result = "installed service " + NAME + ": " + String.join(" ", cmd);
+    if (cds != null) {
+      result += "\n" + cds;
+    }
     host.registry().setString(RUN_KEY, TRAY_VALUE, quoted(trayCommandLine(cmd)));
     try {
       host.eventLog(NAME).registerSource();
@@ -87,6 +97,11 @@ public final class AgentService {
         deleteTree(p);
       }
       result += "; removed " + purgeConfig + " and its runs and logs";
+      // the archive install dumped is no file of the MSI's: it would be left behind
+      Path jar = ownJar();
+      if (jar != null && jar.toString().endsWith(".jar")) {
+        Files.deleteIfExists(ClassDataArchive.archiveOf(jar));
+      }
     }
     return result;
   }
@@ -110,14 +125,16 @@ public final class AgentService {
   }
 
   /**
-   * The registered command line: {@code java -Xrs <JvmOptions> -jar <jar> service run --config
-   * <file>}, with the bundled runtime's java when {@code jar} sits in an installed layout.
+   * The registered command line: {@code java -Xrs <JvmOptions> [<ClassDataArchive>] -jar <jar>
+   * service run --config <file>}, with the bundled runtime's java when {@code jar} sits in an
+   * installed layout.
    */
   static List<String> commandLine(Path configFile, Path jar, Path javaHome) {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaOf(jar, javaHome).toString());
     cmd.add("-Xrs");
     cmd.addAll(JvmOptions.agent());
+    cmd.addAll(ClassDataArchive.options(jar));
     if (jar != null && jar.toString().endsWith(".jar")) {
       cmd.add("-jar");
       cmd.add(jar.toString());

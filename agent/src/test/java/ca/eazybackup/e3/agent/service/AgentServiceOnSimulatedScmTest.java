@@ -207,5 +207,24 @@ class AgentServiceOnSimulatedScmTest {
     assertThat(cmd).containsSequence("-jar", jar.toString(), "service", "run");
     assertThat(AgentService.commandLine(config, dir.resolve("loose.jar"), Path.of("/jdk")).get(0))
         .isEqualTo(Path.of("/jdk", "bin", "java").toString());
+    // no archive dumped beside the jar: no option naming one (a JVM named a missing archive
+    // would run without even the runtime's own archive of the JDK's classes)
+    assertThat(cmd).noneMatch(o -> o.startsWith("-XX:SharedArchiveFile"));
+  }
+
+  @Test
+  void theServiceAndTheTrayMapTheClassDataArchiveInstallDumpedBesideTheJar() throws Exception {
+    Path jar = Files.createDirectories(dir.resolve("app")).resolve("e3-backup-agent.jar");
+    Files.writeString(jar, "");
+    Files.writeString(ClassDataArchive.archiveOf(jar), "");
+
+    List<String> cmd = AgentService.commandLine(config, jar, Path.of("/jdk"));
+
+    assertThat(cmd)
+        .containsSequence(
+            "-XX:SharedArchiveFile=" + jar.resolveSibling("e3-backup-agent.jsa"), "-Xshare:auto")
+        .containsSequence("-jar", jar.toString());
+    assertThat(cmd.indexOf("-Xshare:auto")).isLessThan(cmd.indexOf("-jar"));
+    assertThat(AgentService.trayCommandLine(cmd)).contains("-Xshare:auto");
   }
 }

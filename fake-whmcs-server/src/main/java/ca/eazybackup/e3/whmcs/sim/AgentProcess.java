@@ -77,8 +77,9 @@ public final class AgentProcess implements AutoCloseable {
       Files.writeString(configFile(), conf.toString(), StandardCharsets.UTF_8);
       starts++;
       List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.add(javaFor(agentJar).toString());
       cmd.addAll(agentJvmOptions(agentJar));
+      cmd.addAll(classDataSharing(agentJar));
       cmd.add("-jar");
       cmd.add(agentJar.toString());
       cmd.add("run");
@@ -92,6 +93,29 @@ public final class AgentProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the agent process", e);
     }
+  }
+
+  /**
+   * The packaged agent's own runtime ({@code <dir>/runtime/bin/java} beside {@code
+   * <dir>/app/<jar>}, as the service registration picks it), else this JVM's java.
+   */
+  static Path javaFor(Path agentJar) {
+    Path app = agentJar.toAbsolutePath().getParent();
+    if (app != null && app.getParent() != null) {
+      Path bundled = app.getParent().resolve("runtime").resolve("bin").resolve("java");
+      if (Files.isRegularFile(bundled)) {
+        return bundled;
+      }
+    }
+    return Path.of(System.getProperty("java.home"), "bin", "java");
+  }
+
+  /** The class-data sharing archive beside a packaged jar, mapped as the service maps it. */
+  static List<String> classDataSharing(Path agentJar) {
+    Path archive = agentJar.toAbsolutePath().resolveSibling("e3-backup-agent.jsa");
+    return Files.isRegularFile(archive)
+        ? List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto")
+        : List.of();
   }
 
   /**

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -171,27 +170,42 @@ public final class DirectGet {
     }
   }
 
-  /** The fields a whole-object GET's callers read, from the headers the SDK would read them. */
+  /**
+   * The fields a whole-object GET's callers read, from the headers the SDK would read them. One
+   * pass over the headers: a cold restore runs this once per file in profiled code, and the C2
+   * compilation of the earlier form (a lower-cased copy of every name, then four more scans for
+   * single headers) was the restore's second-largest of our own (docs/performance.md).
+   */
   static GetObjectResponse toResponse(SdkHttpResponse head) {
     Map<String, String> metadata = new TreeMap<>();
+    GetObjectResponse.Builder out = GetObjectResponse.builder();
     for (Map.Entry<String, List<String>> h : head.headers().entrySet()) {
+      List<String> values = h.getValue();
+      if (values.isEmpty()) {
+        continue;
+      }
       String name = h.getKey();
+      String value = values.get(0);
       if (name.length() > META_PREFIX.length()
-          && name.toLowerCase(Locale.ROOT).startsWith(META_PREFIX)
-          && !h.getValue().isEmpty()) {
-        metadata.put(name.substring(META_PREFIX.length()), h.getValue().get(0));
+          && name.regionMatches(true, 0, META_PREFIX, 0, META_PREFIX.length())) {
+        metadata.put(name.substring(META_PREFIX.length()), value);
+      } else if (name.equalsIgnoreCase("ETag")) {
+        out.eTag(value);
+      } else if (name.equalsIgnoreCase("Content-Length")) {
+        Long length = parseLength(value);
+        if (length != null) {
+          out.contentLength(length);
+        }
+      } else if (name.equalsIgnoreCase("Last-Modified")) {
+        Instant date = parseDate(value);
+        if (date != null) {
+          out.lastModified(date);
+        }
+      } else if (name.equalsIgnoreCase("Content-Type")) {
+        out.contentType(value);
       }
     }
-    GetObjectResponse.Builder out = GetObjectResponse.builder().metadata(metadata);
-    head.firstMatchingHeader("ETag").ifPresent(out::eTag);
-    head.firstMatchingHeader("Content-Length")
-        .map(DirectGet::parseLength)
-        .ifPresent(out::contentLength);
-    head.firstMatchingHeader("Last-Modified")
-        .map(DirectGet::parseDate)
-        .ifPresent(out::lastModified);
-    head.firstMatchingHeader("Content-Type").ifPresent(out::contentType);
-    return (GetObjectResponse) out.sdkHttpResponse(head).build();
+    return (GetObjectResponse) out.metadata(metadata).sdkHttpResponse(head).build();
   }
 
   private static Long parseLength(String value) {

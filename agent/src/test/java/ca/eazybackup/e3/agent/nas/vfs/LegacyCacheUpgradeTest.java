@@ -56,6 +56,11 @@ class LegacyCacheUpgradeTest {
     NasOptions writes = new NasOptions(CacheMode.WRITES, 0, 0, 0, false, cache);
     try (S3FileSystem fs = S3FileSystem.open(c, bucket, "drive", writes, NasEvents.none())) {
       assertThat(fs.pendingWrites()).isEqualTo(2);
+      // moved into the journal at open, before any upload: a delete or a kill from here on is
+      // journaled like any other pending file's
+      try (var files = Files.walk(cache.resolve("items"))) {
+        assertThat(files.filter(f -> f.toString().endsWith(".meta"))).isEmpty();
+      }
       // a new save of one of them after the upgrade is the version that counts
       fs.write(
           "notes.txt",
@@ -65,9 +70,6 @@ class LegacyCacheUpgradeTest {
     }
     assertThat(object(c, bucket, "drive/docs/report.txt")).isEqualTo("saved by the earlier agent");
     assertThat(object(c, bucket, "drive/notes.txt")).isEqualTo("notes, later");
-    try (var files = Files.walk(cache.resolve("items"))) {
-      assertThat(files.filter(f -> f.toString().endsWith(".meta"))).isEmpty();
-    }
   }
 
   /** What the earlier WriteCache left for a pending file: the data file and a dirty .meta. */

@@ -84,7 +84,8 @@ public final class NasServer implements AutoCloseable {
     S3Client client = s3.client(target);
     checkBucket(client, target, bucket);
     NasEvents logged = logged(events, bucket);
-    S3FileSystem fs = S3FileSystem.open(client, bucket, prefix, options, logged);
+    S3FileSystem fs =
+        S3FileSystem.open(client, s3.directPut(target), bucket, prefix, options, logged);
     try {
       DavServer.Mount mount =
           dav.mount(
@@ -173,7 +174,8 @@ public final class NasServer implements AutoCloseable {
       throws NasException {
     // writes, not full: once uploaded, nothing of a volume no longer served is worth keeping
     NasOptions options = new NasOptions(CacheMode.WRITES, 0, 0, 0, false, cacheDir);
-    return S3FileSystem.open(s3.client(target), bucket, prefix, options, logged(events, bucket));
+    return S3FileSystem.open(
+        s3.client(target), s3.directPut(target), bucket, prefix, options, logged(events, bucket));
   }
 
   /**

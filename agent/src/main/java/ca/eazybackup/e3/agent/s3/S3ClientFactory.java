@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
  *   <li>{@code Expect: 100-continue} is not sent: it costs one round trip per PUT, which dominates
  *       for small objects.
  *   <li>Each client has a {@link DirectGet} on the same connection pool, for whole-object GETs
- *       without the client's per-request pipeline.
+ *       without the client's per-request pipeline, and a {@link DirectPut} for small PUTs.
  * </ul>
  */
 public final class S3ClientFactory implements AutoCloseable {
@@ -105,9 +105,19 @@ public final class S3ClientFactory implements AutoCloseable {
   }
 
   /**
-   * The SDK client, the HTTP client it runs on (ours to close), and the direct GETs that share it.
+   * Small-body PutObjects for {@code target} on the client's connection pool; see {@link
+   * DirectPut}.
    */
-  private record Clients(S3Client s3, SdkHttpClient http, DirectGet directGet) {
+  public DirectPut directPut(S3Target target) {
+    return clients.computeIfAbsent(target, this::build).directPut();
+  }
+
+  /**
+   * The SDK client, the HTTP client it runs on (ours to close), and the direct GETs and PUTs that
+   * share it.
+   */
+  private record Clients(
+      S3Client s3, SdkHttpClient http, DirectGet directGet, DirectPut directPut) {
     void close() {
       s3.close();
       http.close();
@@ -154,7 +164,8 @@ public final class S3ClientFactory implements AutoCloseable {
             .overrideConfiguration(override.build())
             .httpClient(http)
             .build();
-    return new Clients(s3, http, new DirectGet(s3, http, target));
+    DirectGet get = new DirectGet(s3, http, target);
+    return new Clients(s3, http, get, new DirectPut(s3, http, target, get));
   }
 
   @Override

@@ -138,6 +138,37 @@ class WriteBackTest {
   }
 
   @Test
+  void aPendingFileDeletedOrMovedBeforeAKillIsNotUploadedUnderItsOldName() throws Exception {
+    String bucket = NasS3.newBucket("killed-moves");
+    Path cache = tmp.resolve("cache");
+    byte[] big = content(7, 2 << 20); // past the journal's inline limit: its own data file
+    Process p = serveInChildProcess(bucket, cache);
+    try {
+      String url = firstLine(p);
+      dav.put(url + "deleted.txt", "deleted".getBytes(StandardCharsets.UTF_8));
+      dav.put(url + "moved.txt", "moved".getBytes(StandardCharsets.UTF_8));
+      dav.put(url + "big.bin", big);
+      dav.put(url + "kept.txt", "kept".getBytes(StandardCharsets.UTF_8));
+      dav.delete(url + "deleted.txt");
+      dav.move(url + "moved.txt", url + "renamed.txt");
+      dav.move(url + "big.bin", url + "big-renamed.bin");
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+    int resumed =
+        NasServer.resumePending(
+            NasS3.factory(), NasS3.target(), bucket, "drive", cache, NasEvents.none());
+    assertThat(resumed).isEqualTo(3);
+    assertThat(s3Bytes(bucket, "drive/deleted.txt")).isNull();
+    assertThat(s3Bytes(bucket, "drive/moved.txt")).isNull();
+    assertThat(s3Bytes(bucket, "drive/big.bin")).isNull();
+    assertThat(s3Bytes(bucket, "drive/renamed.txt")).asString().isEqualTo("moved");
+    assertThat(s3Bytes(bucket, "drive/big-renamed.bin")).isEqualTo(big);
+    assertThat(s3Bytes(bucket, "drive/kept.txt")).asString().isEqualTo("kept");
+  }
+
+  @Test
   void unmountWaitsForPendingUploads() throws Exception {
     String bucket = NasS3.newBucket("unmount");
     Map<String, byte[]> files = tree();

@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.agent.nas.vfs;
 
+import ca.eazybackup.e3.agent.s3.DirectPut;
 import ca.eazybackup.e3.agent.transfer.ThrottledInputStream;
 import ca.eazybackup.e3.agent.transfer.TokenBucket;
 import java.io.IOException;
@@ -67,9 +68,22 @@ final class Remote {
   private final String keyPrefix;
   private final TokenBucket upload;
   private final TokenBucket download;
+  private final DirectPut direct;
 
   Remote(S3Client s3, String bucket, String prefix, TokenBucket upload, TokenBucket download) {
+    this(s3, null, bucket, prefix, upload, download);
+  }
+
+  /** {@code direct}: small PUTs without the S3Client's pipeline (null: all through {@code s3}). */
+  Remote(
+      S3Client s3,
+      DirectPut direct,
+      String bucket,
+      String prefix,
+      TokenBucket upload,
+      TokenBucket download) {
     this.s3 = s3;
+    this.direct = direct;
     this.bucket = bucket;
     String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
     this.keyPrefix = p.isEmpty() ? "" : p + "/";
@@ -340,6 +354,17 @@ final class Remote {
   /** Uploads a cached file; the S3 client can retry each request because it reopens the file. */
   RemoteFile putFile(String path, Path file, long size, Instant mtime) throws IOException {
     String key = key(path);
+    if (direct != null && size <= DirectPut.MAX_BODY) {
+      try (InputStream in = throttled(file, 0)) {
+        byte[] bytes = in.readNBytes((int) size);
+        if (bytes.length != size) {
+          throw new IOException("the cached file of /" + path + " is shorter than " + size);
+        }
+        return putBytes(path, bytes, mtime);
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
     if (size <= SINGLE_PUT_MAX) {
       try {
         PutObjectResponse r =
@@ -377,6 +402,10 @@ final class Remote {
   RemoteFile putBytes(String path, byte[] bytes, Instant mtime) throws IOException {
     String key = key(path);
     try {
+      if (direct != null && bytes.length <= DirectPut.MAX_BODY) {
+        DirectPut.Put p = direct.put(bucket, key, bytes, meta(mtime));
+        return new RemoteFile(path, bytes.length, RemoteFile.unquote(p.eTag()), Instant.now());
+      }
       PutObjectResponse r =
           s3.putObject(
               PutObjectRequest.builder()

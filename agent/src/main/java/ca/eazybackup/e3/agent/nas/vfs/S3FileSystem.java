@@ -5,6 +5,7 @@ import ca.eazybackup.e3.agent.nas.NasEvents;
 import ca.eazybackup.e3.agent.nas.NasException;
 import ca.eazybackup.e3.agent.nas.NasFileSystem;
 import ca.eazybackup.e3.agent.nas.NasOptions;
+import ca.eazybackup.e3.agent.s3.DirectPut;
 import ca.eazybackup.e3.agent.transfer.TokenBucket;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,12 +69,28 @@ public final class S3FileSystem implements NasFileSystem {
   public static S3FileSystem open(
       S3Client s3, String bucket, String prefix, NasOptions options, NasEvents events)
       throws NasException {
+    return open(s3, null, bucket, prefix, options, events);
+  }
+
+  /**
+   * As {@link #open(S3Client, String, String, NasOptions, NasEvents)}, with small PUTs sent by
+   * {@code direct} (the factory's {@link DirectPut} of the same target), not the S3Client.
+   */
+  public static S3FileSystem open(
+      S3Client s3,
+      DirectPut direct,
+      String bucket,
+      String prefix,
+      NasOptions options,
+      NasEvents events)
+      throws NasException {
     CachePolicy policy =
         CachePolicy.of(options.cacheMode(), options.cacheMaxBytes())
             .withTimes(options.dirCacheTime(), options.writeBack());
     Remote remote =
         new Remote(
             s3,
+            direct,
             bucket,
             prefix,
             TokenBucket.of(options.uploadBytesPerSec(), () -> false),

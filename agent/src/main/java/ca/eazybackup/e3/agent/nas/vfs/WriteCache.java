@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +45,16 @@ import org.slf4j.LoggerFactory;
  * cache mode {@code full}, clean copies of what was read (sparse, evicted least recently used first
  * when over {@link CachePolicy#maxCleanBytes()}).
  *
- * <p><b>Durability.</b> A PUT's bytes go to a new data file {@code <hash>.<generation>.data}, which
- * is fsync'd; then the item's metadata {@code <hash>.meta} (path, size, generation, dirty) is
- * written to a temporary file, fsync'd and atomically renamed over the old one, and the folder is
- * fsync'd. Only then is the client answered. A crash before the rename leaves the previous version
- * (the client got no answer); after it, the new one. At the next open, every item whose metadata
- * says dirty is uploaded again — rclone's "uploaded next time rclone is run".
+ * <p><b>Durability.</b> A PUT is answered once a record of it is fsync'd in the {@link
+ * PendingJournal}: for a body of up to {@link PendingJournal#INLINE_MAX} the record holds the bytes
+ * themselves (one fsync, shared by concurrent PUTs), and the item's data file {@code
+ * <hash>.<generation>.data}, from which reads and the upload are served, is written without one; a
+ * larger body goes to its data file, which is fsync'd with its folder before the record is written.
+ * At the next open the journal's live records are the pending items (inline ones get their data
+ * file written again from the record), and each is uploaded again — rclone's "uploaded next time
+ * rclone is run". Clean copies (cache mode full) keep their metadata in {@code <hash>.meta} files;
+ * dirty {@code .meta} files that an earlier version of the agent left are moved into the journal at
+ * open (docs/decisions.md, "Cloud NAS write cache: one fsync per PUT").
  *
  * <p><b>Conflicts</b> (rclone's rule, vfscache/item.go {@code _checkObject}): each pending item
  * remembers the fingerprint (size + ETag) of the S3 object its write replaced. If at upload time S3
@@ -93,6 +98,7 @@ final class WriteCache {
     int readers;
     long lastAccessNanos;
     boolean gone;
+    boolean inline; // pending, and its bytes are in the journal: the data file was not fsync'd
 
     Item(String path, String hash) {
       this.path = path;
@@ -111,7 +117,8 @@ final class WriteCache {
   private final ScheduledExecutorService uploaders;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final AtomicInteger generations = new AtomicInteger();
+  private final AtomicLong generations = new AtomicLong();
+  private final PendingJournal journal;
   private final Object progress = new Object();
   private volatile boolean closed;
 
@@ -126,8 +133,10 @@ final class WriteCache {
       Clock clock,
       String volume,
       FileChannel lockChannel,
-      FileLock lock) {
+      FileLock lock,
+      PendingJournal journal) {
     this.dir = dir;
+    this.journal = journal;
     this.items = dir.resolve("items");
     this.remote = remote;
     this.policy = policy;
@@ -172,7 +181,20 @@ final class WriteCache {
               + dir
               + " is in use by another volume or process: give each volume its own folder");
     }
-    WriteCache c = new WriteCache(dir, remote, policy, events, clock, volume, ch, lock);
+    PendingJournal journal;
+    try {
+      journal = PendingJournal.open(dir);
+    } catch (IOException e) {
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+      closeQuietly(ch);
+      throw new NasException(
+          "the Cloud NAS cache folder " + dir + " cannot be read: " + e.getMessage(), e);
+    }
+    WriteCache c = new WriteCache(dir, remote, policy, events, clock, volume, ch, lock, journal);
     try {
       c.load();
     } catch (IOException e) {
@@ -196,7 +218,7 @@ final class WriteCache {
   // ---------------------------------------------------------------- start-up
 
   private void load() throws IOException {
-    List<Item> resumed = new ArrayList<>();
+    List<Item> legacy = new ArrayList<>();
     try (Stream<Path> files = Files.walk(items)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String n = f.getFileName().toString();
@@ -222,13 +244,22 @@ final class WriteCache {
           }
           if (m.dirty()) {
             byPath.put(m.path(), it);
-            resumed.add(it);
+            legacy.add(it);
           } else if (policy.cachesReads()) {
             byPath.put(m.path(), it);
           } else {
             deleteItemFiles(it);
           }
         }
+      }
+    }
+    generations.set(journal.maxGeneration());
+    loadJournal(legacy);
+    List<Item> resumed = new ArrayList<>();
+    for (Item it : byPath.values()) {
+      if (it.meta.dirty()) {
+        resumed.add(it);
+        generations.accumulateAndGet(it.meta.generation(), Math::max);
       }
     }
     // data files that no metadata names (a write that was never acknowledged)
@@ -251,6 +282,54 @@ final class WriteCache {
       for (Item it : resumed) {
         schedule(it, 0);
       }
+    }
+  }
+
+  /**
+   * Lays the journal's pending writes over what the {@code .meta} files said: a journal record wins
+   * unless a clean copy of the same or a later generation exists (it was uploaded; the {@code done}
+   * record was lost). Then moves the dirty {@code .meta} files of an earlier agent version into the
+   * journal.
+   */
+  private void loadJournal(List<Item> legacy) throws IOException {
+    for (PendingJournal.Entry e : journal.live().values()) {
+      Meta m = e.meta();
+      Item it = byPath.get(m.path());
+      if (it != null && it.meta.generation() >= m.generation()) {
+        if (!it.meta.dirty()) {
+          journal.done(m.path(), m.generation());
+        }
+        continue;
+      }
+      Item fresh = new Item(m.path(), hash(m.path()));
+      fresh.meta = m;
+      fresh.lastAccessNanos = System.nanoTime();
+      Path data = dataFile(fresh, m.generation());
+      if (e.inline()) {
+        // the data file was never fsync'd: write it again from the record
+        Files.createDirectories(data.getParent());
+        Files.write(data, journal.inlineData(e));
+        fresh.inline = true;
+      } else if (!Files.exists(data)) {
+        log.warn("nas.cache_data_missing volume={} path=/{}", volume, m.path());
+        journal.drop(m.path());
+        continue;
+      }
+      if (it != null) {
+        legacy.remove(it);
+      }
+      byPath.put(m.path(), fresh);
+    }
+    if (legacy.isEmpty()) {
+      return;
+    }
+    long ticket = 0;
+    for (Item it : legacy) {
+      ticket = journal.put(it.meta, null); // its data file was fsync'd by the earlier scheme
+    }
+    journal.sync(ticket);
+    for (Item it : legacy) {
+      deleteQuietly(metaFile(it));
     }
   }
 
@@ -280,10 +359,20 @@ final class WriteCache {
       throws IOException {
     Item it = item(path);
     long gen = nextGeneration(it);
-    Path tmp = dataFile(it, gen);
-    long size = writeDurably(tmp, data, length, path);
-    String base = baseOf(it, replaced);
-    return commitPending(it, gen, size, base, clock.instant());
+    Path file = dataFile(it, gen);
+    if (length >= 0 && length <= PendingJournal.INLINE_MAX) {
+      byte[] bytes = data.readNBytes((int) length);
+      if (bytes.length != length) {
+        throw new IOException(
+            "the client sent " + bytes.length + " of " + length + " bytes for /" + path);
+      }
+      // no fsync: the journal record carries these bytes, and a restart writes the file again
+      Files.createDirectories(file.getParent());
+      Files.write(file, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      return commitPending(it, gen, length, baseOf(it, replaced), clock.instant(), bytes);
+    }
+    long size = writeDurably(file, data, length, path);
+    return commitPending(it, gen, size, baseOf(it, replaced), clock.instant(), null);
   }
 
   /**
@@ -322,7 +411,8 @@ final class WriteCache {
     }
     long size = Files.size(target);
     if (writeBack) {
-      return commitPending(it, gen, size, baseOf(it, existing), clock.instant());
+      fsyncFolder(target.getParent());
+      return commitPending(it, gen, size, baseOf(it, existing), clock.instant(), null);
     }
     try {
       RemoteFile f = remote.putFile(path, target, size, clock.instant());
@@ -352,21 +442,27 @@ final class WriteCache {
     }
   }
 
+  /** Writes and fsyncs a data file and its folder (and the folder's own name when it is new). */
   private long writeDurably(Path file, InputStream data, long length, String path)
       throws IOException {
-    Files.createDirectories(file.getParent());
+    if (!Files.isDirectory(file.getParent())) {
+      Files.createDirectories(file.getParent());
+      fsyncFolder(items);
+    }
+    long n;
     try (FileChannel out =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      long n = copy(data, out, length, path);
+      n = copy(data, out, length, path);
       if (length >= 0 && n != length) {
         throw new IOException("the client sent " + n + " of " + length + " bytes for /" + path);
       }
       out.force(true);
-      return n;
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(file);
       throw e;
     }
+    fsyncFolder(file.getParent());
+    return n;
   }
 
   private static long copy(InputStream in, FileChannel out, long length, String path)
@@ -388,8 +484,12 @@ final class WriteCache {
     return total;
   }
 
-  private NasEntry commitPending(Item it, long gen, long size, String base, Instant mtime)
-      throws IOException {
+  /**
+   * Makes a written version the item's pending one, durably: its journal record is fsync'd before
+   * this returns. {@code inline}: the bytes, when the record carries them.
+   */
+  private NasEntry commitPending(
+      Item it, long gen, long size, String base, Instant mtime, byte[] inline) throws IOException {
     long old;
     boolean keepOld;
     synchronized (it) {
@@ -401,8 +501,9 @@ final class WriteCache {
       old = it.meta == null ? -1 : it.meta.generation();
       keepOld = it.uploading && it.uploadingGeneration == old;
       Meta m = new Meta(it.path, size, gen, true, base, mtime.toEpochMilli(), null, null);
-      writeMeta(it, m);
+      journal.sync(journal.put(m, inline));
       it.meta = m;
+      it.inline = inline != null;
       it.present = null;
       it.gone = false;
       it.lastAccessNanos = System.nanoTime();
@@ -435,7 +536,7 @@ final class WriteCache {
     fsyncFolder(meta.getParent());
   }
 
-  private static void fsyncFolder(Path folder) {
+  static void fsyncFolder(Path folder) {
     // Linux needs the directory fsync'd for a rename to be durable; Windows cannot open a folder
     // as a channel, and NTFS journals the rename itself.
     try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
@@ -466,7 +567,7 @@ final class WriteCache {
               mtime.toEpochMilli(),
               m.remoteEtag(),
               m.ranges());
-      writeMeta(it, updated);
+      journal.sync(journal.amend(m.path(), m.generation(), mtime.toEpochMilli(), m.base()));
       it.meta = updated;
     }
   }
@@ -923,10 +1024,20 @@ final class WriteCache {
             Meta clean =
                 new Meta(
                     m.path(), m.size(), gen, false, null, m.mtimeMillis(), uploaded.etag(), null);
+            if (it.inline) {
+              // a clean copy outlives the journal record that backed these bytes
+              try (FileChannel ch = FileChannel.open(dataFile(it, gen), StandardOpenOption.WRITE)) {
+                ch.force(true);
+              }
+              fsyncFolder(dataFile(it, gen).getParent());
+            }
             writeMeta(it, clean);
+            journal.done(it.path, gen);
             it.meta = clean;
+            it.inline = false;
             it.present = null;
           } else {
+            journal.done(it.path, gen);
             dropLocked(it);
           }
         } else {
@@ -942,7 +1053,8 @@ final class WriteCache {
                   m.mtimeMillis(),
                   m.remoteEtag(),
                   m.ranges());
-          writeMeta(it, rebased);
+          // no fsync: lost, the next upload only reports a conflict with our own upload
+          journal.amend(m.path(), m.generation(), m.mtimeMillis(), rebased.base());
           it.meta = rebased;
           deleteFile = true;
           again = true;
@@ -1104,15 +1216,27 @@ final class WriteCache {
           throw new NoSuchFileException("/" + from);
         }
         long gen = nextGeneration(dst);
-        Files.createDirectories(dataFile(dst, gen).getParent());
-        Files.move(dataFile(src, src.meta.generation()), dataFile(dst, gen));
+        Path fromData = dataFile(src, src.meta.generation());
+        Path toData = dataFile(dst, gen);
+        byte[] inline =
+            src.meta.size() <= PendingJournal.INLINE_MAX ? Files.readAllBytes(fromData) : null;
+        if (!Files.isDirectory(toData.getParent())) {
+          Files.createDirectories(toData.getParent());
+          fsyncFolder(items);
+        }
+        Files.move(fromData, toData);
+        if (inline == null) {
+          fsyncFolder(toData.getParent()); // the fsync'd bytes under their new name
+        }
         Meta m = src.meta;
         Meta moved = new Meta(to, m.size(), gen, true, null, m.mtimeMillis(), null, null);
         if (dst.meta != null) {
           deleteQuietly(dataFile(dst, dst.meta.generation()));
         }
-        writeMeta(dst, moved);
+        journal.put(moved, inline);
+        journal.sync(journal.drop(from));
         dst.meta = moved;
+        dst.inline = inline != null;
         dst.present = null;
         dst.gone = false;
         src.gone = true;
@@ -1143,23 +1267,40 @@ final class WriteCache {
 
   /** Drops the item at {@code path} (deleted by the client); waits for its upload in flight. */
   void forget(String path) throws IOException {
-    Item it = byPath.get(path);
-    if (it == null) {
-      return;
-    }
-    awaitNotUploading(it);
-    synchronized (it) {
-      dropLocked(it);
+    long ticket = forgetUnsynced(path);
+    if (ticket > 0) {
+      journal.sync(ticket);
     }
   }
 
-  /** Drops every item under {@code folder}. */
+  /**
+   * Drops an item; returns the journal ticket to sync on before the delete is answered (else a
+   * restart would upload the deleted file again), or 0 when nothing was pending.
+   */
+  private long forgetUnsynced(String path) throws IOException {
+    Item it = byPath.get(path);
+    if (it == null) {
+      return 0;
+    }
+    awaitNotUploading(it);
+    synchronized (it) {
+      long ticket = it.meta != null && it.meta.dirty() && !it.gone ? journal.drop(path) : 0;
+      dropLocked(it);
+      return ticket;
+    }
+  }
+
+  /** Drops every item under {@code folder}, with one journal fsync for them all. */
   void forgetTree(String folder) throws IOException {
     String below = folder + "/";
+    long ticket = 0;
     for (Item it : List.copyOf(byPath.values())) {
       if (it.path.startsWith(below)) {
-        forget(it.path);
+        ticket = Math.max(ticket, forgetUnsynced(it.path));
       }
+    }
+    if (ticket > 0) {
+      journal.sync(ticket);
     }
   }
 
@@ -1223,6 +1364,11 @@ final class WriteCache {
       uploaders.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      journal.close();
+    } catch (IOException e) {
+      log.debug("nas.journal_close_failed volume={} error={}", volume, e.toString());
     }
     try {
       lock.release();

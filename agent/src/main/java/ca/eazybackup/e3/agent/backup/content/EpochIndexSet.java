@@ -91,6 +91,32 @@ final class EpochIndexSet {
     return new Result(result, writeEpoch, Instant.ofEpochSecond(watermark));
   }
 
+  /**
+   * The {@code -s<set>-c<K>} groups with fewer than K members present (a set id is random per
+   * compaction run, so two runs' parts never fall into one group).
+   */
+  static List<List<BlobMetadata>> incompleteSets(List<BlobMetadata> blobs) {
+    Map<String, List<BlobMetadata>> bySet = new TreeMap<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (BlobMetadata m : blobs) {
+      Matcher x = SET.matcher(m.blobId());
+      if (!x.matches()) {
+        continue;
+      }
+      String key = x.group(1) + "-" + x.group(2);
+      bySet.computeIfAbsent(key, k -> new ArrayList<>()).add(m);
+      counts.put(key, Integer.parseInt(x.group(2)));
+    }
+    List<List<BlobMetadata>> out = new ArrayList<>();
+    bySet.forEach(
+        (key, members) -> {
+          if (members.size() < counts.get(key)) {
+            out.add(members);
+          }
+        });
+    return out;
+  }
+
   /** The first complete {@code -s<set>-c<K>} group (K members present), or null. */
   static List<BlobMetadata> completeSet(List<BlobMetadata> blobs) {
     if (blobs == null) {

@@ -60,6 +60,7 @@ public final class EpochMaintenance {
       Map<Integer, List<BlobMetadata>> uncompacted,
       Map<Integer, List<BlobMetadata>> single,
       List<BlobMetadata> watermarks,
+      List<BlobMetadata> compactionOutputs,
       int firstUncoveredByRange) {}
 
   private State state() throws IOException {
@@ -69,9 +70,13 @@ public final class EpochMaintenance {
     Map<Integer, List<BlobMetadata>> uncompacted = new TreeMap<>();
     Map<Integer, List<BlobMetadata>> single = new TreeMap<>();
     List<BlobMetadata> watermarks = new ArrayList<>();
+    List<BlobMetadata> compactionOutputs = new ArrayList<>();
     int writeEpoch = 0;
     for (BlobMetadata m : all) {
       String id = m.blobId();
+      if (id.startsWith("xs") || id.startsWith("xr")) {
+        compactionOutputs.add(m);
+      }
       Matcher n = NUMBERED.matcher(id);
       if (n.matches()) {
         int e = Integer.parseInt(n.group(1));
@@ -97,7 +102,8 @@ public final class EpochMaintenance {
         covered = Math.max(covered, Integer.parseInt(r.group(2)) + 1);
       }
     }
-    return new State(writeEpoch, markers, uncompacted, single, watermarks, covered);
+    return new State(
+        writeEpoch, markers, uncompacted, single, watermarks, compactionOutputs, covered);
   }
 
   private BlobStorage storage() {
@@ -235,8 +241,9 @@ public final class EpochMaintenance {
 
   /**
    * Deletes epoch markers older than W−1, watermarks below the newest (once their replacement is
-   * older than the safety margin), and {@code xn} blobs of epochs whose complete {@code xs} set was
-   * written more than 4 h before the newest index blob. Returns how many blobs it deleted.
+   * older than the safety margin), {@code xn} blobs of epochs whose complete {@code xs} set was
+   * written more than 4 h before the newest index blob, and the parts of compaction sets that never
+   * became complete when they too are older than that. Returns how many blobs it deleted.
    */
   public int cleanup() throws IOException {
     State s = state();
@@ -288,6 +295,17 @@ public final class EpochMaintenance {
                   blobs.forEach(b -> delete.add(b.blobId()));
                 }
               });
+      // A compaction killed between its shards leaves an incomplete -s<set>-c<K> group: readers
+      // skip it (kopia completeset), so it only costs storage, and Kopia's epoch manager never
+      // deletes it. Its writer is gone once its newest part is older than the margin Kopia gives
+      // superseded blobs (a running compaction writes its parts after the newest index blob).
+      for (List<BlobMetadata> set : EpochIndexSet.incompleteSets(s.compactionOutputs())) {
+        Instant t = set.stream().map(BlobMetadata::timestamp).max(Instant::compareTo).get();
+        if (t.isBefore(maxReplacement)) {
+          set.forEach(b -> delete.add(b.blobId()));
+          LOG.info("event=incomplete_compaction_set_deleted blobs={}", set.size());
+        }
+      }
     }
     for (String id : delete) {
       storage().delete(id);

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,9 @@ class EpochMaintenanceTest {
       Encryption.create(Encryption.AES256_GCM_HMAC_SHA256, new byte[32]);
   private Instant now = Instant.parse("2026-02-01T00:00:00Z");
   private final Map<String, Instant> putTimes = new ConcurrentHashMap<>();
+
+  /** Puts of blob ids it accepts fail, as a process killed before them would never write them. */
+  private Predicate<String> killedBefore = id -> false;
 
   private final Clock clock =
       new Clock() {
@@ -135,6 +139,61 @@ class EpochMaintenanceTest {
     }
   }
 
+  @Test
+  void theWrittenPartsOfACompactionKilledBetweenShardsAreDeletedAfterTheMarginNotBefore()
+      throws Exception {
+    BlobStorage storage = new Clocked(FilesystemBlobStorage.open(dir.resolve("repo")));
+    List<ContentId> written = new ArrayList<>();
+    try (KopiaContentStore writer = open(storage)) {
+      for (int epoch = 0; epoch < 2; epoch++) {
+        for (int i = 0; i < 21; i++) {
+          written.add(writeOne(writer, epoch * 100 + i));
+          now = now.plus(Duration.ofMinutes(75));
+        }
+        assertThat(writer.epochs().maybeAdvanceWriteEpoch()).isTrue();
+      }
+      // epoch 0 settled: its 21 entries compacted 5 to a part, the process killed at the third
+      EpochMaintenance killed = withShardEntries(5, writer::epochs);
+      int[] parts = {0};
+      killedBefore = id -> id.startsWith("xs0_") && ++parts[0] == 3;
+      org.assertj.core.api.Assertions.assertThatThrownBy(killed::compactOneSettledEpoch)
+          .hasMessageContaining("killed before writing xs0_");
+      killedBefore = id -> false;
+      List<String> leftover = names(storage, "xs0_");
+      assertThat(leftover).hasSize(2).allMatch(n -> n.endsWith("-c5"));
+
+      // the next maintenance compacts epoch 0 again (the incomplete set counts for nothing)
+      EpochMaintenance epochs = writer.epochs();
+      assertThat(epochs.compactOneSettledEpoch()).isEqualTo(0);
+      written.add(writeOne(writer, 1000));
+      assertThat(epochs.cleanup()).as("within the margin").isZero();
+      assertThat(names(storage, "xs0_")).containsAll(leftover).hasSize(3);
+
+      now = now.plus(Duration.ofHours(5));
+      written.add(writeOne(writer, 1001));
+      epochs.cleanup();
+      assertThat(names(storage, "xs0_")).hasSize(1).doesNotContainAnyElementsOf(leftover);
+      assertThat(names(storage, "xn0_")).isEmpty();
+    }
+    try (KopiaContentStore late = open(storage)) {
+      for (ContentId id : written) {
+        assertThat(late.read(id)).as("%s", id).isNotEmpty();
+      }
+    }
+  }
+
+  /** Epoch maintenance whose compaction writes parts of {@code entries} index entries each. */
+  private static EpochMaintenance withShardEntries(
+      int entries, java.util.function.Supplier<EpochMaintenance> create) {
+    String key = "e3.kopia.compactionShardEntries";
+    System.setProperty(key, Integer.toString(entries));
+    try {
+      return create.get();
+    } finally {
+      System.clearProperty(key);
+    }
+  }
+
   private static List<String> names(BlobStorage s, String prefix) throws IOException {
     List<String> out = new ArrayList<>();
     s.list(prefix, m -> out.add(m.blobId()));
@@ -161,6 +220,9 @@ class EpochMaintenanceTest {
 
     @Override
     public void put(String blobId, byte[] data) throws IOException {
+      if (killedBefore.test(blobId)) {
+        throw new IOException("killed before writing " + blobId);
+      }
       putTimes.put(blobId, now);
       inner.put(blobId, data);
     }

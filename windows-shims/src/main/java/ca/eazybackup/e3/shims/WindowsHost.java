@@ -66,6 +66,11 @@ public interface WindowsHost {
       public java.util.List<String> list() {
         return java.util.List.of();
       }
+
+      @Override
+      public java.util.List<ShadowInfo> shadows() {
+        return java.util.List.of();
+      }
     };
   }
 

@@ -103,6 +103,9 @@ final class SimState {
   /** Until when another program's shadow copy operation keeps VSS busy (epoch ms). */
   public long vssBusyUntilMillis;
 
+  /** {@code halt} or {@code throw}: the next shadow copy's maker is killed once it exists. */
+  public String vssKillAfterCreate;
+
   /** How long the simulated VSS takes to make a shadow copy (ms). */
   public long vssCreateDelayMillis;
 

@@ -441,6 +441,31 @@ public final class SimulatedWindowsHost implements WindowsHost {
         });
   }
 
+  /**
+   * The process that makes the next shadow copy is killed right after VSS made it, before {@code
+   * create} returns: the copy exists (VSS keeps it until deleted) and the caller never learns its
+   * id - what a kill, a crash or a power cut between {@code Win32_ShadowCopy.Create} and the
+   * caller's bookkeeping leaves behind. With {@code haltProcess} the JVM halts with 137 (as after
+   * SIGKILL: no finally, no shutdown hook), for an agent child process; otherwise {@code create}
+   * throws {@link SimulatedKill}, which no {@code catch (Exception)} of the caller stops.
+   */
+  public void killAfterNextShadow(boolean haltProcess) throws ShimException {
+    store.update(
+        state -> {
+          state.vssKillAfterCreate = haltProcess ? "halt" : "throw";
+          return null;
+        });
+  }
+
+  /** The process was killed here (in-process model of {@link #killAfterNextShadow}). */
+  public static final class SimulatedKill extends Error {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedKill(String where) {
+      super("simulated kill: " + where);
+    }
+  }
+
   /** VSS takes {@code duration} to make a shadow copy (a busy or hung writer). */
   public void slowVss(java.time.Duration duration) throws ShimException {
     store.update(

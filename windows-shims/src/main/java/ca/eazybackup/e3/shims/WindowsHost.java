@@ -82,6 +82,14 @@ public interface WindowsHost {
     return UserPipes.NONE;
   }
 
+  /**
+   * The signed-in users' sessions (one tray pipe each); a host without them answers
+   * ERROR_CALL_NOT_IMPLEMENTED and the tray channel stays loopback with a per-start token.
+   */
+  default UserSessions userSessions() {
+    return UserSessions.NONE;
+  }
+
   /** How a backup opens source files ({@link SourceFiles#NATIVE} unless the host models locks). */
   default SourceFiles sourceFiles() {
     return SourceFiles.NATIVE;

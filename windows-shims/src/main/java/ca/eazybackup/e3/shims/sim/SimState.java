@@ -112,6 +112,23 @@ final class SimState {
   /** The simulated DPAPI's machine key (base64), made on first use. */
   public String dpapiMachineKey;
 
+  /** A signed-in user's logon session (WTS). */
+  record Session(int id, String user, String sid) {}
+
+  /** A named pipe's server end: where it listens (loopback), its process, owner and DACL. */
+  record Pipe(String name, int port, long pid, String owner, List<String> allowed) {}
+
+  public List<Session> sessions = new ArrayList<>();
+
+  /** Session ids count up from 1, as Windows gives the console 1 and each new logon the next. */
+  public int nextSessionId = 1;
+
+  /** Lower-case user name → SID, fixed the first time the user signs in. */
+  public Map<String, String> userSids = new LinkedHashMap<>();
+
+  /** Lower-case pipe name → its server end. */
+  public Map<String, Pipe> pipes = new LinkedHashMap<>();
+
   /** Lower-case key → lower-case value name → value. */
   public Map<String, Map<String, RegValue>> registry = new LinkedHashMap<>();
 

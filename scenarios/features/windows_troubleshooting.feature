@@ -10,12 +10,14 @@ Feature: The seed's Cloud NAS troubleshooting failures, reproduced on the simula
     Given the fake addon, an S3 server and an elevated agent process are running
     And a bucket "nastray" of the client holding "a.txt" and "b.txt"
     And a drive an elevated program maps on the agent's host is invisible to Explorer
+    And user "ann" is signed in on the agent's host and the agent serves her session's tray pipe
     When the client creates a Cloud NAS drive "T" for that bucket with cache mode "off"
     And the client mounts the drive
     Then the drive's status becomes "mounted" within 60 seconds
     And Explorer on the agent's host does not show drive "T:"
     When the tray helper runs once in the user's session
     Then Explorer on the agent's host shows drive "T:" labelled "Cloud NAS" with the bucket's name, mapped in the user's standard session and announced
+    And the tray helper asked over its session's pipe, and another user's connect to that pipe is refused
     When the client unmounts the drive
     Then the drive's status becomes "unmounted" within 60 seconds
     When the tray helper runs once in the user's session

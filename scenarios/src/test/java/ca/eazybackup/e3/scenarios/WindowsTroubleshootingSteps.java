@@ -32,6 +32,8 @@ public final class WindowsTroubleshootingSteps {
   private final ScenarioWorld w;
   private final NasMountSteps nas;
   private String trayOutput = "";
+  private String trayUser;
+  private ca.eazybackup.e3.shims.UserSession traySession;
 
   public WindowsTroubleshootingSteps(ScenarioWorld w, NasMountSteps nas) {
     this.w = w;
@@ -74,6 +76,40 @@ public final class WindowsTroubleshootingSteps {
         .setDword(WindowsKeys.POLICIES_SYSTEM, WindowsKeys.ENABLE_LINKED_CONNECTIONS, 1);
   }
 
+  @Given(
+      "user {string} is signed in on the agent's host and the agent serves her session's tray pipe")
+  public void userSignedIn(String user) throws Exception {
+    trayUser = user;
+    traySession = host(false).logon(user);
+    String pipe = "e3-backup-tray-" + traySession.id();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> host(false).pipes().contains(pipe));
+  }
+
+  @Then(
+      "the tray helper asked over its session's pipe, and another user's connect to that pipe is"
+          + " refused")
+  public void trayUsedItsPipe() throws Exception {
+    String pipe = "e3-backup-tray-" + traySession.id();
+    assertThat(SimulatedWindowsHost.readJournal(w.journal()))
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("op")).isEqualTo("pipe.connect");
+              assertThat(e.get("name")).isEqualTo(pipe);
+              assertThat(e.get("sid")).isEqualTo(traySession.sid());
+              assertThat(e.get("result")).isEqualTo("ok");
+            });
+    host(false).logon("mallory");
+    SimulatedWindowsHost mallory =
+        SimulatedWindowsHost.builder(w.windowsHostRoot())
+            .journal(w.journal())
+            .user("mallory")
+            .build();
+    assertThatThrownBy(() -> mallory.userPipes().connect(pipe, 1000))
+        .hasMessageContaining("ERROR_ACCESS_DENIED");
+  }
+
   @When("the tray helper runs once in the user's session")
   public void trayOnce() throws Exception {
     List<String> cmd = new ArrayList<>();
@@ -84,6 +120,9 @@ public final class WindowsTroubleshootingSteps {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(w.agentEnv);
     pb.environment().put("E3_SIMHOST_ELEVATED", "false"); // the signed-in user's session
+    if (trayUser != null) {
+      pb.environment().put("E3_SIMHOST_USER", trayUser);
+    }
     Process p = pb.start();
     trayOutput = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

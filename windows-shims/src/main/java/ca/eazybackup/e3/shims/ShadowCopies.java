@@ -27,4 +27,10 @@ public interface ShadowCopies {
 
   /** Ids of the shadow copies that exist now. */
   List<String> list() throws ShimException;
+
+  /**
+   * The shadow copies that exist now with their volume and creation time (a killed run's copy is
+   * found by these when the run died before it could record the id).
+   */
+  List<ShadowInfo> shadows() throws ShimException;
 }

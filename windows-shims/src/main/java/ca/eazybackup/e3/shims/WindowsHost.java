@@ -66,6 +66,11 @@ public interface WindowsHost {
       public java.util.List<String> list() {
         return java.util.List.of();
       }
+
+      @Override
+      public java.util.List<ShadowInfo> shadows() {
+        return java.util.List.of();
+      }
     };
   }
 
@@ -75,6 +80,14 @@ public interface WindowsHost {
    */
   default UserPipes userPipes() {
     return UserPipes.NONE;
+  }
+
+  /**
+   * The signed-in users' sessions (one tray pipe each); a host without them answers
+   * ERROR_CALL_NOT_IMPLEMENTED and the tray channel stays loopback with a per-start token.
+   */
+  default UserSessions userSessions() {
+    return UserSessions.NONE;
   }
 
   /** How a backup opens source files ({@link SourceFiles#NATIVE} unless the host models locks). */

@@ -13,7 +13,9 @@ import ca.eazybackup.e3.agent.runner.RuntimeSettings;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import ca.eazybackup.e3.agent.tray.AgentStatus;
 import ca.eazybackup.e3.agent.tray.LastRunTracker;
+import ca.eazybackup.e3.agent.tray.SessionPipes;
 import ca.eazybackup.e3.agent.tray.StatusChannel;
+import ca.eazybackup.e3.agent.tray.StatusSource;
 import ca.eazybackup.e3.shims.WindowsHost;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,10 +31,10 @@ public final class AgentProcess {
 
   private final AgentRuntime runtime;
   private final S3ClientFactory s3;
-  private final StatusChannel tray;
+  private final AutoCloseable tray;
   private volatile String state = "running";
 
-  private AgentProcess(AgentRuntime runtime, S3ClientFactory s3, StatusChannel tray) {
+  private AgentProcess(AgentRuntime runtime, S3ClientFactory s3, AutoCloseable tray) {
     this.runtime = runtime;
     this.s3 = s3;
     this.tray = tray;
@@ -65,16 +67,21 @@ public final class AgentProcess {
     runtime.start();
     LastRunTracker lastRun = LastRunTracker.attach();
     AgentProcess[] self = new AgentProcess[1];
-    StatusChannel tray = null;
-    try {
-      tray =
-          StatusChannel.open(
-              configFile.toAbsolutePath().getParent(),
-              () -> status(cfg, runtime, lastRun, self[0] == null ? "starting" : self[0].state),
-              host.fileProtection());
-    } catch (java.io.IOException e) {
-      // The tray is a view; the agent runs without it.
-      LOG.warn("tray.channel_unavailable error={}", e.toString());
+    AutoCloseable tray = null;
+    java.util.function.Supplier<AgentStatus> current =
+        () -> status(cfg, runtime, lastRun, self[0] == null ? "starting" : self[0].state);
+    if (StatusSource.pipesOn(host)) {
+      // Windows: one pipe per signed-in user's session, its DACL naming that user.
+      tray = SessionPipes.open(host, current);
+    } else {
+      try {
+        tray =
+            StatusChannel.open(
+                configFile.toAbsolutePath().getParent(), current, host.fileProtection());
+      } catch (java.io.IOException e) {
+        // The tray is a view; the agent runs without it.
+        LOG.warn("tray.channel_unavailable error={}", e.toString());
+      }
     }
     self[0] = new AgentProcess(runtime, s3, tray);
     return self[0];
@@ -109,7 +116,11 @@ public final class AgentProcess {
     runtime.stop();
     s3.close();
     if (tray != null) {
-      tray.close();
+      try {
+        tray.close();
+      } catch (Exception e) {
+        LOG.warn("tray.channel_close_failed error={}", e.toString());
+      }
     }
   }
 

@@ -15,7 +15,7 @@ import java.time.Duration;
 /**
  * The tray helper's end of the channel: reads the channel file, asks the service for its status.
  */
-public final class StatusClient {
+public final class StatusClient implements StatusSource {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Path channelFile;
   private final HttpClient http =
@@ -26,6 +26,7 @@ public final class StatusClient {
   }
 
   /** The service's status; an {@link IOException} that says why when it cannot be had. */
+  @Override
   public AgentStatus status() throws IOException, InterruptedException {
     JsonNode channel;
     try {

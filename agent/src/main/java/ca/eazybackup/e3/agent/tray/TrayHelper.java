@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * (headless, a server core, {@code --once}) it prints the same line instead.
  */
 public final class TrayHelper {
-  private final StatusClient client;
+  private final StatusSource client;
   private final PrintStream out;
   private final UserDriveMapper drives;
 
@@ -38,10 +38,11 @@ public final class TrayHelper {
   }
 
   /**
-   * A helper that also maps the service's Cloud NAS drives in this session through {@code host}.
+   * A helper that also maps the service's Cloud NAS drives in this session through {@code host},
+   * asking over this session's pipe where {@code host} has them (Windows), else over loopback.
    */
   public TrayHelper(Path configDir, PrintStream out, WindowsHost host) {
-    this.client = new StatusClient(configDir);
+    this.client = StatusSource.forHost(configDir, host);
     this.out = out;
     this.drives = host == null ? null : new UserDriveMapper(host);
   }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -156,10 +157,19 @@ public final class VssSession implements AutoCloseable {
       if (left.isNegative() || left.isZero()) {
         throw new ShadowCopyException(volume, VssError.TIMEOUT);
       }
+      ShadowLedger.Intent intent = intend(volume, left);
       try {
-        ShadowCopy shadow = host.shadowCopies().create(volume, exposeUnder, left);
+        ShadowCopy shadow;
+        try {
+          shadow = host.shadowCopies().create(volume, exposeUnder, left);
+        } catch (ShadowCopyException e) {
+          if (e.vssError() != VssError.TIMEOUT) {
+            forget(intent); // VSS refused: no copy. After a timeout one may still appear.
+          }
+          throw e;
+        }
         shadows.add(shadow);
-        record(shadow);
+        record(intent, shadow);
         LOG.info("vss.shadow_created volume={} id={}", volume, shadow.id());
         progress.event(
             CREATED,
@@ -187,11 +197,43 @@ public final class VssSession implements AutoCloseable {
     }
   }
 
-  private void record(ShadowCopy shadow) {
+  /**
+   * Writes down, before VSS is asked, that a copy of {@code volume} is coming, so a kill before its
+   * id is recorded still leaves the next start enough to find it (ShadowLedger).
+   */
+  private ShadowLedger.Intent intend(String volume, Duration timeout) throws ShimException {
+    List<String> known;
     try {
-      ledger.add(shadow.id());
+      known = host.shadowCopies().list();
+    } catch (ShadowCopyException e) {
+      throw e;
+    } catch (ShimException e) {
+      // Without the list the next start could not tell our copy from older ones: make none.
+      LOG.warn("vss.list_failed volume={} error={}", volume, e.getMessage());
+      throw new ShadowCopyException(volume, VssError.PROVIDER_FAILURE);
+    }
+    try {
+      return ledger.intend(volume, known, Instant.now(), timeout);
     } catch (IOException e) {
-      // The run goes on; only a kill before the release would leave this copy unlisted.
+      // A copy the ledger cannot hold would outlive a kill unnoticed: make none.
+      LOG.warn("vss.ledger_write_failed volume={} error={}", volume, e.toString());
+      throw new ShadowCopyException(volume, VssError.UNKNOWN);
+    }
+  }
+
+  private void forget(ShadowLedger.Intent intent) {
+    try {
+      ledger.abandon(intent);
+    } catch (IOException e) {
+      LOG.warn("vss.ledger_write_failed error={}", e.toString()); // the next start finds nothing
+    }
+  }
+
+  private void record(ShadowLedger.Intent intent, ShadowCopy shadow) {
+    try {
+      ledger.made(intent, shadow.id());
+    } catch (IOException e) {
+      // The run goes on; the intent stays, so even a kill before the release is cleaned up.
       LOG.warn("vss.ledger_write_failed id={} error={}", shadow.id(), e.toString());
     }
   }

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.eazybackup.e3.agent.logging.EventLogAppender;
 import ca.eazybackup.e3.agent.testing.FakeAddon;
+import ca.eazybackup.e3.agent.tray.PipeStatusClient;
 import ca.eazybackup.e3.agent.tray.StatusChannel;
-import ca.eazybackup.e3.agent.tray.StatusClient;
+import ca.eazybackup.e3.agent.tray.StatusSource;
 import ca.eazybackup.e3.shims.EventLog;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.ShimException;
@@ -124,10 +125,14 @@ class AgentServiceOnSimulatedScmTest {
           .atMost(Duration.ofSeconds(30))
           .until(() -> !addon.updates(runId).isEmpty());
       assertThat(addon.finalStatus(runId)).isNull();
-      // A user's tray helper sees the run in progress through the service's channel.
-      StatusClient tray = new StatusClient(dir);
+      // A signed-in user's tray helper sees the run in progress through their session's pipe.
+      admin.logon("ann");
+      StatusSource tray =
+          new PipeStatusClient(
+              SimulatedWindowsHost.builder(dir.resolve("win")).user("ann").build());
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
           .untilAsserted(() -> assertThat(tray.status().activeRuns()).containsExactly(runId));
       assertThat(tray.status().state()).isEqualTo("running");
 
@@ -141,7 +146,8 @@ class AgentServiceOnSimulatedScmTest {
                 assertThat(o.millis()).isGreaterThan(SlowCheckpointService.CHECKPOINT_MS);
               });
       assertThat(addon.finalStatus(runId)).isEqualTo("cancelled");
-      assertThat(dir.resolve(StatusChannel.FILE)).doesNotExist();
+      assertThat(dir.resolve(StatusChannel.FILE)).doesNotExist(); // no loopback channel on Windows
+      assertThat(admin.pipes()).isEmpty(); // the pipes went with the service
       assertThat(addon.finalUpdate(runId).toString()).contains("agent stopped");
       assertThat(Files.readString(dir.resolve("logs").resolve("agent.log")))
           .contains("service.stopped control=PRESHUTDOWN");

@@ -2,7 +2,7 @@ package ca.eazybackup.e3.agent.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.eazybackup.e3.agent.tray.StatusClient;
+import ca.eazybackup.e3.agent.tray.PipeStatusClient;
 import ca.eazybackup.e3.shims.ServiceState;
 import ca.eazybackup.e3.shims.jna.JnaWindowsHost;
 import java.net.ServerSocket;
@@ -53,7 +53,8 @@ class RealWindowsServiceTest {
           .atMost(Duration.ofSeconds(30))
           .ignoreExceptions()
           .untilAsserted(
-              () -> assertThat(new StatusClient(dir).status().state()).isEqualTo("running"));
+              // Over this session's pipe: the service serves each signed-in user's session.
+              () -> assertThat(new PipeStatusClient(host).status().state()).isEqualTo("running"));
 
       service.stop();
       assertThat(host.serviceControl().state(AgentService.NAME)).isEqualTo(ServiceState.STOPPED);

@@ -229,6 +229,51 @@ class VssSessionTest {
   }
 
   @Test
+  void aShadowMadeJustBeforeAKillBeforeItsIdWasRecordedIsDeletedAtTheNextStart() throws Exception {
+    SimulatedWindowsHost host = host(true);
+    Files.createDirectories(dir.resolve("win").resolve("drives").resolve("D"));
+    String othersCopy = host.shadowCopies().create("D:\\", dir.resolve("other"), TIMEOUT).id();
+    host.killAfterNextShadow(false);
+    assertThatThrownBy(() -> open(host, VssMode.ALWAYS, "C:\\Users\\ann\\Mail"))
+        .isInstanceOf(SimulatedWindowsHost.SimulatedKill.class);
+    assertThat(host.shadowCopies().list()).hasSize(2); // VSS made it; the agent never learnt its id
+    assertThat(ledger.ids()).isEmpty();
+    assertThat(ledger.pending())
+        .singleElement()
+        .satisfies(i -> assertThat(i.volume()).isEqualTo("C:\\"));
+    // Another program's copy of C: made after ours, inside the intent's window: not ours to delete.
+    String laterCopy = host.shadowCopies().create("C:\\", dir.resolve("other"), TIMEOUT).id();
+
+    ShadowLedger afterRestart = new ShadowLedger(dir.resolve("state"));
+    List<String> deleted = afterRestart.cleanUp(host.shadowCopies());
+    assertThat(deleted).hasSize(1).doesNotContain(othersCopy, laterCopy);
+    assertThat(host.shadowCopies().list()).containsExactlyInAnyOrder(othersCopy, laterCopy);
+    assertThat(afterRestart.ids()).isEmpty();
+    assertThat(afterRestart.pending()).isEmpty();
+  }
+
+  @Test
+  void aRefusedRequestLeavesNoIntentBehind() throws Exception {
+    SimulatedWindowsHost host = host(true);
+    Files.writeString(
+        dir.resolve("win").resolve("volumes.json"), "{\"C\":{\"shadow_storage_bytes\":0}}");
+    assertThatThrownBy(() -> open(host, VssMode.ALWAYS, "C:\\Users\\ann\\Mail"))
+        .hasMessageContaining("INSUFFICIENT_STORAGE");
+    assertThat(ledger.pending()).isEmpty();
+  }
+
+  @Test
+  void theLedgerOfAnEarlierVersionIdsOnlyIsStillCleanedUp() throws Exception {
+    SimulatedWindowsHost host = host(true);
+    String id = host.shadowCopies().create("C:\\", dir.resolve("other"), TIMEOUT).id();
+    Files.createDirectories(dir.resolve("state"));
+    Files.writeString(dir.resolve("state").resolve(ShadowLedger.FILE), "[\"" + id + "\"]");
+    assertThat(new ShadowLedger(dir.resolve("state")).cleanUp(host.shadowCopies()))
+        .containsExactly(id);
+    assertThat(host.shadowCopies().list()).isEmpty();
+  }
+
+  @Test
   void modesParseFromTheWire() {
     assertThat(VssMode.parse(null)).isEqualTo(VssMode.WHEN_AVAILABLE);
     assertThat(VssMode.parse("when-available")).isEqualTo(VssMode.WHEN_AVAILABLE);

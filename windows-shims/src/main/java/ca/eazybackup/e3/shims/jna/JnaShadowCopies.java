@@ -3,8 +3,10 @@ package ca.eazybackup.e3.shims.jna;
 import ca.eazybackup.e3.shims.ShadowCopies;
 import ca.eazybackup.e3.shims.ShadowCopy;
 import ca.eazybackup.e3.shims.ShadowCopyException;
+import ca.eazybackup.e3.shims.ShadowInfo;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.VssError;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.COM.COMException;
 import com.sun.jna.platform.win32.COM.Wbemcli;
@@ -20,8 +22,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -146,6 +155,76 @@ final class JnaShadowCopies implements ShadowCopies {
             svc.Release();
           }
         });
+  }
+
+  @Override
+  public List<ShadowInfo> shadows() throws ShimException {
+    Map<String, String> drives = driveRootsByVolumeName();
+    return call(
+        "list shadow copies",
+        () -> {
+          Wbemcli.IWbemServices svc = WbemcliUtil.connectServer("ROOT\\CIMV2");
+          try {
+            List<ShadowInfo> out = new ArrayList<>();
+            for (Wbemcli.IWbemClassObject o :
+                query(svc, "SELECT ID, VolumeName, InstallDate FROM Win32_ShadowCopy")) {
+              String volumeName = string(o, "VolumeName");
+              out.add(
+                  new ShadowInfo(
+                      string(o, "ID"),
+                      volumeName == null ? null : drives.get(volumeName.toLowerCase(Locale.ROOT)),
+                      cimDateTime(string(o, "InstallDate"))));
+              o.Release();
+            }
+            return out;
+          } finally {
+            svc.Release();
+          }
+        });
+  }
+
+  /**
+   * {@code \\?\Volume{GUID}\} (lower case) → {@code C:\} for each lettered drive, through {@code
+   * GetVolumeNameForVolumeMountPointW}: Win32_ShadowCopy names volumes by GUID path only.
+   */
+  private static Map<String, String> driveRootsByVolumeName() {
+    Map<String, String> out = new HashMap<>();
+    int mask = NativeApis.kernel32().GetLogicalDrives();
+    for (int i = 0; i < 26; i++) {
+      if ((mask & (1 << i)) == 0) {
+        continue;
+      }
+      String root = (char) ('A' + i) + ":\\";
+      char[] name = new char[64];
+      if (Kernel32.INSTANCE.GetVolumeNameForVolumeMountPoint(root, name, name.length)) {
+        out.put(Native.toString(name).toLowerCase(Locale.ROOT), root);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A CIM DATETIME ({@code yyyymmddHHMMSS.mmmmmmsUUU}, UUU the offset from UTC in minutes; WMI's
+   * "CIM_DATETIME" docs) as an instant; null when absent or malformed.
+   */
+  static Instant cimDateTime(String value) {
+    if (value == null || value.length() < 25) {
+      return null;
+    }
+    try {
+      LocalDateTime local =
+          LocalDateTime.parse(value.substring(0, 14), DateTimeFormatter.ofPattern("yyyyMMddHHmmss"))
+              .plusNanos(Long.parseLong(value.substring(15, 21)) * 1000);
+      int offsetMinutes = Integer.parseInt(value.substring(22, 25));
+      if (value.charAt(21) == '-') {
+        offsetMinutes = -offsetMinutes;
+      } else if (value.charAt(21) != '+') {
+        return null;
+      }
+      return local.toInstant(ZoneOffset.ofTotalSeconds(offsetMinutes * 60));
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** {@code Win32_ShadowCopy.Create(volume, "ClientAccessible")} → {id, DeviceObject}. */

@@ -104,6 +104,11 @@ public final class JnaWindowsHost implements WindowsHost {
   }
 
   @Override
+  public ca.eazybackup.e3.shims.UserSessions userSessions() {
+    return new JnaUserSessions();
+  }
+
+  @Override
   public DataProtection dataProtection() {
     return secrets;
   }

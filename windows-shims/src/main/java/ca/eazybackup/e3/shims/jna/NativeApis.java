@@ -45,6 +45,21 @@ final class NativeApis {
         String sddl, int revision, PointerByReference descriptor, IntByReference size);
   }
 
+  /** wtsapi32.dll's WTSQueryUserToken, which jna-platform's Wtsapi32 does not declare. */
+  interface Wtsapi32Extra extends StdCallLibrary {
+    boolean WTSQueryUserToken(
+        int sessionId, com.sun.jna.platform.win32.WinNT.HANDLEByReference token);
+  }
+
+  private static final class WtsHolder {
+    static final Wtsapi32Extra INSTANCE =
+        Native.load("wtsapi32", Wtsapi32Extra.class, W32APIOptions.DEFAULT_OPTIONS);
+  }
+
+  static Wtsapi32Extra wtsapi32() {
+    return WtsHolder.INSTANCE;
+  }
+
   /** shell32.dll. */
   interface Shell32 extends StdCallLibrary {
     void SHChangeNotify(int eventId, int flags, Pointer item1, Pointer item2);

@@ -3,6 +3,7 @@ package ca.eazybackup.e3.shims.sim;
 import ca.eazybackup.e3.shims.ShadowCopies;
 import ca.eazybackup.e3.shims.ShadowCopy;
 import ca.eazybackup.e3.shims.ShadowCopyException;
+import ca.eazybackup.e3.shims.ShadowInfo;
 import ca.eazybackup.e3.shims.ShimException;
 import ca.eazybackup.e3.shims.VssError;
 import ca.eazybackup.e3.shims.WindowsPath;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -81,14 +83,23 @@ final class SimShadowCopies implements ShadowCopies {
         Path folder = host.root().resolve("shadows").resolve(id.substring(1, id.length() - 1));
         copyTree(drive, folder);
         long now = System.currentTimeMillis();
-        host.store()
-            .update(
-                state -> {
-                  state.shadowCopies.add(
-                      new SimState.Shadow(id, volumeRoot, folder.toString(), now));
-                  return null;
-                });
+        String kill =
+            host.store()
+                .update(
+                    state -> {
+                      state.shadowCopies.add(
+                          new SimState.Shadow(id, volumeRoot, folder.toString(), now));
+                      String k = state.vssKillAfterCreate;
+                      state.vssKillAfterCreate = null;
+                      state.vssBusyUntilMillis = 0; // a dead process holds VSS no more
+                      return k;
+                    });
         host.journal().ok("vss.create", "volume", vol, "id", id);
+        if ("halt".equals(kill)) {
+          Runtime.getRuntime().halt(137);
+        } else if (kill != null) {
+          throw new SimulatedWindowsHost.SimulatedKill("after VSS made " + id + " of " + vol);
+        }
         return new ShadowCopy(
             id,
             vol,
@@ -138,6 +149,19 @@ final class SimShadowCopies implements ShadowCopies {
   public List<String> list() throws ShimException {
     return host.store()
         .read(state -> state.shadowCopies.stream().map(SimState.Shadow::id).toList());
+  }
+
+  @Override
+  public List<ShadowInfo> shadows() throws ShimException {
+    return host.store()
+        .read(
+            state ->
+                state.shadowCopies.stream()
+                    .map(
+                        s ->
+                            new ShadowInfo(
+                                s.id(), s.volume(), Instant.ofEpochMilli(s.createdAtMillis())))
+                    .toList());
   }
 
   private static long treeSize(Path dir) {

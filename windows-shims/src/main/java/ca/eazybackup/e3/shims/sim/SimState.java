@@ -103,11 +103,31 @@ final class SimState {
   /** Until when another program's shadow copy operation keeps VSS busy (epoch ms). */
   public long vssBusyUntilMillis;
 
+  /** {@code halt} or {@code throw}: the next shadow copy's maker is killed once it exists. */
+  public String vssKillAfterCreate;
+
   /** How long the simulated VSS takes to make a shadow copy (ms). */
   public long vssCreateDelayMillis;
 
   /** The simulated DPAPI's machine key (base64), made on first use. */
   public String dpapiMachineKey;
+
+  /** A signed-in user's logon session (WTS). */
+  record Session(int id, String user, String sid) {}
+
+  /** A named pipe's server end: where it listens (loopback), its process, owner and DACL. */
+  record Pipe(String name, int port, long pid, String owner, List<String> allowed) {}
+
+  public List<Session> sessions = new ArrayList<>();
+
+  /** Session ids count up from 1, as Windows gives the console 1 and each new logon the next. */
+  public int nextSessionId = 1;
+
+  /** Lower-case user name → SID, fixed the first time the user signs in. */
+  public Map<String, String> userSids = new LinkedHashMap<>();
+
+  /** Lower-case pipe name → its server end. */
+  public Map<String, Pipe> pipes = new LinkedHashMap<>();
 
   /** Lower-case key → lower-case value name → value. */
   public Map<String, Map<String, RegValue>> registry = new LinkedHashMap<>();

@@ -56,6 +56,7 @@ public final class SimulatedWindowsHost implements WindowsHost {
   static final String WEBCLIENT = "E3_SIMHOST_WEBCLIENT";
   static final String SESSION = "E3_SIMHOST_SESSION";
   static final String SCM_CONTROL_TIMEOUT = "E3_SIMHOST_SCM_CONTROL_TIMEOUT_MS";
+  static final String USER = "E3_SIMHOST_USER";
 
   private final Path root;
   private final boolean elevated;
@@ -75,6 +76,9 @@ public final class SimulatedWindowsHost implements WindowsHost {
   private final SimSourceFiles sourceFiles;
   private final SimFileProtection fileProtection;
   private final SimShell shell;
+  private final String user;
+  private final SimUserSessions userSessions;
+  private final SimUserPipes userPipes;
 
   private SimulatedWindowsHost(Builder b) {
     this.root = b.root;
@@ -111,6 +115,9 @@ public final class SimulatedWindowsHost implements WindowsHost {
     this.sourceFiles = new SimSourceFiles(this);
     this.fileProtection = new SimFileProtection(this);
     this.shell = new SimShell(this);
+    this.user = b.user;
+    this.userSessions = new SimUserSessions(this);
+    this.userPipes = new SimUserPipes(this);
   }
 
   /** A host on {@code root} (created if missing); see {@link Builder} for the options. */
@@ -145,6 +152,10 @@ public final class SimulatedWindowsHost implements WindowsHost {
     String session = setting(SESSION);
     if (session != null) {
       b.session(session);
+    }
+    String user = setting(USER);
+    if (user != null) {
+      b.user(user);
     }
     String controlTimeout = setting(SCM_CONTROL_TIMEOUT);
     if (controlTimeout != null) {
@@ -243,6 +254,63 @@ public final class SimulatedWindowsHost implements WindowsHost {
   @Override
   public ServiceDispatcher serviceDispatcher() {
     return serviceDispatcher;
+  }
+
+  @Override
+  public ca.eazybackup.e3.shims.UserSessions userSessions() {
+    return userSessions;
+  }
+
+  @Override
+  public ca.eazybackup.e3.shims.UserPipes userPipes() {
+    return userPipes;
+  }
+
+  /** The user this process runs as; null: the service (LocalSystem, session 0). */
+  String user() {
+    return user;
+  }
+
+  /**
+   * {@code user} signs in: a new session (ids count up from 1), the user's SID fixed at the first
+   * logon ({@code S-1-5-21-<machine>-<RID>}, RIDs from 1001 as local accounts get).
+   */
+  public ca.eazybackup.e3.shims.UserSession logon(String user) throws ShimException {
+    ca.eazybackup.e3.shims.UserSession s =
+        store.update(
+            state -> {
+              String sid =
+                  state.userSids.computeIfAbsent(
+                      SimState.lower(user),
+                      u ->
+                          "S-1-5-21-1004336348-1177238915-682003330-"
+                              + (1001 + state.userSids.size()));
+              SimState.Session session = new SimState.Session(state.nextSessionId++, user, sid);
+              state.sessions.add(session);
+              return new ca.eazybackup.e3.shims.UserSession(session.id(), user, sid);
+            });
+    journal.ok("session.logon", "user", user, "session_id", s.id());
+    return s;
+  }
+
+  /** The session ends (the user signed out): it is no longer listed. */
+  public void logoff(int sessionId) throws ShimException {
+    store.update(
+        state -> {
+          state.sessions.removeIf(s -> s.id() == sessionId);
+          return null;
+        });
+    journal.ok("session.logoff", "session_id", sessionId);
+  }
+
+  /** Names of the named pipes that exist now (their server process alive). */
+  public List<String> pipes() throws ShimException {
+    return store.read(
+        state ->
+            state.pipes.values().stream()
+                .filter(p -> ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false))
+                .map(SimState.Pipe::name)
+                .toList());
   }
 
   @Override
@@ -439,6 +507,31 @@ public final class SimulatedWindowsHost implements WindowsHost {
           state.vssBusyUntilMillis = System.currentTimeMillis() + duration.toMillis();
           return null;
         });
+  }
+
+  /**
+   * The process that makes the next shadow copy is killed right after VSS made it, before {@code
+   * create} returns: the copy exists (VSS keeps it until deleted) and the caller never learns its
+   * id - what a kill, a crash or a power cut between {@code Win32_ShadowCopy.Create} and the
+   * caller's bookkeeping leaves behind. With {@code haltProcess} the JVM halts with 137 (as after
+   * SIGKILL: no finally, no shutdown hook), for an agent child process; otherwise {@code create}
+   * throws {@link SimulatedKill}, which no {@code catch (Exception)} of the caller stops.
+   */
+  public void killAfterNextShadow(boolean haltProcess) throws ShimException {
+    store.update(
+        state -> {
+          state.vssKillAfterCreate = haltProcess ? "halt" : "throw";
+          return null;
+        });
+  }
+
+  /** The process was killed here (in-process model of {@link #killAfterNextShadow}). */
+  public static final class SimulatedKill extends Error {
+    private static final long serialVersionUID = 1L;
+
+    SimulatedKill(String where) {
+      super("simulated kill: " + where);
+    }
   }
 
   /** VSS takes {@code duration} to make a shadow copy (a busy or hung writer). */
@@ -680,6 +773,7 @@ public final class SimulatedWindowsHost implements WindowsHost {
     private boolean createDriveC = true;
     private Clock clock = Clock.systemUTC();
     private String session;
+    private String user;
     private java.time.Duration scmControlTimeout = java.time.Duration.ofSeconds(30);
 
     private Builder(Path root) {
@@ -732,6 +826,12 @@ public final class SimulatedWindowsHost implements WindowsHost {
      */
     public Builder scmControlTimeout(java.time.Duration value) {
       this.scmControlTimeout = value;
+      return this;
+    }
+
+    /** The signed-in user this process runs as (default: none, the service as LocalSystem). */
+    public Builder user(String value) {
+      this.user = value;
       return this;
     }
 

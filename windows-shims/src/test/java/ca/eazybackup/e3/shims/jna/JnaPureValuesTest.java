@@ -35,6 +35,16 @@ class JnaPureValuesTest {
   }
 
   @Test
+  void shadowInstallDatesParseAsCimDateTimesWithTheirOffset() {
+    assertThat(JnaShadowCopies.cimDateTime("20261207195501.250000+060"))
+        .isEqualTo(java.time.Instant.parse("2026-12-07T18:55:01.250Z"));
+    assertThat(JnaShadowCopies.cimDateTime("20261207195501.000000-300"))
+        .isEqualTo(java.time.Instant.parse("2026-12-08T00:55:01Z"));
+    assertThat(JnaShadowCopies.cimDateTime("garbage")).isNull();
+    assertThat(JnaShadowCopies.cimDateTime(null)).isNull();
+  }
+
+  @Test
   void userNameCarriesTheDomainOnce() {
     assertThat(NetResources.userName("alice", "CORP")).isEqualTo("CORP\\alice");
     assertThat(NetResources.userName("CORP\\alice", "OTHER")).isEqualTo("CORP\\alice");

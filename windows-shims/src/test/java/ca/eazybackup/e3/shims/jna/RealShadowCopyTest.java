@@ -24,9 +24,19 @@ class RealShadowCopyTest {
     ShadowCopies vss = new JnaWindowsHost().shadowCopies();
     Path live = Files.writeString(dir.resolve("before.txt"), "in the shadow");
 
+    java.time.Instant requested = java.time.Instant.now().minusSeconds(1);
     ShadowCopy shadow = vss.create("C:\\", dir.resolve("shadows"), Duration.ofMinutes(3));
     try {
       assertThat(vss.list()).contains(shadow.id());
+      // What the agent's ledger finds a killed run's copy by: volume as a drive root, InstallDate.
+      assertThat(vss.shadows())
+          .filteredOn(s -> s.id().equalsIgnoreCase(shadow.id()))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.volume()).isEqualToIgnoringCase("C:\\");
+                assertThat(s.created()).isAfterOrEqualTo(requested);
+              });
       Files.writeString(live, "changed after the shadow was taken");
       assertThat(Files.readString(shadow.translate(live))).isEqualTo("in the shadow");
     } finally {

@@ -461,9 +461,11 @@ public final class AgentRuntime implements AutoCloseable {
                       "run.cancel_requested run_id={} reason={}",
                       runId,
                       ar.cancellation().reason()));
-      if (reclaimed) {
+      if (reclaimed && ar.reporter().anyEventNumbered()) {
         ar.reporter().resume(); // BACKUP_STARTING went out in the run's first pickup
       } else {
+        // A first pickup, or one killed between its claim and its BACKUP_STARTING (the kill loop
+        // found such a run ending with no BACKUP_STARTING at all): the lifecycle code comes once.
         ar.reporter().start(startMessage, startParams);
       }
       if (reclaimed) {

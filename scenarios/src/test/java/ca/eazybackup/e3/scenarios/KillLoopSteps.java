@@ -338,7 +338,9 @@ public final class KillLoopSteps {
     for (Op op : Op.values()) {
       assertThat(kills.stream().filter(k -> k.op == op).map(k -> k.addonPhase))
           .as("kills of %s that hit it while the agent worked on it", op)
-          .anyMatch(p -> p.contains("running") || p.contains("delivered"));
+          // "starting": the agent has claimed the run (agent_next_run) and not yet reported.
+          .anyMatch(
+              p -> p.contains("running") || p.contains("starting") || p.contains("delivered"));
     }
   }
 

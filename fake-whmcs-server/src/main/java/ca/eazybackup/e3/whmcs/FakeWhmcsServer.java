@@ -83,7 +83,8 @@ public final class FakeWhmcsServer implements AutoCloseable {
       RunService runs = new RunService(db, clock, notifier);
       RunClaimer claimer =
           new RunClaimer(db, clock, config.reclaimGrace(), config.watchdogTimeout(), notifier);
-      CommandService commands = new CommandService(db, clock, jobContext, box, settings, notifier);
+      CommandService commands =
+          new CommandService(db, clock, jobContext, box, settings, notifier, config.reclaimGrace());
       NasService nas = new NasService(db, clock);
       JobService jobs = new JobService(db, box, clock);
       ClientCommands clientCommands = new ClientCommands(db, clock, notifier);

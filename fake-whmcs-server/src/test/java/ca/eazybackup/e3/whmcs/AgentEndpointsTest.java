@@ -24,6 +24,7 @@ class AgentEndpointsTest extends ServerTest {
           "agent_push_events.php",
           "agent_poll_pending_commands.php",
           "agent_poll_commands.php",
+          "agent_ack_commands.php",
           "agent_complete_command.php",
           "agent_report_browse.php",
           "agent_report_snapshot.php",

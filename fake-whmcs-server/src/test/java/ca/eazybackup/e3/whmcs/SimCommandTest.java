@@ -33,6 +33,7 @@ class SimCommandTest extends ServerTest {
     assertThat(pending.get("command").get("run_id").isNull()).isTrue();
 
     t.agent("agent_poll_pending_commands.php", Map.of());
+    t.agent("agent_ack_commands.php", Map.of("command_ids", java.util.List.of(commandId)));
     t.agent(
         "agent_complete_command.php",
         Map.of(
@@ -48,6 +49,8 @@ class SimCommandTest extends ServerTest {
     assertThat(done.get("command").get("type").asText()).isEqualTo("maintenance_full");
     assertThat(done.get("command").get("status").asText()).isEqualTo("completed");
     assertThat(done.get("command").get("result_message").asText()).contains("3 packs");
+    assertThat(done.get("command").get("acknowledged_at").isTextual()).isTrue();
+    assertThat(done.get("command").get("deliveries").asInt()).isEqualTo(1);
   }
 
   @Test

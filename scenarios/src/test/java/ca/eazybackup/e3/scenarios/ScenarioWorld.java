@@ -142,7 +142,7 @@ public final class ScenarioWorld {
   }
 
   JsonNode events(long run) {
-    return api().post("cloudbackup_get_run_events.php", Map.of("run_id", run)).path("events");
+    return api().read("cloudbackup_get_run_events.php", Map.of("run_id", run)).path("events");
   }
 
   /** What to print when a step fails: the agent's console tail. */

@@ -110,6 +110,17 @@ public final class AgentApiClient {
     return result;
   }
 
+  /**
+   * Tells the addon these commands are in the agent's journal on disk, so it does not hand them out
+   * again. Safe to repeat; a lost answer only means a command comes again, which the journal drops.
+   */
+  public void ackCommands(List<Long> commandIds) throws ApiException {
+    ObjectNode body = JSON.createObjectNode();
+    var ids = body.putArray("command_ids");
+    commandIds.forEach(ids::add);
+    post("agent_ack_commands.php", body);
+  }
+
   public void completeCommand(long commandId, boolean ok, String resultMessage)
       throws ApiException {
     ObjectNode body = JSON.createObjectNode();

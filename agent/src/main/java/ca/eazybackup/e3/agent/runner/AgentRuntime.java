@@ -90,7 +90,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final Clock clock;
   private final Outbox outbox;
   private final CommandHandler commands;
-  private final InterruptedWork interruptedWork;
+  private final CommandJournal commandJournal;
 
   private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
   private final Set<Long> cancelBeforeStart = ConcurrentHashMap.newKeySet();
@@ -133,7 +133,7 @@ public final class AgentRuntime implements AutoCloseable {
             settings.backoffBase(),
             settings.backoffCap(),
             stateDir().resolve("outbox"));
-    this.interruptedWork = new InterruptedWork(stateDir().resolve("commands"));
+    this.commandJournal = new CommandJournal(stateDir().resolve("commands"));
     this.shadowLedger = new ShadowLedger(stateDir());
     this.commands = new CommandHandler(this);
     this.nas = NasWiring.mounts(this);
@@ -204,7 +204,7 @@ public final class AgentRuntime implements AutoCloseable {
     commandThreads.shutdownNow();
     cancelThreads.shutdownNow();
     outbox.close();
-    interruptedWork.close();
+    commandJournal.close();
     stopped.countDown();
   }
 
@@ -461,9 +461,11 @@ public final class AgentRuntime implements AutoCloseable {
                       "run.cancel_requested run_id={} reason={}",
                       runId,
                       ar.cancellation().reason()));
-      if (reclaimed) {
+      if (reclaimed && ar.reporter().anyEventNumbered()) {
         ar.reporter().resume(); // BACKUP_STARTING went out in the run's first pickup
       } else {
+        // A first pickup, or one killed between its claim and its BACKUP_STARTING (the kill loop
+        // found such a run ending with no BACKUP_STARTING at all): the lifecycle code comes once.
         ar.reporter().start(startMessage, startParams);
       }
       if (reclaimed) {
@@ -747,9 +749,27 @@ public final class AgentRuntime implements AutoCloseable {
         pause(settings.pollInterval());
         continue;
       }
+      List<AgentCommand> fresh = new ArrayList<>();
+      List<Long> acknowledge = new ArrayList<>();
       for (AgentCommand c : pending) {
         log.info(
             "command.received command_id={} type={} run_id={}", c.commandId(), c.type(), c.runId());
+        CommandJournal.Received r =
+            commandJournal.receive(
+                c, CommandHandler.restoreRunIdOrNull(c), CommandHandler.tracked(c.type()));
+        if (r.durable()) {
+          acknowledge.add(c.commandId());
+        }
+        if (r.fresh()) {
+          fresh.add(c);
+        } else {
+          // The addon handed it out again (our acknowledgement never reached it): it runs, or ran,
+          // here already.
+          log.info("command.duplicate command_id={} type={}", c.commandId(), c.type());
+        }
+      }
+      acknowledge(acknowledge);
+      for (AgentCommand c : fresh) {
         try {
           ExecutorService pool = "cancel".equals(c.type()) ? cancelThreads : commandThreads;
           pool.execute(() -> commands.handle(c));
@@ -761,9 +781,29 @@ public final class AgentRuntime implements AutoCloseable {
               null,
               false,
               "the agent is busy with too many commands; send it again later");
+          commandJournal.end(c.commandId());
         }
       }
       pause(settings.pollInterval());
+    }
+  }
+
+  /**
+   * Tells the addon the commands are on disk. Not retried: an acknowledgement lost only means the
+   * addon hands the command out again after its lease, and the journal drops it then (and it is
+   * acknowledged again).
+   */
+  private void acknowledge(List<Long> commandIds) {
+    if (commandIds.isEmpty()) {
+      return;
+    }
+    try {
+      api.ackCommands(commandIds);
+      log.debug("command.acknowledged command_ids={}", commandIds);
+    } catch (ApiException e) {
+      log.warn("command.ack_failed command_ids={} error={}", commandIds, e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("command.ack_bug error={}", e.toString(), e);
     }
   }
 
@@ -786,8 +826,8 @@ public final class AgentRuntime implements AutoCloseable {
     return outbox;
   }
 
-  InterruptedWork interruptedWork() {
-    return interruptedWork;
+  CommandJournal commandJournal() {
+    return commandJournal;
   }
 
   /**
@@ -797,7 +837,7 @@ public final class AgentRuntime implements AutoCloseable {
    * to that status.
    */
   private void reportInterruptedWork() {
-    for (InterruptedWork.Left left : interruptedWork.leftOver()) {
+    for (CommandJournal.Left left : commandJournal.leftOver()) {
       String what = left.type().startsWith("maintenance") ? "maintenance" : left.type();
       String message =
           what + " interrupted: the agent restarted while it ran; start it again to finish it";
@@ -829,7 +869,7 @@ public final class AgentRuntime implements AutoCloseable {
             left.type(),
             runId);
       }
-      interruptedWork.end(left.token());
+      commandJournal.end(left.commandId());
     }
   }
 

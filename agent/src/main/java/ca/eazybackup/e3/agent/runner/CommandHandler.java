@@ -89,13 +89,25 @@ final class CommandHandler {
     }
   }
 
+  /** Long commands: open in the {@link CommandJournal} from receipt until their completion. */
+  static boolean tracked(String type) {
+    return switch (String.valueOf(type)) {
+      case "restore", "maintenance_quick", "maintenance_full", "verify" -> true;
+      default -> false;
+    };
+  }
+
+  /** The restore run a restore command reports on; null for other commands. */
+  static Long restoreRunIdOrNull(AgentCommand command) {
+    return "restore".equals(command.type()) ? restoreRunId(command) : null;
+  }
+
   /**
-   * Runs a long command with a record of it on disk (see {@link InterruptedWork}), so a kill -9
-   * midway is reported when the agent is back. A failure still completes it (as {@link #handle}
-   * does) before the record goes.
+   * Runs a long command whose record the command loop opened on disk at receipt (see {@link
+   * CommandJournal}), so a kill -9 midway is reported when the agent is back. A failure still
+   * completes it (as {@link #handle} does) before the record closes.
    */
   private void recorded(AgentCommand command, Long runId, Runnable work) {
-    long token = runtime.interruptedWork().begin(command, runId);
     // The job's secrets are masked while the command runs and while its failure is logged.
     try (Redactor.Scope secrets = AgentRuntime.secretsOf(command.job())) {
       try {
@@ -110,7 +122,7 @@ final class CommandHandler {
         complete(command, runId, false, command.type() + " failed: " + AgentRuntime.describe(e));
       }
     } finally {
-      runtime.interruptedWork().end(token);
+      runtime.commandJournal().end(command.commandId());
     }
   }
 

@@ -99,6 +99,15 @@ public final class RunProgressReporter implements ProgressReporter {
   }
 
   /**
+   * Whether any event of this run was ever numbered, by this process or an earlier one (the
+   * sequence is on disk, and the addon's progress_json carries the last seq it saw): a reclaimed
+   * run with none was killed before its {@code *_STARTING} went out, so it still owes it.
+   */
+  public synchronized boolean anyEventNumbered() {
+    return seq.last() > 0;
+  }
+
+  /**
    * A reclaimed run picked up again: reports {@code running} without a second {@code *_STARTING}
    * (the contract's lifecycle codes come once per run; the caller sends {@code AGENT_RECLAIMED}).
    */

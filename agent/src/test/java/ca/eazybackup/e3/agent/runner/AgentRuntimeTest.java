@@ -275,6 +275,22 @@ class AgentRuntimeTest {
   }
 
   @Test
+  void aRunReclaimedBeforeItsFirstPickupSentAnythingStillSaysBackupStartingOnce() {
+    ScriptedEngine engine = new ScriptedEngine("sync");
+    start(RuntimeHarness.settings(), engine);
+    // Killed between agent_next_run's claim and its BACKUP_STARTING: no seq on disk, none seen.
+    ObjectNode run = FakeAddon.run(101, "sync", SOURCE);
+    run.put("reclaimed", true);
+    addon.queueRun(run);
+
+    awaitFinal(addon, 101);
+
+    assertThat(addon.eventCodes(101))
+        .filteredOn(code -> !code.equals("VSS_UNAVAILABLE"))
+        .containsExactly("BACKUP_STARTING", "AGENT_RECLAIMED", "BACKUP_COMPLETED");
+  }
+
+  @Test
   void restartedAgentNeverReusesEventSeqsOfItsEarlierLife() throws Exception {
     start(RuntimeHarness.settings(), blockingEngine(true));
     addon.queueRun(FakeAddon.run(110, "sync", SOURCE));

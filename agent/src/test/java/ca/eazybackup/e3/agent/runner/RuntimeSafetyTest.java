@@ -178,19 +178,22 @@ class RuntimeSafetyTest {
   void aRestoreAndAMaintenanceKilledMidwayAreReportedAsSoonAsTheAgentIsBack() throws Exception {
     // What a process killed during a restore (run 301, command 41) and a maintenance (command
     // 42) leaves behind: their records begun and never ended.
-    InterruptedWork before =
-        new InterruptedWork(dir.resolve("runs").resolve("state").resolve("commands"));
-    before.begin(
+    CommandJournal before =
+        new CommandJournal(dir.resolve("runs").resolve("state").resolve("commands"));
+    before.receive(
         FakeAddon.JSON.treeToValue(
             restoreCommand(41, 301), ca.eazybackup.e3.agent.api.AgentCommand.class),
-        301L);
+        301L,
+        true);
     ObjectNode maint = FakeAddon.JSON.createObjectNode();
     maint.put("command_id", 42);
     maint.put("type", "maintenance_full");
     maint.putNull("run_id");
     maint.putObject("payload");
-    before.begin(
-        FakeAddon.JSON.treeToValue(maint, ca.eazybackup.e3.agent.api.AgentCommand.class), null);
+    before.receive(
+        FakeAddon.JSON.treeToValue(maint, ca.eazybackup.e3.agent.api.AgentCommand.class),
+        null,
+        true);
     before.close();
 
     runtime = RuntimeHarness.start(addon, dir, RuntimeHarness.settings(), host, engine());

@@ -47,6 +47,9 @@ public final class FakeAddon implements AutoCloseable {
   private final Map<String, JsonNode> fixedAnswers = new HashMap<>();
   private volatile boolean down;
 
+  private final Map<String, java.util.function.Consumer<JsonNode>> hooks =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public FakeAddon() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/api/", this::handle);
@@ -92,6 +95,11 @@ public final class FakeAddon implements AutoCloseable {
   /** Answers {@code endpoint} with {@code body} (status 200) instead of the built-in logic. */
   public synchronized void answer(String endpoint, JsonNode body) {
     fixedAnswers.put(endpoint, body);
+  }
+
+  /** Calls {@code hook} with the body of every {@code endpoint} request, before it is answered. */
+  public void onRequest(String endpoint, java.util.function.Consumer<JsonNode> hook) {
+    hooks.put(endpoint, hook);
   }
 
   public void down(boolean down) {
@@ -153,6 +161,10 @@ public final class FakeAddon implements AutoCloseable {
       return;
     }
     JsonNode body = in.length == 0 ? JSON.createObjectNode() : JSON.readTree(in);
+    java.util.function.Consumer<JsonNode> hook = hooks.get(endpoint);
+    if (hook != null) {
+      hook.accept(body);
+    }
     int status = 200;
     String answer;
     synchronized (this) {

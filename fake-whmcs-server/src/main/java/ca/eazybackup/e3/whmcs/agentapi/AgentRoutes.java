@@ -16,6 +16,7 @@ import ca.eazybackup.e3.whmcs.runs.RunClaimer;
 import ca.eazybackup.e3.whmcs.runs.RunService;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,7 @@ public final class AgentRoutes {
     api.agent("agent_push_events.php", this::pushEvents);
     api.agent("agent_poll_pending_commands.php", this::pollCommands);
     api.agent("agent_poll_commands.php", this::pollCommands);
+    api.agent("agent_ack_commands.php", this::ackCommands);
     api.agent("agent_complete_command.php", this::completeCommand);
     api.agent("agent_report_browse.php", this::reportBrowse);
     api.agent("agent_report_snapshot.php", this::reportSnapshot);
@@ -88,6 +90,24 @@ public final class AgentRoutes {
 
   private Map<String, Object> pollCommands(Auth.Agent agent, Params p, Context ctx) {
     return ok("commands", commands.poll(agent.agentId()));
+  }
+
+  private Map<String, Object> ackCommands(Auth.Agent agent, Params p, Context ctx) {
+    JsonNode ids = p.node().get("command_ids");
+    if (ids == null || !ids.isArray() || ids.size() > 1000) {
+      throw ApiException.badRequest(
+          "command_ids", "command_ids must be a list of at most 1000 ids");
+    }
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      JsonNode id = ids.get(i);
+      if (!id.canConvertToLong() || !id.isIntegralNumber() || id.asLong() <= 0) {
+        throw ApiException.badRequest(
+            "command_ids[" + i + "]", "command_ids[" + i + "] must be a positive integer");
+      }
+      out.add(id.asLong());
+    }
+    return ok("acknowledged", commands.acknowledge(agent.agentId(), out));
   }
 
   private Map<String, Object> completeCommand(Auth.Agent agent, Params p, Context ctx) {

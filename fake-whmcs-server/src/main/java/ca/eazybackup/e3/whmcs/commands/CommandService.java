@@ -14,6 +14,7 @@ import ca.eazybackup.e3.whmcs.runs.RunStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * s3_cloudbackup_run_commands: pending → delivered (when the agent polls) → completed/failed (when
- * it reports). Secrets are never stored in a payload: NAS credentials and repository passwords are
- * added, decrypted, only when the owning agent polls.
+ * it reports). A delivered command is also acknowledged once the agent has it on disk; one never
+ * acknowledged is handed out again (see {@link CommandRedelivery}). Secrets are never stored in a
+ * payload: NAS credentials and repository passwords are added, decrypted, only when the owning
+ * agent polls.
  */
 public final class CommandService {
   public static final List<String> TYPES =
@@ -50,14 +53,21 @@ public final class CommandService {
   private final SecretBox box;
   private final AddonSettings settings;
   private final RunFinishedListener finished;
+  private final CommandRedelivery redelivery;
 
+  /**
+   * @param ackLease how long a delivered command may wait for the agent's acknowledgement before it
+   *     counts as lost with the agent (the reclaim grace: a live agent acknowledges within a poll)
+   */
   public CommandService(
       Db db,
       Clock clock,
       JobContext jobs,
       SecretBox box,
       AddonSettings settings,
-      RunFinishedListener finished) {
+      RunFinishedListener finished,
+      Duration ackLease) {
+    this.redelivery = new CommandRedelivery(db, ackLease);
     this.db = db;
     this.clock = clock;
     this.jobs = jobs;
@@ -103,20 +113,26 @@ public final class CommandService {
     return db.tx(sql -> enqueue(sql, now, clientId, agentId, runId, jobId, type, payload));
   }
 
-  /** agent_poll_pending_commands: the agent's pending commands, oldest first, now delivered. */
+  /**
+   * agent_poll_pending_commands: the agent's commands lost unacknowledged, then its pending ones,
+   * oldest first, now delivered.
+   */
   public List<Map<String, Object>> poll(long agentId) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    Instant now = clock.instant();
+    for (Row c : redelivery.takeLost(agentId, now)) {
+      out.add(view(c));
+    }
     List<Row> pending =
         db.query(
             "SELECT * FROM s3_cloudbackup_run_commands WHERE agent_id = ? AND status = 'pending'"
                 + " ORDER BY id LIMIT 50",
             agentId);
-    List<Map<String, Object>> out = new ArrayList<>();
-    Instant now = clock.instant();
     for (Row c : pending) {
       int n =
           db.update(
               "UPDATE s3_cloudbackup_run_commands SET status = 'delivered', delivered_at = ?,"
-                  + " updated_at = ? WHERE id = ? AND status = 'pending'",
+                  + " deliveries = 1, updated_at = ? WHERE id = ? AND status = 'pending'",
               now,
               now,
               c.lng("id"));
@@ -125,6 +141,28 @@ public final class CommandService {
       }
     }
     return out;
+  }
+
+  /**
+   * agent_ack_commands: the agent has these commands in its journal (it runs each, or reports it
+   * after a restart), so none of them is handed out again. Ids not the agent's, or not delivered,
+   * are ignored (a repeated acknowledgement changes nothing). Returns how many were new.
+   */
+  public int acknowledge(long agentId, List<Long> commandIds) {
+    Instant now = clock.instant();
+    int n = 0;
+    for (long id : commandIds) {
+      n +=
+          db.update(
+              "UPDATE s3_cloudbackup_run_commands SET acknowledged_at = ?, updated_at = ? WHERE id"
+                  + " = ? AND agent_id = ? AND acknowledged_at IS NULL AND status <> 'pending'",
+              now,
+              now,
+              id,
+              agentId);
+    }
+    LOG.info("event=commands_acknowledged agent_id={} ids={} new={}", agentId, commandIds, n);
+    return n;
   }
 
   private Map<String, Object> view(Row c) {

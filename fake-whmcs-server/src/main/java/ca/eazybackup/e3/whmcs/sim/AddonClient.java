@@ -48,6 +48,24 @@ public final class AddonClient {
     return r.body();
   }
 
+  /**
+   * POSTs a request that only reads (a list, a run, a command), asked again when no answer came at
+   * all: the JDK client reuses a pooled connection the addon's server may have just closed for
+   * idleness ("header parser received no bytes"), and a read is safe to repeat. Anything the addon
+   * answered, it throws as {@link #post} does.
+   */
+  public JsonNode read(String path, Object body) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return post(path, body);
+      } catch (AddonException e) {
+        if (e.httpStatus() != -1 || attempt == 3 || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** GETs {@code <base>/<path>} (query included in path); throws unless status is "success". */
   public JsonNode get(String path) {
     Response r = call("GET", path, null);

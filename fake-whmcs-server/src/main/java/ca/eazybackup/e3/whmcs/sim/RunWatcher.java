@@ -16,7 +16,7 @@ public final class RunWatcher {
   /** The run as {@code cloudbackup_list_runs.php} shows it. */
   public static JsonNode run(AddonClient client, long jobId, long runId) {
     for (JsonNode r :
-        client.post("cloudbackup_list_runs.php", Map.of("job_id", jobId)).path("runs")) {
+        client.read("cloudbackup_list_runs.php", Map.of("job_id", jobId)).path("runs")) {
       if (r.path("run_id").asLong() == runId) {
         return r;
       }

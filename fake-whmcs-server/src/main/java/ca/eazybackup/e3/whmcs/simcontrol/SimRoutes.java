@@ -191,6 +191,9 @@ public final class SimRoutes {
     m.put("agent_id", c.lng("agent_id"));
     m.put("run_id", c.lng("run_id"));
     m.put("created_at", c.time("created_at"));
+    m.put("delivered_at", c.time("delivered_at"));
+    m.put("acknowledged_at", c.time("acknowledged_at"));
+    m.put("deliveries", c.lng("deliveries"));
     m.put("completed_at", c.time("completed_at"));
     return ok("command", m);
   }

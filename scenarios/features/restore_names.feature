@@ -1,4 +1,4 @@
-@restore-names @unrun
+@restore-names
 Feature: Restores refuse names Windows would read as something else, in both engines
   Issue 13: a restore runs as SYSTEM on Windows, where "C:x" resolves against drive C's current
   folder, "notes.txt:hidden" is an alternate data stream, "CON" is the console, a trailing dot is

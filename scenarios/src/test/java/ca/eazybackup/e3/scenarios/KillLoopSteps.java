@@ -470,8 +470,8 @@ public final class KillLoopSteps {
     StringBuilder t = new StringBuilder();
     t.append("# Kill loop (seed ").append(seed).append(")\n\n");
     t.append(
-        "| # | operation | kill at | the addon showed | the agent had logged | ended | rule |\n");
-    t.append("|---|---|---|---|---|---|---|\n");
+        "| # | operation | kill at | the addon showed | the agent had logged | agent back after | ended | rule |\n");
+    t.append("|---|---|---|---|---|---|---|---|\n");
     for (Kill k : kills) {
       t.append(
           String.format(

@@ -11,13 +11,25 @@ import java.time.Duration;
  */
 public final class PendingWatch {
   private final Duration floor;
+  private final Duration toleranceFloor;
   private int checkPoint = Integer.MIN_VALUE;
   private long lastProgressMillis;
   private long waitHintMillis;
 
   /** {@code floor}: the shortest poll interval (1 s in Microsoft's samples). */
   public PendingWatch(Duration floor, long nowMillis) {
-    this.floor = floor;
+    this(floor, floor, nowMillis);
+  }
+
+  /**
+   * {@code pollFloor}: the shortest poll interval; {@code toleranceFloor}: the least time a
+   * checkpoint may stand still whatever its wait hint. Microsoft's sample sleeps at least 1 s
+   * before it first looks again, so a service reporting a wait hint of 0 is never taken as hung
+   * sooner than that; a simulation may poll faster and still keep that tolerance.
+   */
+  public PendingWatch(Duration pollFloor, Duration toleranceFloor, long nowMillis) {
+    this.floor = pollFloor;
+    this.toleranceFloor = toleranceFloor;
     this.lastProgressMillis = nowMillis;
   }
 
@@ -32,7 +44,7 @@ public final class PendingWatch {
       lastProgressMillis = nowMillis;
       return true;
     }
-    return nowMillis - lastProgressMillis <= Math.max(waitHintMillis, floor.toMillis());
+    return nowMillis - lastProgressMillis <= Math.max(waitHintMillis, toleranceFloor.toMillis());
   }
 
   /** How long the checkpoint has stood still (for the error message). */

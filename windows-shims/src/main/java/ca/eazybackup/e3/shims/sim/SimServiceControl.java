@@ -56,6 +56,15 @@ final class SimServiceControl implements ServiceControl {
   static final String SERVICE_ENV = "E3_SIMHOST_SCM_SERVICE";
   static final String LAUNCH_ENV = "E3_SIMHOST_SCM_LAUNCH";
   private static final Duration POLL_FLOOR = Duration.ofMillis(100);
+
+  /**
+   * Microsoft's "Starting a Service" sample sleeps at least 1 s before it looks at a pending
+   * service again, so a checkpoint that stands still for less than that (a wait hint of 0 while the
+   * service finishes starting) is never a hang. The simulation polls every 100 ms for speed but
+   * keeps that tolerance: with 100 ms it failed a healthy service on a loaded CI machine.
+   */
+  private static final Duration STALL_FLOOR = Duration.ofSeconds(1);
+
   static final String SERVICES_KEY = "HKLM\\SYSTEM\\CurrentControlSet\\Services\\";
 
   /** REG_DWORD under the service's key, what ChangeServiceConfig2 PRESHUTDOWN_INFO writes. */
@@ -219,7 +228,7 @@ final class SimServiceControl implements ServiceControl {
       String name, String launchId, Process process, long pipeTimeoutMs, String call)
       throws ShimException {
     long started = System.currentTimeMillis();
-    PendingWatch watch = new PendingWatch(POLL_FLOOR, started);
+    PendingWatch watch = new PendingWatch(POLL_FLOOR, STALL_FLOOR, started);
     while (true) {
       Snapshot now = snapshot(name);
       long t = System.currentTimeMillis();
@@ -319,7 +328,7 @@ final class SimServiceControl implements ServiceControl {
       return;
     }
     sendControl(before.process, ServiceControlRequest.STOP, call);
-    PendingWatch watch = new PendingWatch(POLL_FLOOR, System.currentTimeMillis());
+    PendingWatch watch = new PendingWatch(POLL_FLOOR, STALL_FLOOR, System.currentTimeMillis());
     while (true) {
       Snapshot now = snapshot(name);
       if (now.state == ServiceState.STOPPED || now.state == ServiceState.NOT_INSTALLED) {

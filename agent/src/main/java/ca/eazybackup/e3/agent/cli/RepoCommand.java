@@ -10,8 +10,8 @@ import ca.eazybackup.e3.agent.engine.MaintenanceMode;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.progress.EventLevel;
+import ca.eazybackup.e3.agent.progress.EventOnlyProgress;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
-import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import ca.eazybackup.e3.agent.timemachine.SnapshotComparison;
 import ca.eazybackup.e3.agent.timemachine.SnapshotRepository;
@@ -519,27 +519,7 @@ final class RepoCommand implements Runnable {
 
     @Override
     public ProgressReporter progress() {
-      return new ProgressReporter() {
-        @Override
-        public void scanStarted() {}
-
-        @Override
-        public void scanFound(long files, long bytes) {}
-
-        @Override
-        public void scanFinished() {}
-
-        @Override
-        public void itemStarted(String path) {}
-
-        @Override
-        public void bytesDone(long delta) {}
-
-        @Override
-        public void itemDone(String path) {}
-
-        @Override
-        public void itemSkipped(String path, String reason) {}
+      return new EventOnlyProgress() {
 
         @Override
         public void event(
@@ -547,11 +527,6 @@ final class RepoCommand implements Runnable {
           if (!quiet && !code.endsWith("_COMPLETED") && !code.endsWith("_DAMAGE_FOUND")) {
             err.println(message);
           }
-        }
-
-        @Override
-        public ProgressSnapshot snapshot() {
-          return new ProgressSnapshot(0, 0, false, 0, 0, 0, 0, -1, null);
         }
       };
     }

@@ -1,14 +1,13 @@
 package ca.eazybackup.e3.agent.testing;
 
 import ca.eazybackup.e3.agent.progress.EventLevel;
-import ca.eazybackup.e3.agent.progress.ProgressReporter;
-import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
+import ca.eazybackup.e3.agent.progress.EventOnlyProgress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Keeps every event pushed, so a test can assert codes, params and that no secret is in them. */
-public final class RecordingProgress implements ProgressReporter {
+public final class RecordingProgress extends EventOnlyProgress {
   public record Event(String code, EventLevel level, String message, Map<String, Object> params) {}
 
   public final List<Event> events = new CopyOnWriteArrayList<>();
@@ -20,31 +19,5 @@ public final class RecordingProgress implements ProgressReporter {
   @Override
   public void event(String code, EventLevel level, String message, Map<String, Object> params) {
     events.add(new Event(code, level, message, Map.copyOf(params)));
-  }
-
-  @Override
-  public void scanStarted() {}
-
-  @Override
-  public void scanFound(long files, long bytes) {}
-
-  @Override
-  public void scanFinished() {}
-
-  @Override
-  public void itemStarted(String path) {}
-
-  @Override
-  public void bytesDone(long delta) {}
-
-  @Override
-  public void itemDone(String path) {}
-
-  @Override
-  public void itemSkipped(String path, String reason) {}
-
-  @Override
-  public ProgressSnapshot snapshot() {
-    return new ProgressSnapshot(0, 0, false, 0, 0, 0, 0, -1, null);
   }
 }

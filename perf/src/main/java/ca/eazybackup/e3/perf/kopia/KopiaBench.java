@@ -8,8 +8,8 @@ import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.engine.RunOutcome;
 import ca.eazybackup.e3.agent.engine.RunStatus;
 import ca.eazybackup.e3.agent.progress.EventLevel;
+import ca.eazybackup.e3.agent.progress.EventOnlyProgress;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
-import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import ca.eazybackup.e3.s3fixtures.S3Fixture;
 import ca.eazybackup.e3.s3fixtures.TestTree;
@@ -321,36 +321,10 @@ public final class KopiaBench {
   }
 
   static final ProgressReporter QUIET =
-      new ProgressReporter() {
-        @Override
-        public void scanStarted() {}
-
-        @Override
-        public void scanFound(long files, long bytes) {}
-
-        @Override
-        public void scanFinished() {}
-
-        @Override
-        public void itemStarted(String path) {}
-
-        @Override
-        public void bytesDone(long delta) {}
-
-        @Override
-        public void itemDone(String path) {}
-
-        @Override
-        public void itemSkipped(String path, String reason) {}
-
+      new EventOnlyProgress() {
         @Override
         public void event(
             String code, EventLevel level, String message, Map<String, Object> params) {}
-
-        @Override
-        public ProgressSnapshot snapshot() {
-          return new ProgressSnapshot(0, 0, false, 0, 0, 0, 0, -1, null);
-        }
       };
 
   /** Debian's restic against the same S3 server, timed with /usr/bin/time for its max RSS. */

@@ -3,8 +3,8 @@ package ca.eazybackup.e3.perf.run;
 import ca.eazybackup.e3.agent.engine.Cancellation;
 import ca.eazybackup.e3.agent.engine.RunContext;
 import ca.eazybackup.e3.agent.progress.EventLevel;
+import ca.eazybackup.e3.agent.progress.EventOnlyProgress;
 import ca.eazybackup.e3.agent.progress.ProgressReporter;
-import ca.eazybackup.e3.agent.progress.ProgressSnapshot;
 import ca.eazybackup.e3.agent.s3.S3ClientFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,25 +50,7 @@ record BenchContext(Path cache, S3ClientFactory factory) implements RunContext {
   }
 
   private static final ProgressReporter QUIET =
-      new ProgressReporter() {
-        @Override
-        public void scanStarted() {}
-
-        @Override
-        public void scanFound(long files, long bytes) {}
-
-        @Override
-        public void scanFinished() {}
-
-        @Override
-        public void itemStarted(String path) {}
-
-        @Override
-        public void bytesDone(long delta) {}
-
-        @Override
-        public void itemDone(String path) {}
-
+      new EventOnlyProgress() {
         @Override
         public void itemSkipped(String path, String reason) {
           System.err.println("skipped " + path + ": " + reason);
@@ -79,11 +61,6 @@ record BenchContext(Path cache, S3ClientFactory factory) implements RunContext {
           if (level != EventLevel.INFO) {
             System.err.println(level + " " + code + " " + message);
           }
-        }
-
-        @Override
-        public ProgressSnapshot snapshot() {
-          return new ProgressSnapshot(0, 0, false, 0, 0, 0, 0, -1, null);
         }
       };
 }

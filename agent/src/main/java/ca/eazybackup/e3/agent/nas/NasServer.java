@@ -151,7 +151,8 @@ public final class NasServer implements AutoCloseable {
       NasEvents events)
       throws NasException {
     S3FileSystem fs = openPending(s3, target, bucket, prefix, cacheDir, events);
-    int pending = fs.pendingWrites();
+    // counted at open: its uploaders start at once and could already have sent one
+    int pending = fs.resumedAtOpen();
     try {
       fs.flushOrFail(Duration.ofMinutes(10));
     } finally {

@@ -386,6 +386,14 @@ public final class S3FileSystem implements NasFileSystem {
     }
   }
 
+  /**
+   * The writes an earlier run left pending, as found at open: uploads start at once, so {@link
+   * #pendingWrites} read afterwards may already miss one that went up.
+   */
+  public int resumedAtOpen() {
+    return cache == null ? 0 : cache.resumedAtOpen();
+  }
+
   @Override
   public int pendingWrites() {
     return cache == null ? 0 : cache.pendingCount();

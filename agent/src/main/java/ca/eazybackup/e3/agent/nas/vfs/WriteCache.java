@@ -217,6 +217,8 @@ final class WriteCache {
 
   // ---------------------------------------------------------------- start-up
 
+  private int resumedAtOpen;
+
   private void load() throws IOException {
     List<Item> legacy = new ArrayList<>();
     try (Stream<Path> files = Files.walk(items)) {
@@ -271,6 +273,7 @@ final class WriteCache {
         }
       }
     }
+    resumedAtOpen = resumed.size();
     if (!resumed.isEmpty()) {
       long bytes = resumed.stream().mapToLong(i -> i.meta.size()).sum();
       log.info(
@@ -1323,6 +1326,11 @@ final class WriteCache {
   }
 
   // ---------------------------------------------------------------- figures, close
+
+  /** The pending writes found at open, counted before their uploads were scheduled. */
+  int resumedAtOpen() {
+    return resumedAtOpen;
+  }
 
   int pendingCount() {
     int n = 0;

@@ -65,8 +65,9 @@ final class RepositoryLocation {
     S3Target target =
         new S3Target(
             endpoint, region, env.apply("AWS_ACCESS_KEY_ID"), env.apply("AWS_SECRET_ACCESS_KEY"));
+    // these commands only read: the first read reports a missing bucket, no HeadBucket before it
     BlobStorage raw =
-        S3BlobStorage.open(s3.client(target), target.endpoint(), bucket, prefix, false);
+        S3BlobStorage.openForReading(s3.client(target), target.endpoint(), bucket, prefix);
     BlobStorage stack = StorageStack.wrap(raw, RetryPolicy.DEFAULT, 0, () -> false);
     return SnapshotRepository.open(stack, env.apply(PASSWORD_ENV), cache());
   }

@@ -2,6 +2,7 @@ package ca.eazybackup.e3.agent.timemachine;
 
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.object.ObjectManager;
+import ca.eazybackup.e3.agent.backup.repo.ReadAheadOpen;
 import ca.eazybackup.e3.agent.backup.repo.Repository;
 import ca.eazybackup.e3.agent.backup.snapshot.ManifestStore;
 import ca.eazybackup.e3.agent.backup.snapshot.SnapshotManager;
@@ -29,14 +30,15 @@ public final class SnapshotRepository implements AutoCloseable {
   }
 
   /**
-   * Opens the repository on {@code storage} (the caller's production stack) with {@code password}.
+   * Opens the repository on {@code storage} (the caller's production stack) with {@code password},
+   * its first reads fetched while the password's key is derived ({@link ReadAheadOpen}).
    *
    * @param cacheDir the repository cache (indexes, metadata contents); null for none
    * @throws ca.eazybackup.e3.agent.backup.repo.RepositoryException wrong password, no repository
    */
   public static SnapshotRepository open(BlobStorage storage, String password, Path cacheDir)
       throws IOException {
-    return new SnapshotRepository(Repository.open(storage, password, cacheDir));
+    return new SnapshotRepository(ReadAheadOpen.open(storage, password, cacheDir));
   }
 
   /** Wraps an open repository (the agent's engine already holds one). */

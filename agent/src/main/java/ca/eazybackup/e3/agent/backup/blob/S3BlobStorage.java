@@ -92,6 +92,18 @@ public final class S3BlobStorage implements BlobStorage {
     return st;
   }
 
+  /**
+   * For a reader that only reads: the bucket is not asked for first (one round trip less before the
+   * first read); a missing bucket fails that first read with the message {@link #open} gives.
+   */
+  public static S3BlobStorage openForReading(
+      S3Client s3, String endpoint, String bucket, String prefix) throws IOException {
+    if (bucket == null || bucket.isBlank()) {
+      throw new BlobStorageException("no destination bucket is configured", null, false);
+    }
+    return new S3BlobStorage(s3, endpoint, bucket, prefix, 1000);
+  }
+
   private void ensureBucket(boolean autoCreate, boolean objectLock) throws IOException {
     try {
       s3.headBucket(b -> b.bucket(bucket));

@@ -162,7 +162,7 @@ final class IndexBlobs {
   }
 
   private Path cacheFile(String blobId) {
-    return cacheDir == null ? null : cacheDir.resolve("indexes").resolve(blobId);
+    return cacheDir == null ? null : KopiaContentStore.indexCacheFile(cacheDir, blobId);
   }
 
   private static void writeCache(Path target, byte[] body) {

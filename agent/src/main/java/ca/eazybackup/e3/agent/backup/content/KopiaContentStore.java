@@ -1,5 +1,6 @@
 package ca.eazybackup.e3.agent.backup.content;
 
+import ca.eazybackup.e3.agent.backup.blob.BlobMetadata;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.compression.Compressor;
 import ca.eazybackup.e3.agent.backup.compression.Compressors;
@@ -108,6 +109,19 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
             : new MetadataCache(
                 settings.cacheDir().resolve("metadata"), MetadataCache.configuredMaxBytes());
     this.reader = new ContentReader(storage, hash, encryptor, metadataCache, packs, this::info);
+  }
+
+  /**
+   * The index blobs an epoch-format store loads at open, given the listing of its {@code x} blobs:
+   * what a caller fetching them ahead of the open should fetch.
+   */
+  public static List<String> indexBlobsToLoad(List<BlobMetadata> xBlobs) {
+    return EpochIndexSet.compute(xBlobs).indexBlobs().stream().map(BlobMetadata::blobId).toList();
+  }
+
+  /** Where a store whose cache folder is {@code storeCache} keeps its copy of an index blob. */
+  public static Path indexCacheFile(Path storeCache, String blobId) {
+    return storeCache.resolve("indexes").resolve(blobId);
   }
 
   /** Opens the store and loads the committed indexes. */

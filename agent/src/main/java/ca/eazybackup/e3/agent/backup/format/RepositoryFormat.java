@@ -111,6 +111,18 @@ public final class RepositoryFormat {
   }
 
   /**
+   * The repository's unique id from {@code kopia.repository}'s clear-text part, without the
+   * password; null when the blob cannot be parsed (opening it will say why).
+   */
+  public static byte[] uniqueIdOf(byte[] raw) {
+    try {
+      return JSON.readValue(raw, FormatBlob.class).uniqueId();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
    * Parses and decrypts {@code kopia.repository}.
    *
    * @throws FormatException "invalid repository password" when the password is wrong, or a message

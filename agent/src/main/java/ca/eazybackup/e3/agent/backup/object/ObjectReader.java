@@ -4,8 +4,15 @@ import ca.eazybackup.e3.agent.backup.content.ContentStore;
 import ca.eazybackup.e3.agent.backup.index.ContentId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 
 /**
  * Random access to one object: {@link #read} at any offset, so a large file can be restored by
@@ -19,6 +26,10 @@ public final class ObjectReader {
   private final long length;
   private int cachedIndex = -1;
   private byte[] cached;
+  private Executor aheadPool;
+  private int aheadChunks;
+  private long aheadEnd;
+  private final Map<Integer, CompletableFuture<byte[]>> ahead = new HashMap<>();
 
   private ObjectReader(ContentStore store, ObjectId id, List<IndirectEntry> entries, long length) {
     this.store = store;
@@ -62,6 +73,27 @@ public final class ObjectReader {
   /** A reader of the same object with its own chunk cache, for another thread. */
   public ObjectReader copy() {
     return new ObjectReader(store, id, entries, length);
+  }
+
+  /**
+   * A reader of the same object that, as each chunk is reached, fetches the next {@code chunks}
+   * chunks that start before {@code end} on {@code pool}: a reader streaming a file front to back
+   * then waits for one chunk's fetch, decryption and hash check only at the start, while the rest
+   * run on other cores and overlap the round trips. Chunks past {@code end} (a ranged read) are
+   * never fetched ahead. {@link #stopReadingAhead} cancels what is in flight.
+   */
+  public ObjectReader readingAhead(Executor pool, int chunks, long end) {
+    ObjectReader r = copy();
+    r.aheadPool = pool;
+    r.aheadChunks = chunks;
+    r.aheadEnd = end;
+    return r;
+  }
+
+  /** Cancels the chunks fetched ahead and not read (a stream closed before its end). */
+  public void stopReadingAhead() {
+    ahead.values().forEach(f -> f.cancel(false));
+    ahead.clear();
   }
 
   /** Reads up to {@code len} bytes at {@code position}; returns -1 at the end. */
@@ -148,6 +180,69 @@ public final class ObjectReader {
     if (index == cachedIndex) {
       return cached;
     }
+    byte[] data;
+    if (aheadPool == null) {
+      data = load(index);
+    } else {
+      CompletableFuture<byte[]> f = ahead.remove(index);
+      readAheadFrom(index);
+      data = f != null ? await(f) : load(index);
+    }
+    cachedIndex = index;
+    cached = data;
+    return data;
+  }
+
+  /** Keeps chunks {@code index+1 .. index+aheadChunks} in flight, and only those. */
+  private void readAheadFrom(int index) {
+    int last = Math.min(entries.size() - 1, index + aheadChunks);
+    ahead
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean out = e.getKey() <= index || e.getKey() > last;
+              if (out) {
+                e.getValue().cancel(false);
+              }
+              return out;
+            });
+    for (int i = index + 1; i <= last && entries.get(i).start() < aheadEnd; i++) {
+      int k = i;
+      ahead.computeIfAbsent(
+          k,
+          x ->
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return load(x);
+                    } catch (IOException e) {
+                      throw new CompletionException(e);
+                    }
+                  },
+                  aheadPool));
+    }
+  }
+
+  private static byte[] await(CompletableFuture<byte[]> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while a chunk was arriving");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  /** Fetches chunk {@code index} (no state of this reader is touched: read-aheads call it). */
+  private byte[] load(int index) throws IOException {
     IndirectEntry e = entries.get(index);
     ObjectId part = new ObjectId(e.object());
     byte[] data =
@@ -166,8 +261,6 @@ public final class ObjectReader {
               + e.length(),
           null);
     }
-    cachedIndex = index;
-    cached = data;
     return data;
   }
 

@@ -217,11 +217,7 @@ public final class Repository implements AutoCloseable {
     HashFunction hash = Hashing.create(cf.hash(), cf.secretOrEmpty());
     ContentEncryptor enc = Encryption.create(cf.encryption(), cf.masterKey());
     boolean epoch = cf.epochParameters() != null && cf.epochParameters().enabled();
-    // one subdirectory per repository, so a shared cache dir never mixes two repositories' indexes
-    Path cache =
-        cacheDir == null
-            ? null
-            : cacheDir.resolve(HexFormat.of().formatHex(rf.blob().uniqueId()).substring(0, 16));
+    Path cache = cacheDir == null ? null : cacheFolder(cacheDir, rf.blob().uniqueId());
     KopiaContentStore store =
         KopiaContentStore.open(
             storage,
@@ -231,6 +227,14 @@ public final class Repository implements AutoCloseable {
                 cf.version(), cf.effectiveIndexVersion(), cf.effectiveMaxPackSize(), epoch, cache),
             clock);
     return new Repository(storage, rf, store);
+  }
+
+  /**
+   * The repository's own folder in a cache folder: one per repository (by its unique id), so a
+   * shared cache folder never mixes two repositories' indexes.
+   */
+  static Path cacheFolder(Path cacheDir, byte[] uniqueId) {
+    return cacheDir.resolve(HexFormat.of().formatHex(uniqueId).substring(0, 16));
   }
 
   public KopiaContentStore contents() {

@@ -26,6 +26,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class DavServer implements AutoCloseable {
   private static final SecureRandom RANDOM = new SecureRandom();
+  static final String JETTY_REFERENCES_PER_CACHE_LINE =
+      "org.eclipse.jetty.util.referencesPerCacheLine";
   private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
   private final Server jetty;
@@ -44,6 +46,13 @@ public final class DavServer implements AutoCloseable {
    * @throws IOException when the port cannot be bound
    */
   public static DavServer start(int port) throws IOException {
+    // Jetty sizes its padding from the references per cache line, which it otherwise asks the
+    // platform MBean server for (UseCompressedOops): creating that server loads ~230 JMX and JFR
+    // classes during a cold start (`snapshot serve`). 64-byte lines of 4-byte references is
+    // what the agent's heap (well under 32 GiB, so compressed) has; it is only a sizing hint.
+    if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+      System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
+    }
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("nas-dav");
     threads.setDaemon(true);

@@ -135,6 +135,18 @@ class S3BlobStorageTest {
   }
 
   @Test
+  void aReaderOfAMissingBucketIsToldSoByItsFirstRead() throws Exception {
+    BlobStorage st =
+        stack(
+            S3BlobStorage.openForReading(
+                factory.client(target), target.endpoint(), "no-such-bucket-e3", ""));
+    assertThatThrownBy(() -> st.get("kopia.repository", 0, -1))
+        .isInstanceOf(BlobStorageException.class)
+        .hasMessageContaining("bucket 'no-such-bucket-e3' does not exist");
+    assertThat(ticker.parks()).as("not retried").isZero();
+  }
+
+  @Test
   void aBucketDeletedUnderARunningStoreIsNotRetried() throws Exception {
     String bucket = freshBucket();
     BlobStorage st =

@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ObjectLayerTest {
@@ -74,6 +78,38 @@ class ObjectLayerTest {
       assertThat(out).isEqualTo(java.util.Arrays.copyOfRange(data, pos, pos + len));
     }
     assertThat(r.read(data.length, new byte[1], 0, 1)).isEqualTo(-1);
+  }
+
+  @Test
+  void readingAheadGivesTheSameBytesAndFetchesNothingPastTheRange() throws Exception {
+    byte[] data = random(6_000_000, 4);
+    ObjectId id = objects.write(data, "", "none");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    AtomicInteger fetchedAhead = new AtomicInteger();
+    Executor counting =
+        r -> {
+          fetchedAhead.incrementAndGet();
+          pool.execute(r);
+        };
+    try {
+      ObjectReader whole = objects.open(id).readingAhead(counting, 2, data.length);
+      byte[] out = new byte[data.length];
+      int n = 0;
+      while (n < out.length) {
+        n += whole.read(n, out, n, Math.min(65_536, out.length - n));
+      }
+      assertThat(out).isEqualTo(data);
+      assertThat(fetchedAhead.get()).isPositive();
+
+      fetchedAhead.set(0);
+      ObjectReader ranged = objects.open(id).readingAhead(counting, 2, 1000);
+      byte[] head = new byte[1000];
+      assertThat(ranged.read(0, head, 0, 1000)).isEqualTo(1000);
+      assertThat(head).isEqualTo(java.util.Arrays.copyOf(data, 1000));
+      assertThat(fetchedAhead.get()).isZero();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

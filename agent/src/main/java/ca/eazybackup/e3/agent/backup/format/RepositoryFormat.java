@@ -111,6 +111,18 @@ public final class RepositoryFormat {
   }
 
   /**
+   * The clear outer part of a {@code kopia.repository} (unique id, key derivation), read without
+   * the password; null when the bytes are not one.
+   */
+  public static FormatBlob peek(byte[] raw) {
+    try {
+      return JSON.readValue(raw, FormatBlob.class);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
    * Parses and decrypts {@code kopia.repository}.
    *
    * @throws FormatException "invalid repository password" when the password is wrong, or a message

@@ -647,6 +647,7 @@ public final class KopiaEngine implements Engine {
   @Override
   public RunOutcome maintain(RunAssignment job, MaintenanceMode mode, RunContext ctx) {
     ProgressReporter progress = ctx.progress();
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
@@ -682,6 +683,7 @@ public final class KopiaEngine implements Engine {
 
   /** Every snapshot in the job's repository (all sources), oldest first; nothing is written. */
   public List<SnapshotManifest> snapshots(RunAssignment job, RunContext ctx) throws IOException {
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       List<SnapshotManifest> all =
@@ -707,6 +709,7 @@ public final class KopiaEngine implements Engine {
       return RunOutcome.failed(
           "read_data_percent must be between 0 and 100, got " + readDataPercent);
     }
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       event(

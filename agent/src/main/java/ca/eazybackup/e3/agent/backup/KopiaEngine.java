@@ -97,6 +97,19 @@ public final class KopiaEngine implements Engine {
     return "kopia";
   }
 
+  /**
+   * Starts scrypt for the job's repository on another thread before the storage (the S3 client and
+   * its first requests) is opened: in a fresh JVM scrypt is half a second of one core, which ran
+   * after the SDK's start-up instead of beside it ({@link Repository#deriveKeyAhead}).
+   */
+  private static void deriveKeyAhead(RunAssignment job, RunContext ctx) {
+    Repository.deriveKeyAhead(cacheDir(ctx), job.repositoryPassword());
+  }
+
+  private static Path cacheDir(RunContext ctx) {
+    return ctx.jobCacheDir() == null ? null : ctx.jobCacheDir().resolve("kopia-cache");
+  }
+
   /** The job's storage as production runs it: the opener's raw store in the one stack. */
   private BlobStorage open(RunAssignment job, RunContext ctx) throws IOException {
     return JobStorage.stack(opener.open(job, ctx), job, ctx);
@@ -140,6 +153,7 @@ public final class KopiaEngine implements Engine {
     if (job.repositoryPassword() == null || job.repositoryPassword().isEmpty()) {
       throw new RepositoryException("the job has no repository password (repository_password)");
     }
+    deriveKeyAhead(job, ctx);
     return openOrCreate(open(job, ctx), job, ctx, false);
   }
 
@@ -161,6 +175,7 @@ public final class KopiaEngine implements Engine {
     } catch (IllegalArgumentException e) {
       return RunOutcome.failed(e.getMessage());
     }
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, true)) {
       event(
@@ -355,7 +370,7 @@ public final class KopiaEngine implements Engine {
   private Repository openOrCreate(
       BlobStorage storage, RunAssignment job, RunContext ctx, boolean mayCreate)
       throws IOException {
-    Path cache = ctx.jobCacheDir() == null ? null : ctx.jobCacheDir().resolve("kopia-cache");
+    Path cache = cacheDir(ctx);
     BlobRetention lock = ObjectLocks.fromPolicy(job.policy());
     if (Repository.exists(storage)) {
       Repository repo = Repository.open(storage, job.repositoryPassword(), cache);
@@ -493,6 +508,7 @@ public final class KopiaEngine implements Engine {
     } catch (IllegalArgumentException e) {
       return restoreFailed(progress, e.getMessage());
     }
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       event(
@@ -631,6 +647,7 @@ public final class KopiaEngine implements Engine {
   @Override
   public RunOutcome maintain(RunAssignment job, MaintenanceMode mode, RunContext ctx) {
     ProgressReporter progress = ctx.progress();
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       RetentionPolicy policy = RetentionPolicy.fromJson(job.retention());
@@ -666,6 +683,7 @@ public final class KopiaEngine implements Engine {
 
   /** Every snapshot in the job's repository (all sources), oldest first; nothing is written. */
   public List<SnapshotManifest> snapshots(RunAssignment job, RunContext ctx) throws IOException {
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       List<SnapshotManifest> all =
@@ -691,6 +709,7 @@ public final class KopiaEngine implements Engine {
       return RunOutcome.failed(
           "read_data_percent must be between 0 and 100, got " + readDataPercent);
     }
+    deriveKeyAhead(job, ctx);
     try (BlobStorage storage = open(job, ctx);
         Repository repo = openOrCreate(storage, job, ctx, false)) {
       event(

@@ -7,12 +7,11 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.generators.SCrypt;
-import org.bouncycastle.crypto.params.HKDFParameters;
 
 /** Kopia's key derivations: scrypt for the password, HKDF-SHA256 for everything below it. */
 public final class KeyDerivation {
@@ -23,7 +22,8 @@ public final class KeyDerivation {
 
   /**
    * The format key from a password (kopia repo/crypto_key_derivation_nontest.go): scrypt N=65536,
-   * r=8, p=1 over the UTF-8 password, salted with the repository's unique id.
+   * r=8, p=1 over the UTF-8 password, salted with the repository's unique id. A derivation of the
+   * same key already running on another thread is waited for, not repeated.
    */
   public static byte[] formatKey(String keyAlgorithm, String password, byte[] uniqueId) {
     if (!SCRYPT_65536_8_1.equals(keyAlgorithm)) {
@@ -31,17 +31,39 @@ public final class KeyDerivation {
     }
     byte[] pw = password.getBytes(StandardCharsets.UTF_8);
     String memoKey = memoKey(pw, uniqueId);
+    CompletableFuture<byte[]> known;
+    CompletableFuture<byte[]> mine = null;
     synchronized (MEMO) {
-      byte[] known = MEMO.get(memoKey);
-      if (known != null) {
-        return known.clone();
+      known = MEMO.get(memoKey);
+      if (known == null) {
+        mine = new CompletableFuture<>();
+        MEMO.put(memoKey, mine);
       }
     }
-    byte[] key = SCrypt.generate(pw, uniqueId, 65536, 8, 1, 32);
-    synchronized (MEMO) {
-      MEMO.put(memoKey, key.clone());
+    if (mine == null) {
+      // derived already, or being derived by another thread (Repository.deriveKeyAhead): wait
+      // for it rather than run scrypt twice
+      try {
+        return known.join().clone();
+      } catch (CompletionException | CancellationException e) {
+        // that derivation failed: derive here, as if it had never started
+        synchronized (MEMO) {
+          MEMO.remove(memoKey, known);
+        }
+        return formatKey(keyAlgorithm, password, uniqueId);
+      }
     }
-    return key;
+    try {
+      byte[] key = Scrypt.generate(pw, uniqueId, 65536, 8, 1, 32);
+      mine.complete(key.clone());
+      return key;
+    } catch (RuntimeException | Error e) {
+      synchronized (MEMO) {
+        MEMO.remove(memoKey, mine);
+      }
+      mine.completeExceptionally(e);
+      throw e;
+    }
   }
 
   /**
@@ -59,12 +81,12 @@ public final class KeyDerivation {
     new SecureRandom().nextBytes(MEMO_KEY);
   }
 
-  private static final Map<String, byte[]> MEMO =
+  private static final Map<String, CompletableFuture<byte[]>> MEMO =
       new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<byte[]>> eldest) {
           return size() > MEMO_SIZE;
         }
       };
@@ -90,13 +112,32 @@ public final class KeyDerivation {
     }
   }
 
-  /** HKDF-SHA256 (RFC 5869). */
+  /** HKDF-SHA256 (RFC 5869), on the JDK's HMAC (see {@link Scrypt} for why not Bouncy Castle). */
   public static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info, int length) {
-    HKDFBytesGenerator gen = new HKDFBytesGenerator(new SHA256Digest());
-    gen.init(new HKDFParameters(ikm, salt, info));
-    byte[] out = new byte[length];
-    gen.generateBytes(out, 0, length);
-    return out;
+    if (length > 255 * 32) {
+      throw new IllegalArgumentException("HKDF-SHA256 gives at most 8160 bytes, asked " + length);
+    }
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      // no salt is HashLen zero bytes (RFC 5869 2.2); an HMAC key of zeros is padded the same
+      mac.init(
+          new SecretKeySpec(salt == null || salt.length == 0 ? new byte[32] : salt, "HmacSHA256"));
+      byte[] prk = mac.doFinal(ikm);
+      mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+      byte[] out = new byte[length];
+      byte[] t = new byte[0];
+      for (int i = 1, pos = 0; pos < length; i++, pos += 32) {
+        mac.update(t);
+        if (info != null) {
+          mac.update(info);
+        }
+        t = mac.doFinal(new byte[] {(byte) i});
+        System.arraycopy(t, 0, out, pos, Math.min(32, length - pos));
+      }
+      return out;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
   }
 
   /** HKDF with an ASCII purpose as info, as Kopia's repo-level DeriveKey does. */

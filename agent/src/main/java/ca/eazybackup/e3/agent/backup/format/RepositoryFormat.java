@@ -111,15 +111,24 @@ public final class RepositoryFormat {
   }
 
   /**
+   * The clear outer part of a {@code kopia.repository} (unique id, key derivation), read without
+   * the password; null when the bytes are not one.
+   */
+  public static FormatBlob peek(byte[] raw) {
+    try {
+      return JSON.readValue(raw, FormatBlob.class);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
    * The repository's unique id from {@code kopia.repository}'s clear-text part, without the
    * password; null when the blob cannot be parsed (opening it will say why).
    */
   public static byte[] uniqueIdOf(byte[] raw) {
-    try {
-      return JSON.readValue(raw, FormatBlob.class).uniqueId();
-    } catch (IOException e) {
-      return null;
-    }
+    FormatBlob fb = peek(raw);
+    return fb == null ? null : fb.uniqueId();
   }
 
   /**

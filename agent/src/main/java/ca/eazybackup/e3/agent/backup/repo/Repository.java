@@ -7,14 +7,19 @@ import ca.eazybackup.e3.agent.backup.blob.LockingBlobStorage;
 import ca.eazybackup.e3.agent.backup.content.KopiaContentStore;
 import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
 import ca.eazybackup.e3.agent.backup.crypto.Encryption;
+import ca.eazybackup.e3.agent.backup.crypto.KeyDerivation;
 import ca.eazybackup.e3.agent.backup.format.ContentFormat;
 import ca.eazybackup.e3.agent.backup.format.EpochParameters;
+import ca.eazybackup.e3.agent.backup.format.FormatBlob;
 import ca.eazybackup.e3.agent.backup.format.FormatException;
 import ca.eazybackup.e3.agent.backup.format.RepositoryFormat;
 import ca.eazybackup.e3.agent.backup.hashing.HashFunction;
 import ca.eazybackup.e3.agent.backup.hashing.Hashing;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,12 +165,75 @@ public final class Repository implements AutoCloseable {
       throw new RepositoryException("unsupported index version " + cf.indexVersion());
     }
     checkSupported(cf.hash(), cf.encryption());
+    rememberFormatBlob(cacheDir, raw);
     BlobRetention retention = readRetention(storage, rf);
     if (retention != null) {
       // Kopia's WrapLockingStorage: every writer of the repository locks what it writes.
       storage = new LockingBlobStorage(storage, retention);
     }
     return connect(storage, rf, cacheDir, clock);
+  }
+
+  /**
+   * Starts deriving, on a daemon thread, the key of the repository this cache folder last opened
+   * (its {@code kopia.repository} is kept there, see {@link #open}), so that scrypt — half a second
+   * of one core in a fresh JVM — runs while the caller builds its S3 client and sends the first
+   * requests, instead of after them. {@link #open} then finds the key derived or waits for it
+   * ({@link KeyDerivation#formatKey}); when the repository or the password has changed since, it
+   * derives the right key itself and the guess only cost CPU. Nothing is written.
+   */
+  public static void deriveKeyAhead(Path cacheDir, String password) {
+    if (cacheDir == null || password == null || password.isEmpty()) {
+      return;
+    }
+    Path cached = cacheDir.resolve(RepositoryFormat.FORMAT_BLOB_ID);
+    if (!Files.isRegularFile(cached)) {
+      return;
+    }
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                FormatBlob fb = RepositoryFormat.peek(Files.readAllBytes(cached));
+                if (fb != null && fb.uniqueId() != null) {
+                  KeyDerivation.formatKey(fb.keyAlgorithm(), password, fb.uniqueId());
+                }
+              } catch (IOException | RuntimeException e) {
+                // only a head start: open() derives the key itself
+                LOG.debug("event=key_ahead_skipped error=\"{}\"", e.toString());
+              }
+            },
+            "kopia-key-ahead");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Keeps the repository's {@code kopia.repository} in its cache folder (as Kopia's own cache does)
+   * for {@link #deriveKeyAhead}. It holds no secret: the format inside is encrypted with the key
+   * derived from the password; the clear part is the unique id and the algorithms.
+   */
+  private static void rememberFormatBlob(Path cacheDir, byte[] raw) {
+    if (cacheDir == null) {
+      return;
+    }
+    Path target = cacheDir.resolve(RepositoryFormat.FORMAT_BLOB_ID);
+    try {
+      if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), raw)) {
+        return;
+      }
+      Files.createDirectories(cacheDir);
+      Path tmp = Files.createTempFile(cacheDir, RepositoryFormat.FORMAT_BLOB_ID, ".tmp");
+      try {
+        Files.write(tmp, raw);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      LOG.debug("event=format_blob_cache_failed path={} error=\"{}\"", target, e.toString());
+    }
   }
 
   private static BlobRetention readRetention(BlobStorage storage, RepositoryFormat rf)

@@ -56,6 +56,37 @@ class KeyDerivationTest {
   }
 
   @Test
+  void hkdfWithoutSaltOrInfoMatchesRfc5869() {
+    byte[] ikm = new byte[22];
+    Arrays.fill(ikm, (byte) 0x0b);
+    assertThat(HEX.formatHex(KeyDerivation.hkdf(ikm, new byte[0], new byte[0], 42)))
+        .isEqualTo(
+            "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+  }
+
+  @Test
+  void threadsAskingForOneKeyAtOnceAllGetIt() throws Exception {
+    byte[] salt = HEX.parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      var keys = new java.util.ArrayList<java.util.concurrent.Future<byte[]>>();
+      for (int i = 0; i < 4; i++) {
+        keys.add(
+            pool.submit(
+                () ->
+                    KeyDerivation.formatKey(
+                        KeyDerivation.SCRYPT_65536_8_1, "concurrent-password", salt)));
+      }
+      byte[] first = keys.get(0).get();
+      for (var k : keys) {
+        assertThat(k.get()).isEqualTo(first);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void theKeyMemoHoldsNoPlainHashOfThePassword() throws Exception {
     byte[] salt = "salt".getBytes(StandardCharsets.US_ASCII);
     byte[] pw = "password".getBytes(StandardCharsets.UTF_8);

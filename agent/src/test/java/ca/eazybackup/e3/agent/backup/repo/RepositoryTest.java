@@ -205,6 +205,30 @@ class RepositoryTest {
   }
 
   @Test
+  void openKeepsTheFormatBlobInItsCacheSoTheNextRunCanDeriveTheKeyAhead() throws Exception {
+    FilesystemBlobStorage st = FilesystemBlobStorage.open(dir);
+    String uid;
+    try (Repository r = Repository.create(st, PASSWORD, RepositoryOptions.defaults())) {
+      uid = r.uniqueIdHex();
+    }
+    Repository.open(st, PASSWORD, cache).close();
+    Path kept = cache.resolve("kopia.repository");
+    assertThat(kept).hasBinaryContent(st.get("kopia.repository", 0, -1));
+    // a head start, then the open that uses it; a stale or foreign cached blob only costs CPU
+    Repository.deriveKeyAhead(cache, PASSWORD);
+    try (Repository r = Repository.open(st, PASSWORD, cache)) {
+      assertThat(r.uniqueIdHex()).isEqualTo(uid);
+    }
+    java.nio.file.Files.writeString(kept, "{\"uniqueID\":\"AAAA\"}");
+    Repository.deriveKeyAhead(cache, PASSWORD);
+    Repository.deriveKeyAhead(cache, "another password");
+    try (Repository r = Repository.open(st, PASSWORD, cache)) {
+      assertThat(r.uniqueIdHex()).isEqualTo(uid);
+    }
+    assertThat(kept).hasBinaryContent(st.get("kopia.repository", 0, -1));
+  }
+
+  @Test
   void corruptedPackFailsTheReadNamingTheContent() throws Exception {
     FilesystemBlobStorage st = FilesystemBlobStorage.open(dir);
     byte[] data = random(5000, 1);

@@ -190,5 +190,21 @@ class WebDavBasicsTest {
     try (InputStream in = dav.get(url + "big.bin")) {
       assertThat(in.readAllBytes()).isEqualTo(big);
     }
+    // a range across the 1 MiB steps a whole large GET is written in, and one near the end
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    for (long[] r : new long[][] {{1_048_000, 3_146_000}, {big.length - 5, big.length - 1}}) {
+      HttpResponse<byte[]> part =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "big.bin"))
+                  .header("Range", "bytes=" + r[0] + "-" + r[1])
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(part.statusCode()).isEqualTo(206);
+      assertThat(part.headers().firstValue("Content-Range"))
+          .hasValue("bytes " + r[0] + "-" + r[1] + "/" + big.length);
+      assertThat(part.body())
+          .isEqualTo(java.util.Arrays.copyOfRange(big, (int) r[0], (int) r[1] + 1));
+    }
   }
 }

@@ -105,6 +105,11 @@ public final class S3FileSystem implements NasFileSystem {
     return new S3FileSystem(remote, policy, cache, Clock.systemUTC(), name);
   }
 
+  /** The write cache, or null in cache mode off without a cache folder (for tests). */
+  WriteCache cache() {
+    return cache;
+  }
+
   @Override
   public boolean isReadOnly() {
     return false;

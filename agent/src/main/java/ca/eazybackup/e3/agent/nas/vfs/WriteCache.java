@@ -1012,6 +1012,11 @@ final class WriteCache {
 
   private void finishUpload(Item it, long gen, RemoteFile uploaded) {
     lastFailure = null;
+    // The listing gets S3's ETag before the file stops counting as pending: a flush polls the
+    // pending state, and a save made right after it returned took the listing's "pending-N" ETag
+    // as the version it replaced, so its upload reported a conflict with our own upload
+    // (WriteBackTest under load; UploadedListingTest).
+    onUploaded.accept(it.path, uploaded);
     boolean deleteFile = false;
     boolean again = false;
     synchronized (it) {
@@ -1078,7 +1083,6 @@ final class WriteCache {
       }
       schedule(it, due);
     }
-    onUploaded.accept(it.path, uploaded);
     signal();
     evictIfOver();
   }

@@ -40,8 +40,10 @@ final class DavFile extends DavResource implements GetableResource, ReplaceableR
     try (InputStream in = volume.fs().read(path, offset, length)) {
       // InputStream.transferTo moves 8 KiB at a time: a 200 MiB read was 25,600 socket reads and
       // blocking writes. Large slices let the S3 client read straight from its socket and Jetty
-      // write straight to the client's.
-      byte[] buf = new byte[COPY_BUFFER];
+      // write straight to the client's (LargeBodies sizes Jetty's side). A small file or range
+      // gets a buffer of its own size: Explorer reads many of them.
+      long expected = length >= 0 ? length : entry.size() - offset;
+      byte[] buf = new byte[(int) Math.max(MIN_BUFFER, Math.min(COPY_BUFFER, expected))];
       int n;
       while ((n = in.read(buf)) > 0) {
         out.write(buf, 0, n);
@@ -50,6 +52,9 @@ final class DavFile extends DavResource implements GetableResource, ReplaceableR
   }
 
   private static final int COPY_BUFFER = 256 * 1024;
+
+  /** The entry's size may be stale (S3 changed meanwhile): the loop reads to the end anyway. */
+  private static final int MIN_BUFFER = 8 * 1024;
 
   @Override
   public Long getMaxAgeSeconds(Auth auth) {

@@ -200,6 +200,9 @@ final class Volume {
             if (e != null && e.folder()) {
               folderPage(resp, path, method.equals("HEAD"));
             } else {
+              if (e != null && method.equals("GET")) {
+                LargeBodies.buffer(req, resp, e.size());
+              }
               toMilton(req, resp, e == null ? -1 : e.size());
             }
           }

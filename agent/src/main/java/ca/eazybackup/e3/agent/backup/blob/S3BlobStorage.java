@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -224,7 +225,7 @@ public final class S3BlobStorage implements BlobStorage {
                   .contentType(CONTENT_TYPE)
                   .contentMD5(md5)
                   .contentLength((long) data.length),
-          RequestBody.fromBytes(data));
+          body(data));
     } catch (SdkException e) {
       throw translate("put", blobId, e);
     }
@@ -250,7 +251,7 @@ public final class S3BlobStorage implements BlobStorage {
                   .contentLength((long) data.length)
                   .objectLockMode(ObjectLockMode.fromValue(retention.mode()))
                   .objectLockRetainUntilDate(retention.retainUntil(Instant.now())),
-          RequestBody.fromBytes(data));
+          body(data));
     } catch (SdkException e) {
       throw translate("put (object lock " + retention.mode() + ")", blobId, e);
     }
@@ -311,6 +312,17 @@ public final class S3BlobStorage implements BlobStorage {
             + " this job",
         null,
         false);
+  }
+
+  /**
+   * The body over {@code data} itself: {@link RequestBody#fromBytes} copies the array first, a
+   * second pack-sized array per upload in flight. Each attempt (the SDK's retries included) opens a
+   * new stream from offset 0, so a retried PUT still sends the whole body. Callers must not change
+   * {@code data} while the put runs; none does (a finished pack is never written again).
+   */
+  private static RequestBody body(byte[] data) {
+    return RequestBody.fromContentProvider(
+        ContentStreamProvider.fromByteArrayUnsafe(data), data.length, "application/octet-stream");
   }
 
   private static String md5(byte[] data) {

@@ -1,6 +1,8 @@
 package ca.eazybackup.e3.agent.backup.blob;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.binaryEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -21,8 +23,10 @@ import ca.eazybackup.e3.s3fixtures.S3Fixture;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -204,6 +208,51 @@ class S3BlobStorageTest {
       st.put("p1", new byte[] {1, 2, 3});
       server.verify(2, putRequestedFor(urlPathEqualTo("/b/p1")));
       assertThat(ticker.parks()).isEqualTo(1);
+    } finally {
+      server.stop();
+    }
+  }
+
+  /** The body is streamed from the caller's array: each retry must resend all of it. */
+  @Test
+  void aRetriedPutResendsTheWholeBodyWithItsMd5() throws Exception {
+    WireMockServer server = new WireMockServer(options().dynamicPort());
+    server.start();
+    byte[] data = new byte[1 << 20];
+    new Random(7).nextBytes(data);
+    String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(data));
+    // the SDK's own retry (3 attempts) and then the stack's: 500, 500, 500, then 200
+    try (S3ClientFactory sdkRetries =
+        new S3ClientFactory(Duration.ofSeconds(5), 4, List.of(), 3, Duration.ofSeconds(5))) {
+      String error = "<Error><Code>InternalError</Code><Message>try again</Message></Error>";
+      for (int i = 0; i < 3; i++) {
+        server.stubFor(
+            put(urlPathEqualTo("/b/p1"))
+                .inScenario("flaky")
+                .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "failed" + i)
+                .willReturn(aResponse().withStatus(500).withBody(error))
+                .willSetStateTo("failed" + (i + 1)));
+      }
+      server.stubFor(
+          put(urlPathEqualTo("/b/p1"))
+              .inScenario("flaky")
+              .whenScenarioStateIs("failed3")
+              .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"abc\"")));
+      String endpoint = "http://127.0.0.1:" + server.port();
+      BlobStorage st =
+          stack(
+              new S3BlobStorage(
+                  sdkRetries.client(new S3Target(endpoint, null, "ak", "sk")),
+                  endpoint,
+                  "b",
+                  "",
+                  1000));
+      st.put("p1", data);
+      server.verify(
+          4,
+          putRequestedFor(urlPathEqualTo("/b/p1"))
+              .withHeader("Content-MD5", equalTo(md5))
+              .withRequestBody(binaryEqualTo(data)));
     } finally {
       server.stop();
     }

@@ -61,4 +61,29 @@ class PackBuilderTest {
     assertThat(local.get(id)).isEqualTo(info);
     assertThat(enc.decrypt(pack, off, cipher.length, id.hash())).isEqualTo(plain);
   }
+
+  /** finish() builds the blob at its exact size whether the open buffer has slack or not. */
+  @Test
+  void finishedBlobIsExactlyTheContentsPaddingIndexAndPostamble() throws Exception {
+    HashFunction hash = Hashing.create("BLAKE2B-256-128", new byte[32]);
+    ContentEncryptor enc = Encryption.create(Encryption.AES256_GCM_HMAC_SHA256, new byte[32]);
+    for (int expected : new int[] {4096, 1 << 20}) {
+      PackBuilder pb = new PackBuilder("pslack-s1", expected);
+      byte[] content = new byte[PackBuilder.PADDING_UNIT - PackBuilder.PREAMBLE_LENGTH];
+      new java.util.Random(expected).nextBytes(content);
+      int off = pb.append(content);
+      byte[] pack = pb.finish(new byte[] {1, 2, 3}, hash, enc);
+
+      Postamble post = Postamble.find(pack);
+      assertThat(post.localIndexOffset()).isEqualTo(2L * PackBuilder.PADDING_UNIT);
+      byte[] tail =
+          new Postamble(post.localIndexIv(), 2L * PackBuilder.PADDING_UNIT, post.localIndexLength())
+              .encode();
+      assertThat(pack.length)
+          .isEqualTo(2 * PackBuilder.PADDING_UNIT + post.localIndexLength() + tail.length);
+      assertThat(pb.length()).isEqualTo(pack.length);
+      // the upload reads contents back from the finished pack until it is stored
+      assertThat(pb.slice(off, content.length)).isEqualTo(content);
+    }
+  }
 }

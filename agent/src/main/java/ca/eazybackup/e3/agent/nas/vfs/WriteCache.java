@@ -1012,14 +1012,19 @@ final class WriteCache {
 
   private void finishUpload(Item it, long gen, RemoteFile uploaded) {
     lastFailure = null;
-    // The listing gets S3's ETag before the file stops counting as pending: a flush polls the
-    // pending state, and a save made right after it returned took the listing's "pending-N" ETag
-    // as the version it replaced, so its upload reported a conflict with our own upload
-    // (WriteBackTest under load; UploadedListingTest).
-    onUploaded.accept(it.path, uploaded);
     boolean deleteFile = false;
     boolean again = false;
     synchronized (it) {
+      if (!it.gone && it.meta.generation() == gen) {
+        // The listing gets S3's ETag before the file stops counting as pending: a flush polls the
+        // pending state, and a save made right after it returned took the listing's "pending-N"
+        // ETag as the version it replaced, so its upload reported a conflict with our own upload
+        // (UploadedListingTest). Only when this is still the file's latest version: a save made
+        // during the upload is listed with its own size, and the older version's size over it made
+        // PROPFIND and GET give the new file the old length (WriteBackSaveDuringUploadTest). Under
+        // the item's monitor, so such a save cannot slip in between the check and the listing.
+        onUploaded.accept(it.path, uploaded);
+      }
       it.uploading = false;
       it.failures = 0;
       it.uploadedGeneration = Math.max(it.uploadedGeneration, gen);

@@ -21,9 +21,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * (S3Proxy, MinIO on a filesystem) answer a flat listing by walking the whole subtree for every
  * page, and very large flat listings time out on Ceph RGW (rclone#5166); per-directory listings
  * stay small. The subdirectories of the directory being read are listed ahead on {@code executor},
- * so the round trips overlap, and each listed directory's first subdirectory is listed as soon as
- * it is known. Memory: the entries of the directories on the current path, of their listed-ahead
- * children, and of the chain of first subdirectories below each (as deep as the tree).
+ * so the round trips overlap. Memory: the entries of the directories on the current path and of
+ * their listed-ahead children.
  */
 final class DirectoryListing implements Iterator<RemoteObject> {
   /** A subdirectory, listed once its parent becomes the directory being read. */
@@ -35,26 +34,9 @@ final class DirectoryListing implements Iterator<RemoteObject> {
       this.prefix = prefix;
     }
 
-    /** Synchronized: started by the reading thread and by a lister that finished the parent. */
-    synchronized void start() {
+    void start() {
       if (entries == null) {
         entries = CompletableFuture.supplyAsync(() -> list(prefix), executor);
-        entries.thenAccept(DirectoryListing::startFirstDir);
-      }
-    }
-  }
-
-  /**
-   * Lists a directory's first subdirectory as soon as the directory itself is listed. The reader
-   * enters that subdirectory right after the directory's files, and the listings started on entry
-   * (all the subdirectories) cannot finish in that time: a restore's 4 file workers sat idle
-   * 0.2–2.3 s at every such step (a JFR profile of a restore, docs/performance.md).
-   */
-  private static void startFirstDir(List<Object> entries) {
-    for (Object e : entries) {
-      if (e instanceof Dir dir) {
-        dir.start();
-        return;
       }
     }
   }

@@ -332,20 +332,47 @@ class HostileInputTest extends ServerTest {
       assertThat(r.message()).contains("GET or POST");
     }
     assertRefused(
-        http.raw(
-            "POST",
-            "cloudbackup_list_jobs.php",
-            "application/json",
-            "{}".getBytes(StandardCharsets.UTF_8),
-            "X-Client-Session",
-            t.session,
-            "X-Padding",
-            repeat('p', 20_000)),
+        oversized(
+            () ->
+                http.raw(
+                    "POST",
+                    "cloudbackup_list_jobs.php",
+                    "application/json",
+                    "{}".getBytes(StandardCharsets.UTF_8),
+                    "X-Client-Session",
+                    t.session,
+                    "X-Padding",
+                    repeat('p', 20_000))),
         431,
         null);
     assertRefused(
-        http.raw("GET", "cloudbackup_list_jobs.php?q=" + repeat('q', 20_000), null, new byte[0]),
+        oversized(
+            () ->
+                http.raw(
+                    "GET",
+                    "cloudbackup_list_jobs.php?q=" + repeat('q', 20_000),
+                    null,
+                    new byte[0])),
         414,
         null);
+  }
+
+  /**
+   * Jetty answers a request head over its limit and closes the connection while the client may
+   * still be sending the rest of it; when the unread bytes make the kernel reset the connection
+   * first, the client reads nothing (seen once in CI at load: "HTTP/1.1 header parser received no
+   * bytes"). That is TCP's race, not the server's answer, so the request is sent again, up to three
+   * times; the answer, when it arrives, must still be the contract's JSON.
+   */
+  private static Http.Response oversized(java.util.function.Supplier<Http.Response> request) {
+    java.io.UncheckedIOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return request.get();
+      } catch (java.io.UncheckedIOException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 }

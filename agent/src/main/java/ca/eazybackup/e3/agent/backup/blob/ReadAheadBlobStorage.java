@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,8 +27,7 @@ import java.util.function.Consumer;
  * reads it was meant for are done. A failed read-ahead fails the request it answers with the
  * store's own exception (a missing blob stays a {@link BlobNotFoundException}).
  */
-public final class ReadAheadBlobStorage implements BlobStorage {
-  private final BlobStorage inner;
+public final class ReadAheadBlobStorage extends ForwardingBlobStorage {
   private final ExecutorService pool;
   private final Map<String, CompletableFuture<byte[]>> blobs = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<List<BlobMetadata>>> listings =
@@ -37,7 +35,7 @@ public final class ReadAheadBlobStorage implements BlobStorage {
 
   /** Reads ahead on up to {@code threads} daemon threads of its own. */
   public ReadAheadBlobStorage(BlobStorage inner, int threads) {
-    this.inner = inner;
+    super(inner);
     AtomicInteger n = new AtomicInteger();
     this.pool =
         Executors.newFixedThreadPool(
@@ -141,43 +139,8 @@ public final class ReadAheadBlobStorage implements BlobStorage {
   }
 
   @Override
-  public void put(String blobId, byte[] data) throws IOException {
-    inner.put(blobId, data);
-  }
-
-  @Override
-  public void put(String blobId, byte[] data, BlobRetention retention) throws IOException {
-    inner.put(blobId, data, retention);
-  }
-
-  @Override
-  public void extendRetention(String blobId, BlobRetention retention) throws IOException {
-    inner.extendRetention(blobId, retention);
-  }
-
-  @Override
-  public void checkObjectLock() throws IOException {
-    inner.checkObjectLock();
-  }
-
-  @Override
-  public void delete(String blobId) throws IOException {
-    inner.delete(blobId);
-  }
-
-  @Override
-  public Optional<BlobMetadata> stat(String blobId) throws IOException {
-    return inner.stat(blobId);
-  }
-
-  @Override
   public void close() throws IOException {
     stopReadingAhead();
     inner.close();
-  }
-
-  @Override
-  public String toString() {
-    return inner.toString();
   }
 }

@@ -10,12 +10,12 @@ import java.security.SecureRandom;
  * Writes a local cache file whole or not at all: a crash or a concurrent reader never sees half a
  * blob, and two writers of the same blob (same id, same bytes) just replace each other.
  */
-final class CacheFiles {
+public final class CacheFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private CacheFiles() {}
 
-  static void writeAtomically(Path target, byte[] body) throws IOException {
+  public static void writeAtomically(Path target, byte[] body) throws IOException {
     Files.createDirectories(target.getParent());
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp" + RANDOM.nextInt(1 << 30));
     try {

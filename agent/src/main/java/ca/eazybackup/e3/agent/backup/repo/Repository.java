@@ -4,6 +4,7 @@ import ca.eazybackup.e3.agent.backup.blob.BlobNotFoundException;
 import ca.eazybackup.e3.agent.backup.blob.BlobRetention;
 import ca.eazybackup.e3.agent.backup.blob.BlobStorage;
 import ca.eazybackup.e3.agent.backup.blob.LockingBlobStorage;
+import ca.eazybackup.e3.agent.backup.content.CacheFiles;
 import ca.eazybackup.e3.agent.backup.content.KopiaContentStore;
 import ca.eazybackup.e3.agent.backup.crypto.ContentEncryptor;
 import ca.eazybackup.e3.agent.backup.crypto.Encryption;
@@ -18,7 +19,6 @@ import ca.eazybackup.e3.agent.backup.hashing.Hashing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.slf4j.Logger;
@@ -222,15 +222,7 @@ public final class Repository implements AutoCloseable {
       if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), raw)) {
         return;
       }
-      Files.createDirectories(cacheDir);
-      Path tmp = Files.createTempFile(cacheDir, RepositoryFormat.FORMAT_BLOB_ID, ".tmp");
-      try {
-        Files.write(tmp, raw);
-        Files.move(
-            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      CacheFiles.writeAtomically(target, raw);
     } catch (IOException e) {
       LOG.debug("event=format_blob_cache_failed path={} error=\"{}\"", target, e.toString());
     }

@@ -13,4 +13,16 @@ public interface ReportSink {
   void update(long runId, ObjectNode body, boolean terminal);
 
   void event(long runId, RunEvent event);
+
+  /**
+   * A run's closing event ({@code *_COMPLETED}, {@code *_FAILED}, {@code *_CANCELLED}) and its
+   * final status, handed over as one: a sink that keeps them across a kill must keep both or
+   * neither. The kill loop found the gap this closes: the closing event reached the addon, the
+   * agent was killed before the final status was queued, and the run the agent had finished was
+   * reclaimed and run a second time.
+   */
+  default void finish(long runId, RunEvent closing, ObjectNode body) {
+    event(runId, closing);
+    update(runId, body, true);
+  }
 }

@@ -172,20 +172,23 @@ public final class RunProgressReporter implements ProgressReporter {
    */
   @Override
   public void event(String code, EventLevel level, String message, Map<String, Object> params) {
+    sink.event(runId, numbered(code, level, message, params));
+  }
+
+  private RunEvent numbered(
+      String code, EventLevel level, String message, Map<String, Object> params) {
     Map<String, Object> safeParams = new LinkedHashMap<>();
     if (params != null) {
       params.forEach((k, v) -> safeParams.put(k, v instanceof String str ? redact(str) : v));
     }
-    RunEvent e =
-        new RunEvent(
-            seq.next(),
-            clock.instant(),
-            typeOf(code),
-            level.name().toLowerCase(Locale.ROOT),
-            code,
-            redact(message),
-            safeParams);
-    sink.event(runId, e);
+    return new RunEvent(
+        seq.next(),
+        clock.instant(),
+        typeOf(code),
+        level.name().toLowerCase(Locale.ROOT),
+        code,
+        redact(message),
+        safeParams);
   }
 
   private static String redact(String text) {
@@ -261,37 +264,38 @@ public final class RunProgressReporter implements ProgressReporter {
     ProgressSnapshot s = snapshot();
     RunStatus status = outcome.status();
     String message = outcome.message();
-    switch (status) {
-      case SUCCESS, WARNING -> {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("files", s.filesDone());
-        params.put("bytes", s.bytesDone());
-        params.put("seconds", seconds);
-        if (status == RunStatus.WARNING) {
-          params.put("files_skipped", s.filesSkipped());
-        }
-        event(
-            kind.completed(),
-            status == RunStatus.WARNING ? EventLevel.WARN : EventLevel.INFO,
-            kind.label()
-                + " completed"
-                + (status == RunStatus.WARNING ? " with warnings" : "")
-                + (message == null || message.isBlank() ? "" : ": " + message),
-            params);
-      }
-      case FAILED ->
-          event(
-              kind.failed(),
-              EventLevel.ERROR,
-              kind.label() + " failed: " + message,
-              Map.of("error", String.valueOf(message)));
-      case CANCELLED ->
-          event(
-              kind.cancelled(),
-              EventLevel.WARN,
-              kind.label() + " cancelled" + (message == null ? "" : ": " + message),
-              Map.of("reason", String.valueOf(message)));
-    }
+    RunEvent closing =
+        switch (status) {
+          case SUCCESS, WARNING -> {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("files", s.filesDone());
+            params.put("bytes", s.bytesDone());
+            params.put("seconds", seconds);
+            if (status == RunStatus.WARNING) {
+              params.put("files_skipped", s.filesSkipped());
+            }
+            yield numbered(
+                kind.completed(),
+                status == RunStatus.WARNING ? EventLevel.WARN : EventLevel.INFO,
+                kind.label()
+                    + " completed"
+                    + (status == RunStatus.WARNING ? " with warnings" : "")
+                    + (message == null || message.isBlank() ? "" : ": " + message),
+                params);
+          }
+          case FAILED ->
+              numbered(
+                  kind.failed(),
+                  EventLevel.ERROR,
+                  kind.label() + " failed: " + message,
+                  Map.of("error", String.valueOf(message)));
+          case CANCELLED ->
+              numbered(
+                  kind.cancelled(),
+                  EventLevel.WARN,
+                  kind.label() + " cancelled" + (message == null ? "" : ": " + message),
+                  Map.of("reason", String.valueOf(message)));
+        };
     ObjectNode body = body(s);
     body.put("status", status.wire());
     if (status == RunStatus.SUCCESS && s.bytesTotal() > 0) {
@@ -310,7 +314,7 @@ public final class RunProgressReporter implements ProgressReporter {
     stats.put("seconds", seconds);
     stats.setAll((ObjectNode) AgentApiClient.JSON.valueToTree(outcome.stats()));
     body.set("stats_json", stats);
-    sink.update(runId, body, true);
+    sink.finish(runId, closing, body);
   }
 
   private void sendUpdate(Instant now) {

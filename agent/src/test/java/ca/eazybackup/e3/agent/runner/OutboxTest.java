@@ -18,8 +18,13 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -348,6 +353,90 @@ class OutboxTest {
               assertThat(b.path("status").asText()).isEqualTo("error");
               assertThat(b.path("error").asText()).isEqualTo("drive letter Y: is taken");
             });
+  }
+
+  /**
+   * The kill loop's double run: the agent was killed after a run's BACKUP_COMPLETED was queued (and
+   * sent) and before its final status was, so the addon handed the finished run back and it ran
+   * again. Every record boundary of the journal is a moment a kill can come; at none of them may
+   * the closing event survive without the final status that tells the restarted agent the run is
+   * done. Fails when the two are queued as separate records.
+   */
+  @Test
+  void aKillAtAnyMomentOfAFinishKeepsTheClosingEventWithItsFinalStatusOrNeither() throws Exception {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php")).willReturn(aResponse().withStatus(503)));
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_push_events.php")).willReturn(aResponse().withStatus(503)));
+    outbox.event(5, event(1));
+    outbox.finish(5, closing(2), update(5, "success", 3));
+    outbox.close();
+    byte[] journal = Files.readAllBytes(stateDir.resolve(OutboxJournal.FILE));
+
+    List<Integer> ends = recordEnds(journal);
+    assertThat(ends).as("records written").hasSizeGreaterThanOrEqualTo(2);
+    for (int end : ends) {
+      Path crashed = Files.createTempDirectory(stateDir, "kill-at-" + end);
+      Files.write(crashed.resolve(OutboxJournal.FILE), Arrays.copyOf(journal, end));
+      try (OutboxJournal replayed = OutboxJournal.open(crashed, 1 << 20)) {
+        Collection<ObjectNode> items = replayed.pending().values();
+        boolean closingKept =
+            items.stream().anyMatch(i -> "BACKUP_COMPLETED".equals(i.at("/event/code").asText()));
+        boolean finalKept = items.stream().anyMatch(i -> "update".equals(i.path("kind").asText()));
+        assertThat(closingKept)
+            .as(
+                "killed after byte %d: closing event kept %s, final status kept %s",
+                end, closingKept, finalKept)
+            .isEqualTo(finalKept);
+      }
+    }
+  }
+
+  @Test
+  void aClosingEventTheAddonHadIsSentAgainWithTheFinalStatusAfterARestart() {
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_push_events.php"))
+            .willReturn(aResponse().withBody("{\"status\":\"success\",\"accepted\":1}")));
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php")).willReturn(aResponse().withStatus(503)));
+    outbox.finish(6, closing(4), update(6, "success", 3));
+    await().until(() -> wm.getAllServeEvents().size() >= 2); // event in, final status refused
+    outbox.close(); // killed with the final status undelivered
+
+    wm.stubFor(
+        post(urlEqualTo("/api/agent_update_run.php"))
+            .willReturn(
+                aResponse().withBody("{\"status\":\"success\",\"run_status\":\"success\"}")));
+    outbox = open();
+    assertThat(outbox.terminalPending(6)).as("the restarted agent knows run 6 is done").isTrue();
+    assertThat(outbox.flush(Duration.ofSeconds(10))).isTrue();
+    List<JsonNode> ok =
+        sentInOrder().stream()
+            .filter(e -> e.getResponse().getStatus() == 200)
+            .map(e -> read(e.getRequest().getBodyAsString()))
+            .toList();
+    // The addon ignores a (run_id, seq) it has: the second copy of the event is harmless.
+    assertThat(ok).hasSize(3);
+    assertThat(ok.get(1).at("/events/0/code").asText()).isEqualTo("BACKUP_COMPLETED");
+    assertThat(ok.get(2).path("status").asText()).isEqualTo("success");
+    assertThat(outbox.terminalPending(6)).isFalse();
+  }
+
+  /** Where each {@code [length][crc32][json]} record of a journal ends. */
+  private static List<Integer> recordEnds(byte[] journal) {
+    List<Integer> ends = new java.util.ArrayList<>();
+    ByteBuffer b = ByteBuffer.wrap(journal);
+    while (b.remaining() >= 8) {
+      int len = b.getInt(b.position());
+      b.position(b.position() + 8 + len);
+      ends.add(b.position());
+    }
+    return ends;
+  }
+
+  private static RunEvent closing(long seq) {
+    return new RunEvent(
+        seq, Instant.now(), "lifecycle", "info", "BACKUP_COMPLETED", "Backup completed", Map.of());
   }
 
   /**

@@ -15,14 +15,22 @@ public interface ReportSink {
   void event(long runId, RunEvent event);
 
   /**
-   * A run's closing event ({@code *_COMPLETED}, {@code *_FAILED}, {@code *_CANCELLED}) and its
-   * final status, handed over as one: a sink that keeps them across a kill must keep both or
-   * neither. The kill loop found the gap this closes: the closing event reached the addon, the
-   * agent was killed before the final status was queued, and the run the agent had finished was
-   * reclaimed and run a second time.
+   * A run's closing event ({@code *_COMPLETED}, {@code *_FAILED}, {@code *_CANCELLED}), its final
+   * status and, for a restore, its command's completion, handed over as one: a sink that keeps them
+   * across a kill must keep all or none. The kill loop found the gap this closes: the closing event
+   * reached the addon, the agent was killed before the final status was queued, and the run the
+   * agent had finished was reclaimed and run a second time.
+   *
+   * @param then the command this run answers, completed after the final status; null for none
    */
-  default void finish(long runId, RunEvent closing, ObjectNode body) {
+  default void finish(long runId, RunEvent closing, ObjectNode body, CommandResult then) {
+    if (then != null) {
+      throw new UnsupportedOperationException("this sink does not complete commands");
+    }
     event(runId, closing);
     update(runId, body, true);
   }
+
+  /** An {@code agent_complete_command} that travels with a run's final status. */
+  record CommandResult(long commandId, boolean ok, String message) {}
 }

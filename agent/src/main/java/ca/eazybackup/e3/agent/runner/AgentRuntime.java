@@ -345,9 +345,13 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Runs a restore on the calling (command) thread; returns its final status. */
   RunOutcome runRestore(
-      long restoreRunId, RunAssignment job, ca.eazybackup.e3.agent.engine.RestoreRequest request) {
+      long restoreRunId,
+      RunAssignment job,
+      ca.eazybackup.e3.agent.engine.RestoreRequest request,
+      long commandId) {
     Redactor.Scope secrets = secretsOf(job);
     ActiveRun ar = newRun(restoreRunId, job.jobId(), RunKind.RESTORE, false, null);
+    ar.reporter().completesCommand(commandId);
     Map<String, Object> params = new LinkedHashMap<>();
     params.put("engine", String.valueOf(job.engine()));
     params.put("target_path", String.valueOf(request.targetPath()));
@@ -860,9 +864,11 @@ public final class AgentRuntime implements AutoCloseable {
                   settings.heartbeatInterval(),
                   settings.progressEventInterval(),
                   config.runsDir().resolve("run_" + runId + ".log").toString());
+          reporter.completesCommand(left.commandId());
           reporter.finish(RunOutcome.failed(message), 0);
+        } else {
+          outbox.completeCommand(left.commandId(), null, false, message);
         }
-        outbox.completeCommand(left.commandId(), runId, false, message);
         log.warn(
             "agent.interrupted_work_reported command_id={} type={} run_id={}",
             left.commandId(),

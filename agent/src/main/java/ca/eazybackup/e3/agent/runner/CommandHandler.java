@@ -184,17 +184,14 @@ final class CommandHandler {
             paths,
             text(p, "overwrite"),
             p.path("delete_extra").asBoolean(false));
-    RunOutcome outcome = runtime.runRestore(restoreRunId, job, request);
-    boolean ok = outcome.status() == RunStatus.SUCCESS || outcome.status() == RunStatus.WARNING;
-    complete(
-        command,
+    // The run's final report completes the command too (one journal record, see ReportSink).
+    RunOutcome outcome = runtime.runRestore(restoreRunId, job, request, command.commandId());
+    log.info(
+        "command.completed command_id={} type=restore ok={} result=restore run {} {}",
+        command.commandId(),
+        outcome.status() == RunStatus.SUCCESS || outcome.status() == RunStatus.WARNING,
         restoreRunId,
-        ok,
-        "restore run "
-            + restoreRunId
-            + " "
-            + outcome.status().wire()
-            + (outcome.message() == null ? "" : ": " + outcome.message()));
+        outcome.status().wire());
   }
 
   private void maintain(AgentCommand command, MaintenanceMode mode) {

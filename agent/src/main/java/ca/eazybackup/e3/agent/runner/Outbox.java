@@ -106,25 +106,10 @@ final class Outbox implements ReportSink, AutoCloseable {
     final ObjectNode body;
     final boolean terminal;
 
-    /**
-     * A final status's closing event, kept in the same journal record and sent just before it: a
-     * kill can leave both or neither, never an addon that saw the run complete while the agent
-     * forgot it had (see {@link ReportSink#finish}).
-     */
-    final RunEvent closing;
-
-    /** The addon has the closing event: retries in this process send only the final status. */
-    boolean closingSent;
-
     Update(long runId, ObjectNode body, boolean terminal) {
-      this(runId, body, terminal, null);
-    }
-
-    Update(long runId, ObjectNode body, boolean terminal, RunEvent closing) {
       this.runId = runId;
       this.body = body;
       this.terminal = terminal;
-      this.closing = closing;
     }
 
     @Override
@@ -147,9 +132,6 @@ final class Outbox implements ReportSink, AutoCloseable {
       n.put("kind", "update");
       n.put("run_id", runId);
       n.set("body", body);
-      if (closing != null) {
-        n.set("event", AgentApiClient.JSON.valueToTree(closing));
-      }
       return n;
     }
 
@@ -459,13 +441,7 @@ final class Outbox implements ReportSink, AutoCloseable {
     long runId = n.path("run_id").asLong(0);
     switch (n.path("kind").asText("")) {
       case "update":
-        return new Update(
-            runId,
-            (ObjectNode) n.get("body"),
-            true,
-            n.hasNonNull("event")
-                ? AgentApiClient.JSON.treeToValue(n.get("event"), RunEvent.class)
-                : null);
+        return new Update(runId, (ObjectNode) n.get("body"), true);
       case "event":
         return new Events(
             runId, List.of(AgentApiClient.JSON.treeToValue(n.get("event"), RunEvent.class)));
@@ -522,9 +498,46 @@ final class Outbox implements ReportSink, AutoCloseable {
   }
 
   @Override
-  public void finish(long runId, RunEvent closing, ObjectNode body) {
+  public void finish(long runId, RunEvent closing, ObjectNode body, CommandResult then) {
+    List<Item> group = new ArrayList<>(3);
+    group.add(new Events(runId, List.of(closing)));
+    group.add(new Update(runId, body, true));
+    if (then != null) {
+      group.add(new Completion(then.commandId(), runId, then.ok(), then.message()));
+    }
     terminalUndelivered.add(runId);
-    offer(new Update(runId, body, true, closing));
+    offerTogether(group);
+  }
+
+  /**
+   * Queues items that must survive a kill together, in one journal record (fsync'd). None of them
+   * is merged or coalesced: a run's closing items are lifecycle events, final statuses and
+   * completions.
+   */
+  private void offerTogether(List<Item> group) {
+    lock.lock();
+    try {
+      List<ObjectNode> json = new ArrayList<>(group.size());
+      group.forEach(i -> json.add(i.toJson()));
+      try {
+        long[] ids = journal.appendAll(json, true);
+        for (int i = 0; i < ids.length; i++) {
+          group.get(i).journalId = ids[i];
+        }
+      } catch (IOException ex) {
+        log.error(
+            "outbox.journal_write_failed item={} error={}: kept in memory only",
+            group.get(0).describe(),
+            ex.toString());
+      }
+      for (Item item : group) {
+        item.order = nextOrder++;
+        lane(item.lane()).items.addLast(item);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -978,10 +991,6 @@ final class Outbox implements ReportSink, AutoCloseable {
   private void send(Batch batch) throws ApiException {
     Item head = batch.items.get(0);
     if (head instanceof Update u) {
-      if (u.closing != null && !u.closingSent) {
-        sendClosingEvent(u);
-        u.closingSent = true;
-      }
       ObjectNode merged = u.body.deepCopy();
       for (int i = 1; i < batch.items.size(); i++) {
         merged.setAll(((Update) batch.items.get(i)).body);
@@ -1007,26 +1016,6 @@ final class Outbox implements ReportSink, AutoCloseable {
       api.updateNasStatus(n.mountId, n.status, n.error, n.cacheBytesUsed, n.warning);
     } else {
       ((Generic) head).call.send(api);
-    }
-  }
-
-  /**
-   * The closing event goes out first, as the contract orders them; sent again after a kill, the
-   * addon keeps one (it ignores a (run_id, seq) it has). Refused for good, it is dropped and the
-   * final status still goes, as it did when the two were separate items.
-   */
-  private void sendClosingEvent(Update u) throws ApiException {
-    try {
-      api.pushEvents(u.runId, List.of(u.closing));
-    } catch (ApiException ex) {
-      if (ex.isTransient() || ex.httpStatus() == 401 || ex.isFailInSuccess()) {
-        throw ex;
-      }
-      log.warn(
-          "outbox.closing_event_dropped run_id={} code={} error={}",
-          u.runId,
-          u.closing.code(),
-          ex.getMessage());
     }
   }
 

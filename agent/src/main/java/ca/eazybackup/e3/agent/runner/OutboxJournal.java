@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
@@ -28,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * (fsync). Records are framed {@code [length][crc32][json]} so a record torn by a crash is found
  * and cut off at replay instead of poisoning the file.
  *
- * <p>Three kinds of record: {@code add} (a new item with its id), {@code set} (an item's new
- * content, e.g. a skipped-files summary whose count grew) and {@code ack} (items delivered or given
- * up). Replay keeps the items added and not acknowledged, in id order. When acknowledged records
- * make up most of the file, it is rewritten with only the live items (to a temp file, fsync'd, then
- * atomically moved over), so the file stays about as large as what is still queued.
+ * <p>Four kinds of record: {@code add} (a new item with its id), {@code adds} (several new items
+ * that must survive together), {@code set} (an item's new content, e.g. a skipped-files summary
+ * whose count grew) and {@code ack} (items delivered or given up). Replay keeps the items added and
+ * not acknowledged, in id order. When acknowledged records make up most of the file, it is
+ * rewritten with only the live items (to a temp file, fsync'd, then atomically moved over), so the
+ * file stays about as large as what is still queued.
  *
  * <p>Not thread-safe: the {@link Outbox} calls it under its lock.
  */
@@ -93,6 +95,30 @@ final class OutboxJournal implements AutoCloseable {
     liveSizes.put(id, size);
     liveBytes += size;
     return id;
+  }
+
+  /**
+   * Appends several items as ONE record, so a crash leaves all of them or none (its checksum covers
+   * the whole): a run's closing event, final status and command completion are either all still to
+   * send after a restart, or were never queued. Returns their ids in order.
+   */
+  long[] appendAll(List<ObjectNode> items, boolean sync) throws IOException {
+    long[] ids = new long[items.size()];
+    ArrayNode adds = AgentApiClient.JSON.createArrayNode();
+    for (int i = 0; i < items.size(); i++) {
+      ids[i] = nextId++;
+      adds.addObject().put("id", ids[i]).set("item", items.get(i));
+    }
+    ObjectNode rec = AgentApiClient.JSON.createObjectNode();
+    rec.put("op", "adds");
+    rec.set("items", adds);
+    int share = write(rec, sync) / items.size();
+    for (int i = 0; i < items.size(); i++) {
+      live.put(ids[i], items.get(i).deepCopy());
+      liveSizes.put(ids[i], share);
+      liveBytes += share;
+    }
+    return ids;
   }
 
   /** Replaces the content of a queued item (no fsync: losing it only loses a count's growth). */
@@ -244,6 +270,18 @@ final class OutboxJournal implements AutoCloseable {
           liveSizes.put(id, size);
           liveBytes += size;
           nextId = Math.max(nextId, id + 1);
+        }
+      }
+      case "adds" -> {
+        int share = size / Math.max(1, rec.path("items").size());
+        for (JsonNode add : rec.path("items")) {
+          long addId = add.path("id").asLong(0);
+          if (addId > 0 && add.get("item") instanceof ObjectNode item) {
+            live.put(addId, item);
+            liveSizes.put(addId, share);
+            liveBytes += share;
+            nextId = Math.max(nextId, addId + 1);
+          }
         }
       }
       case "set" -> {

@@ -60,6 +60,7 @@ public final class RunProgressReporter implements ProgressReporter {
   private Instant lastProgressEvent;
   private long changesAtLastProgressEvent;
   private boolean finished;
+  private long answersCommand;
 
   public RunProgressReporter(
       long runId,
@@ -255,7 +256,18 @@ public final class RunProgressReporter implements ProgressReporter {
     }
   }
 
-  /** Sends the final events and, last, the terminal status. Later calls do nothing. */
+  /**
+   * The command this run answers (a restore's): its completion is queued with the final status, in
+   * the same journal record, so a kill cannot leave the run finished and its command open.
+   */
+  public synchronized void completesCommand(long commandId) {
+    this.answersCommand = commandId;
+  }
+
+  /**
+   * Sends the closing event, the terminal status and the command's completion (if any), together.
+   * Later calls do nothing.
+   */
   public synchronized void finish(RunOutcome outcome, long seconds) {
     if (finished) {
       return;
@@ -314,7 +326,20 @@ public final class RunProgressReporter implements ProgressReporter {
     stats.put("seconds", seconds);
     stats.setAll((ObjectNode) AgentApiClient.JSON.valueToTree(outcome.stats()));
     body.set("stats_json", stats);
-    sink.finish(runId, closing, body);
+    ReportSink.CommandResult then = null;
+    if (answersCommand > 0) {
+      then =
+          new ReportSink.CommandResult(
+              answersCommand,
+              status == RunStatus.SUCCESS || status == RunStatus.WARNING,
+              kind.label().toLowerCase(Locale.ROOT)
+                  + " run "
+                  + runId
+                  + " "
+                  + status.wire()
+                  + (message == null ? "" : ": " + message));
+    }
+    sink.finish(runId, closing, body, then);
   }
 
   private void sendUpdate(Instant now) {

@@ -12,6 +12,7 @@ import ca.eazybackup.e3.agent.api.AgentApiClient;
 import ca.eazybackup.e3.agent.api.ApiException;
 import ca.eazybackup.e3.agent.api.RunEvent;
 import ca.eazybackup.e3.agent.api.UpdateRunResponse;
+import ca.eazybackup.e3.agent.progress.ReportSink.CommandResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -360,16 +361,22 @@ class OutboxTest {
    * sent) and before its final status was, so the addon handed the finished run back and it ran
    * again. Every record boundary of the journal is a moment a kill can come; at none of them may
    * the closing event survive without the final status that tells the restarted agent the run is
-   * done. Fails when the two are queued as separate records.
+   * done, nor a restore's final status without its command's completion. Fails when they are queued
+   * as separate records.
    */
   @Test
-  void aKillAtAnyMomentOfAFinishKeepsTheClosingEventWithItsFinalStatusOrNeither() throws Exception {
+  void aKillAtAnyMomentOfAFinishKeepsTheClosingEventFinalStatusAndCompletionOrNone()
+      throws Exception {
     wm.stubFor(
         post(urlEqualTo("/api/agent_update_run.php")).willReturn(aResponse().withStatus(503)));
     wm.stubFor(
         post(urlEqualTo("/api/agent_push_events.php")).willReturn(aResponse().withStatus(503)));
     outbox.event(5, event(1));
-    outbox.finish(5, closing(2), update(5, "success", 3));
+    outbox.finish(
+        5,
+        closing(2),
+        update(5, "success", 3),
+        new CommandResult(77, true, "restore run 5 success"));
     outbox.close();
     byte[] journal = Files.readAllBytes(stateDir.resolve(OutboxJournal.FILE));
 
@@ -383,23 +390,26 @@ class OutboxTest {
         boolean closingKept =
             items.stream().anyMatch(i -> "BACKUP_COMPLETED".equals(i.at("/event/code").asText()));
         boolean finalKept = items.stream().anyMatch(i -> "update".equals(i.path("kind").asText()));
-        assertThat(closingKept)
-            .as(
-                "killed after byte %d: closing event kept %s, final status kept %s",
-                end, closingKept, finalKept)
-            .isEqualTo(finalKept);
+        boolean completionKept =
+            items.stream().anyMatch(i -> "complete".equals(i.path("kind").asText()));
+        assertThat(List.of(closingKept, finalKept, completionKept))
+            .as("killed after byte %d: closing event, final status, completion kept", end)
+            .containsOnly(closingKept);
       }
     }
   }
 
   @Test
-  void aClosingEventTheAddonHadIsSentAgainWithTheFinalStatusAfterARestart() {
+  void aRunsFinalStatusAndCompletionQueuedBeforeAKillAreSentAfterTheRestart() {
     wm.stubFor(
         post(urlEqualTo("/api/agent_push_events.php"))
             .willReturn(aResponse().withBody("{\"status\":\"success\",\"accepted\":1}")));
     wm.stubFor(
+        post(urlEqualTo("/api/agent_complete_command.php"))
+            .willReturn(aResponse().withBody("{\"status\":\"success\"}")));
+    wm.stubFor(
         post(urlEqualTo("/api/agent_update_run.php")).willReturn(aResponse().withStatus(503)));
-    outbox.finish(6, closing(4), update(6, "success", 3));
+    outbox.finish(6, closing(4), update(6, "success", 3), new CommandResult(78, true, "done"));
     await().until(() -> wm.getAllServeEvents().size() >= 2); // event in, final status refused
     outbox.close(); // killed with the final status undelivered
 
@@ -415,10 +425,10 @@ class OutboxTest {
             .filter(e -> e.getResponse().getStatus() == 200)
             .map(e -> read(e.getRequest().getBodyAsString()))
             .toList();
-    // The addon ignores a (run_id, seq) it has: the second copy of the event is harmless.
     assertThat(ok).hasSize(3);
-    assertThat(ok.get(1).at("/events/0/code").asText()).isEqualTo("BACKUP_COMPLETED");
-    assertThat(ok.get(2).path("status").asText()).isEqualTo("success");
+    assertThat(ok.get(0).at("/events/0/code").asText()).isEqualTo("BACKUP_COMPLETED");
+    assertThat(ok.get(1).path("status").asText()).isEqualTo("success");
+    assertThat(ok.get(2).path("command_id").asLong()).isEqualTo(78);
     assertThat(outbox.terminalPending(6)).isFalse();
   }
 

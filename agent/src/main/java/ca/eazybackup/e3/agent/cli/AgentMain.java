@@ -2,9 +2,7 @@ package ca.eazybackup.e3.agent.cli;
 
 import ca.eazybackup.e3.agent.logging.LoggingSetup;
 import ca.eazybackup.e3.agent.runner.NativeHost;
-import ca.eazybackup.e3.agent.s3.S3Warmup;
 import ca.eazybackup.e3.shims.WindowsHost;
-import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,21 +27,10 @@ import picocli.CommandLine.Command;
     })
 public final class AgentMain implements Runnable {
 
-  /**
-   * Verbs whose first real work is an S3 client: their process starts the SDK's warm-up ({@link
-   * S3Warmup}) before parsing the arguments. {@code cds-training} too, so that the class list the
-   * package ships names the warm-up's classes.
-   */
-  private static final Set<String> OPENS_S3 = Set.of("repo", "snapshot", "nas", "cds-training");
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     LoggingSetup.toConsole();
-    // after the logging setup: the SDK logs at DEBUG, which logback's default setup would print
-    if (args.length > 0 && OPENS_S3.contains(args[0])) {
-      S3Warmup.start(args);
-    }
     System.exit(execute(args));
   }
 

@@ -13,7 +13,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
 
-/** What the start-up savings of the S3 layer must not cost: TLS, or requests nobody asked for. */
+/** What the start-up savings of the S3 layer must not cost: TLS for an https endpoint. */
 class StartupCostTest {
   private final S3ClientFactory factory =
       new S3ClientFactory(Duration.ofSeconds(5), 2, List.of(), 1, Duration.ofSeconds(5));
@@ -47,25 +47,5 @@ class StartupCostTest {
         .isFalse();
     assertThat(S3ClientFactory.isPlainHttp(new S3Target("http://127.0.0.1:9000", null, "a", "s")))
         .isTrue();
-  }
-
-  /**
-   * The warm-up runs the SDK's whole request path (a GET and a parsed listing) against the canned
-   * client: a canned answer the SDK rejected would leave the listing's path cold, silently.
-   */
-  @Test
-  void theWarmUpRunsAGetAndAListingWithoutSendingAnything() {
-    assertThat(S3Warmup.run(false)).isTrue();
-    assertThat(S3Warmup.run(true)).isTrue();
-  }
-
-  @Test
-  void theWarmUpWarmsTlsUnlessTheEndpointIsPlainHttp() {
-    assertThat(
-            S3Warmup.endpointArgument("repo", "ls", "--endpoint", "http://h:9000", "--bucket", "b"))
-        .isEqualTo("http://h:9000");
-    assertThat(S3Warmup.endpointArgument("snapshot", "serve", "--endpoint=https://s3.example.com"))
-        .isEqualTo("https://s3.example.com");
-    assertThat(S3Warmup.endpointArgument("nas", "serve")).isEmpty();
   }
 }

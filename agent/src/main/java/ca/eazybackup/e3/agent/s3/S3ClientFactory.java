@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
  *       MemoizedEndpointProvider}).
  *   <li>{@code Expect: 100-continue} is not sent: it costs one round trip per PUT, which dominates
  *       for small objects.
+ *   <li>A client of a plain {@code http://} endpoint builds no TLS context ({@link TlsRefused}): a
+ *       fresh process starts sooner; {@code https://} endpoints keep the SDK's TLS as it is.
  *   <li>Each client has a {@link DirectGet} on the same connection pool, for whole-object GETs
  *       without the client's per-request pipeline, and a {@link DirectPut} for small PUTs.
  * </ul>
@@ -130,6 +132,35 @@ public final class S3ClientFactory implements AutoCloseable {
   }
 
   private Clients build(S3Target target) {
+    SdkHttpClient http = httpClient(target);
+    S3Client s3 = sdkClient(target, http);
+    DirectGet get = new DirectGet(s3, http, target);
+    return new Clients(s3, http, get, new DirectPut(s3, http, target, get));
+  }
+
+  /** The Apache client a target's S3Client runs on. */
+  SdkHttpClient httpClient(S3Target target) {
+    ApacheHttpClient.Builder http =
+        ApacheHttpClient.builder()
+            .maxConnections(maxConnections)
+            .connectionTimeout(Duration.ofSeconds(10))
+            .connectionAcquisitionTimeout(Duration.ofMinutes(2))
+            .socketTimeout(socketTimeout)
+            .expectContinueEnabled(false)
+            .tcpKeepAlive(true);
+    if (isPlainHttp(target)) {
+      // no TLS context or trust store for a client that never uses them
+      http.socketFactory(new TlsRefused(target.endpoint()));
+    }
+    return http.build();
+  }
+
+  static boolean isPlainHttp(S3Target target) {
+    return URI.create(target.endpoint()).getScheme().equalsIgnoreCase("http");
+  }
+
+  /** The SDK client for {@code target} on {@code http} (which the caller closes). */
+  S3Client sdkClient(S3Target target, SdkHttpClient http) {
     ClientOverrideConfiguration.Builder override =
         ClientOverrideConfiguration.builder()
             .retryStrategy(retryStrategy())
@@ -137,35 +168,23 @@ public final class S3ClientFactory implements AutoCloseable {
             .addExecutionInterceptor(new NoExpectContinue())
             .addExecutionInterceptor(new BufferedResponseBodies());
     interceptors.forEach(override::addExecutionInterceptor);
-    SdkHttpClient http =
-        ApacheHttpClient.builder()
-            .maxConnections(maxConnections)
-            .connectionTimeout(Duration.ofSeconds(10))
-            .connectionAcquisitionTimeout(Duration.ofMinutes(2))
-            .socketTimeout(socketTimeout)
-            .expectContinueEnabled(false)
-            .tcpKeepAlive(true)
-            .build();
-    S3Client s3 =
-        S3Client.builder()
-            .endpointOverride(URI.create(target.endpoint()))
-            .endpointProvider(new MemoizedEndpointProvider(S3EndpointProvider.defaultProvider()))
-            .region(Region.of(target.region()))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(target.accessKey(), target.secretKey())))
-            .serviceConfiguration(
-                S3Configuration.builder()
-                    .pathStyleAccessEnabled(true)
-                    .chunkedEncodingEnabled(false)
-                    .build())
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .overrideConfiguration(override.build())
-            .httpClient(http)
-            .build();
-    DirectGet get = new DirectGet(s3, http, target);
-    return new Clients(s3, http, get, new DirectPut(s3, http, target, get));
+    return S3Client.builder()
+        .endpointOverride(URI.create(target.endpoint()))
+        .endpointProvider(new MemoizedEndpointProvider(S3EndpointProvider.defaultProvider()))
+        .region(Region.of(target.region()))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(target.accessKey(), target.secretKey())))
+        .serviceConfiguration(
+            S3Configuration.builder()
+                .pathStyleAccessEnabled(true)
+                .chunkedEncodingEnabled(false)
+                .build())
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .overrideConfiguration(override.build())
+        .httpClient(http)
+        .build();
   }
 
   @Override

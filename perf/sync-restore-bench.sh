@@ -60,7 +60,7 @@ export RCLONE_CONFIG_S3_ACCESS_KEY_ID="$(prop accessKey)" RCLONE_CONFIG_S3_SECRE
 if [[ ! -d "$WORK/data" ]]; then
   java -cp "$(cp_of "$B")" ca.eazybackup.e3.perf.run.Bench dataset "$WORK/data" "$DATASET" >&2
 fi
-echo "dataset: $(find "$WORK/data" -type f | wc -l) files, $(du -sb "$WORK/data" | cut -f1) bytes" >&2
+echo "dataset: $(find "$WORK/data" -type f | wc -l) files, $(find "$WORK/data" -type f -printf '%s\n' | awk '{s+=$1} END {print s}') bytes" >&2
 rclone sync "$WORK/data" s3:rclone-src --transfers 4 --checkers 8 > "$WORK/upload.log" 2>&1
 "${JB[@]}" sync "$WORK/s3.properties" ours-src "$WORK/data" "$WORK/cache" "$PARALLELISM" >> "$WORK/upload.log" 2>&1
 

@@ -26,6 +26,23 @@ public interface Compressor {
     return new Compressed(z, z.length);
   }
 
+  /**
+   * Like {@link #compressUntrimmed(byte[], int, int)}, writing into {@code scratch} when the codec
+   * can and it is large enough ({@link #maxCompressedLength}), so a caller that consumes the output
+   * before its next call (the content store encrypts it at once) can reuse one buffer per thread
+   * instead of allocating a chunk-sized array per content. The result's buffer may be {@code
+   * scratch}.
+   */
+  default Compressed compressUntrimmed(byte[] data, int offset, int length, byte[] scratch)
+      throws IOException {
+    return compressUntrimmed(data, offset, length);
+  }
+
+  /** The scratch size {@link #compressUntrimmed(byte[], int, int, byte[])} can use, or -1. */
+  default int maxCompressedLength(int length) {
+    return -1;
+  }
+
   /** Checks the header and returns the decompressed bytes. */
   byte[] decompress(byte[] compressed, int offset, int length) throws IOException;
 

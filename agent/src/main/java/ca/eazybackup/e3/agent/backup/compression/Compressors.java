@@ -283,7 +283,19 @@ public final class Compressors {
 
     @Override
     public Compressed compressUntrimmed(byte[] data, int offset, int length) throws IOException {
-      byte[] out = new byte[4 + (int) Zstd.compressBound(length)];
+      return compressUntrimmed(data, offset, length, null);
+    }
+
+    @Override
+    public int maxCompressedLength(int length) {
+      return 4 + (int) Zstd.compressBound(length);
+    }
+
+    @Override
+    public Compressed compressUntrimmed(byte[] data, int offset, int length, byte[] scratch)
+        throws IOException {
+      int bound = maxCompressedLength(length);
+      byte[] out = scratch != null && scratch.length >= bound ? scratch : new byte[bound];
       long n = Zstd.compressByteArray(out, 4, out.length - 4, data, offset, length, level);
       if (Zstd.isError(n)) {
         throw new IOException("zstd compression failed: " + Zstd.getErrorName(n));

@@ -66,6 +66,8 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
   /** Flush takes the write side so no write interleaves with an index commit. */
   private final ReentrantReadWriteLock flushLock = new ReentrantReadWriteLock();
 
+  private final ThreadLocal<byte[]> compressScratch = new ThreadLocal<>();
+
   private final ReentrantLock indexLock = new ReentrantLock();
   private volatile int durableIndexThreshold =
       Integer.getInteger("e3.kopia.durableIndexEntries", 100_000);
@@ -219,7 +221,7 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
     int compression = Compressors.NONE_ID;
     Compressor c = settings.indexVersion() >= 2 ? compressorFor(compressor) : null;
     if (c != null) {
-      Compressor.Compressed z = c.compressUntrimmed(data, offset, length);
+      Compressor.Compressed z = c.compressUntrimmed(data, offset, length, scratchFor(c, length));
       if (z.length() < length) {
         payload = z;
         compression = c.headerId();
@@ -243,6 +245,26 @@ public final class KopiaContentStore implements ContentStore, AutoCloseable {
       writeDurableIndex();
     }
     return id;
+  }
+
+  /**
+   * This thread's compression buffer, at least {@code c}'s bound for {@code length} bytes (null
+   * when the codec cannot use one). The output is encrypted into a new array before the thread's
+   * next write, so one buffer per writer thread serves every content: a fresh chunk-sized array per
+   * content (~4 MiB, a G1 humongous allocation each) made the heap grow to several times the live
+   * data in a first backup.
+   */
+  private byte[] scratchFor(Compressor c, int length) {
+    int need = c.maxCompressedLength(length);
+    if (need <= 0) {
+      return null;
+    }
+    byte[] s = compressScratch.get();
+    if (s == null || s.length < need) {
+      s = new byte[need];
+      compressScratch.set(s);
+    }
+    return s;
   }
 
   /** For tests: how many durable pending entries trigger an index blob during the run. */

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * appended to under that pack's lock; a full pack is finished (padding, local index, postamble) and
  * uploaded on a pool of {@code maxInFlight} threads, and a writer blocks while that many are in
  * flight, so memory stays about (2 open + in flight) × maxPackSize. Contents of packs not yet
- * stored are readable from memory.
+ * stored are readable from memory. An appended array is kept by its pack (not copied), so the
+ * caller hands it over.
  */
 final class PackWriterPool {
   private static final Logger LOG = LoggerFactory.getLogger(PackWriterPool.class);
@@ -181,8 +182,7 @@ final class PackWriterPool {
     byte[] rnd = new byte[16];
     RANDOM.nextBytes(rnd);
     String packId = w.blobPrefix + HexFormat.of().formatHex(rnd) + "-" + sid;
-    int initial = w.blobPrefix.equals("p") ? maxPackSize + 64 * 1024 : 256 * 1024;
-    w.pack = new PackBuilder(packId, initial);
+    w.pack = new PackBuilder(packId);
     unwritten.put(packId, w.pack);
   }
 

@@ -45,7 +45,10 @@ public final class ObjectWriter extends OutputStream {
     this.splitter = splitters.get();
     this.prefix = prefix == null ? "" : prefix;
     this.compressor = compressor == null ? "none" : compressor;
-    long hint = Math.max(16, Math.min(INITIAL_BUFFER, expectedSize + 1));
+    // Sized to the file (up to the largest chunk) rather than grown from 64 KiB by doubling: each
+    // doubling of a chunk-sized buffer left the old array as garbage (a 1 MiB file allocated 2
+    // MiB), and that churn of large arrays is what grew the heap in a first backup.
+    long hint = Math.max(16, expectedSize + 1);
     this.buffer = new byte[(int) Math.min(hint, splitter.maxSegmentSize())];
   }
 

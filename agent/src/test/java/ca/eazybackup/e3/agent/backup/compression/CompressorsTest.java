@@ -75,6 +75,31 @@ class CompressorsTest {
     assertThat(java.util.Arrays.copyOf(untrimmed.buffer(), untrimmed.length())).isEqualTo(z);
   }
 
+  /**
+   * A reused scratch buffer (the content store's per-thread one) gives the same bytes as a fresh
+   * array, over whatever an earlier content left in it; one too small is not written to.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"zstd", "zstd-fastest", "gzip"})
+  void compressingIntoAScratchBufferGivesTheSameBytes(String name) throws Exception {
+    Compressor c = Compressors.byName(name);
+    byte[] data = compressible();
+    byte[] z = c.compress(data, 0, data.length);
+    int bound = c.maxCompressedLength(data.length);
+    byte[] scratch = new byte[Math.max(bound, 16) + 100];
+    java.util.Arrays.fill(scratch, (byte) 0x5a);
+    Compressor.Compressed out = c.compressUntrimmed(data, 0, data.length, scratch);
+    assertThat(java.util.Arrays.copyOf(out.buffer(), out.length())).isEqualTo(z);
+    if (bound > 0) {
+      assertThat(out.buffer()).isSameAs(scratch);
+      byte[] small = new byte[8];
+      Compressor.Compressed fresh = c.compressUntrimmed(data, 0, data.length, small);
+      assertThat(fresh.buffer()).isNotSameAs(small);
+      assertThat(small).containsOnly((byte) 0);
+      assertThat(java.util.Arrays.copyOf(fresh.buffer(), fresh.length())).isEqualTo(z);
+    }
+  }
+
   @Test
   void knownLengthZstdDecodesAStreamedFrameWithoutContentSize() throws Exception {
     byte[] data = compressible();

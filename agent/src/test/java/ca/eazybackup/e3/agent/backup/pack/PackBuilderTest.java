@@ -37,7 +37,7 @@ class PackBuilderTest {
   void packCarriesPaddedEncryptedLocalIndexFoundFromItsTail() throws Exception {
     HashFunction hash = Hashing.create("BLAKE2B-256-128", new byte[32]);
     ContentEncryptor enc = Encryption.create(Encryption.AES256_GCM_HMAC_SHA256, new byte[32]);
-    PackBuilder pb = new PackBuilder("pdeadbeef-s1", 1024);
+    PackBuilder pb = new PackBuilder("pdeadbeef-s1");
     byte[] plain = "some content".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     ContentId id = ContentId.of("", hash.hash(plain));
     byte[] cipher = enc.encrypt(plain, id.hash());
@@ -62,28 +62,62 @@ class PackBuilderTest {
     assertThat(enc.decrypt(pack, off, cipher.length, id.hash())).isEqualTo(plain);
   }
 
-  /** finish() builds the blob at its exact size whether the open buffer has slack or not. */
+  /** finish() builds the blob at its exact size: contents, padding, index and postamble. */
   @Test
   void finishedBlobIsExactlyTheContentsPaddingIndexAndPostamble() throws Exception {
     HashFunction hash = Hashing.create("BLAKE2B-256-128", new byte[32]);
     ContentEncryptor enc = Encryption.create(Encryption.AES256_GCM_HMAC_SHA256, new byte[32]);
-    for (int expected : new int[] {4096, 1 << 20}) {
-      PackBuilder pb = new PackBuilder("pslack-s1", expected);
-      byte[] content = new byte[PackBuilder.PADDING_UNIT - PackBuilder.PREAMBLE_LENGTH];
-      new java.util.Random(expected).nextBytes(content);
-      int off = pb.append(content);
-      byte[] pack = pb.finish(new byte[] {1, 2, 3}, hash, enc);
+    PackBuilder pb = new PackBuilder("pexact-s1");
+    byte[] content = new byte[PackBuilder.PADDING_UNIT - PackBuilder.PREAMBLE_LENGTH];
+    new java.util.Random(1).nextBytes(content);
+    int off = pb.append(content);
+    byte[] pack = pb.finish(new byte[] {1, 2, 3}, hash, enc);
 
-      Postamble post = Postamble.find(pack);
-      assertThat(post.localIndexOffset()).isEqualTo(2L * PackBuilder.PADDING_UNIT);
-      byte[] tail =
-          new Postamble(post.localIndexIv(), 2L * PackBuilder.PADDING_UNIT, post.localIndexLength())
-              .encode();
-      assertThat(pack.length)
-          .isEqualTo(2 * PackBuilder.PADDING_UNIT + post.localIndexLength() + tail.length);
-      assertThat(pb.length()).isEqualTo(pack.length);
-      // the upload reads contents back from the finished pack until it is stored
-      assertThat(pb.slice(off, content.length)).isEqualTo(content);
+    Postamble post = Postamble.find(pack);
+    assertThat(post.localIndexOffset()).isEqualTo(2L * PackBuilder.PADDING_UNIT);
+    byte[] tail =
+        new Postamble(post.localIndexIv(), 2L * PackBuilder.PADDING_UNIT, post.localIndexLength())
+            .encode();
+    assertThat(pack.length)
+        .isEqualTo(2 * PackBuilder.PADDING_UNIT + post.localIndexLength() + tail.length);
+    assertThat(pb.length()).isEqualTo(pack.length);
+    // the upload reads contents back from the finished pack until it is stored
+    assertThat(pb.slice(off, content.length)).isEqualTo(content);
+  }
+
+  /**
+   * An open pack keeps the appended arrays as parts: a read of any range, within one part or across
+   * several, returns the bytes the finished blob has there.
+   */
+  @Test
+  void slicesOfAnOpenPackMatchTheFinishedBlob() throws Exception {
+    HashFunction hash = Hashing.create("BLAKE2B-256-128", new byte[32]);
+    ContentEncryptor enc = Encryption.create(Encryption.AES256_GCM_HMAC_SHA256, new byte[32]);
+    java.util.Random rnd = new java.util.Random(7);
+    PackBuilder pb = new PackBuilder("pparts-s1");
+    java.util.List<int[]> ranges = new java.util.ArrayList<>();
+    for (int size : new int[] {1, 100, 5000, 3, 70_000, 17}) {
+      byte[] content = new byte[size];
+      rnd.nextBytes(content);
+      ranges.add(new int[] {pb.append(content), size});
     }
+    int open = pb.length();
+    int[][] reads = {{0, open}, {0, 1}, {31, 2}, {32, 1}, {33, 100}, {100, 6000}, {open - 1, 1}};
+    java.util.List<byte[]> before = new java.util.ArrayList<>();
+    for (int[] r : ranges) {
+      before.add(pb.slice(r[0], r[1]));
+    }
+    for (int[] r : reads) {
+      before.add(pb.slice(r[0], r[1]));
+    }
+    byte[] pack = pb.finish(new byte[] {1, 2, 3}, hash, enc);
+    java.util.List<int[]> all = new java.util.ArrayList<>(ranges);
+    all.addAll(java.util.List.of(reads));
+    for (int i = 0; i < all.size(); i++) {
+      int[] r = all.get(i);
+      assertThat(before.get(i)).isEqualTo(java.util.Arrays.copyOfRange(pack, r[0], r[0] + r[1]));
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pb.slice(pack.length - 1, 2))
+        .isInstanceOf(IndexOutOfBoundsException.class);
   }
 }

@@ -57,7 +57,7 @@ class LegacyFormatReadTest {
     byte[] superseded = "only in a compacted-away index".getBytes(StandardCharsets.UTF_8);
     ContentId liveId = ContentId.of("", hash.hash(live));
     ContentId goneId = ContentId.of("", hash.hash(superseded));
-    PackBuilder pb = new PackBuilder("p" + "ab".repeat(16), 4096);
+    PackBuilder pb = new PackBuilder("p" + "ab".repeat(16));
     byte[] c1 = enc.encrypt(live, liveId.hash());
     byte[] c2 = enc.encrypt(superseded, goneId.hash());
     ContentInfo i1 =

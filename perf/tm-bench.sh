@@ -92,6 +92,14 @@ else
   prop() { grep "^$1=" "$WORK/s3.properties" | cut -d= -f2- | sed 's/\\:/:/g'; }
   ENDPOINT=$(prop endpoint); REGION=$(prop region); AK=$(prop accessKey); SK=$(prop secretKey)
 fi
+# Java 17 maps an application archive only for the jar it was dumped with (size and mtime): the
+# build above rewrites the jar, and -Xshare:auto would then run ours without CDS, silently (session
+# 10 measured that as ~1.5 s more per cold serve). Say so, so the table is not read as with CDS.
+if [[ ${CDS:-1} == 1 && -f $APP_DIR/e3-backup-agent.jsa && $APP_DIR/e3-backup-agent.jsa -ot $AGENT_JAR ]]; then
+  echo "WARNING: $APP_DIR/e3-backup-agent.jsa is older than $AGENT_JAR: the JVM ignores it and ours runs" \
+    "WITHOUT class-data sharing (dump it again, as perf/run does, or run with SKIP_BUILD=1)" >&2
+  CDS_NOTE=" (CDS archive stale: ignored by the JVM)"
+fi
 export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK E3_REPO_PASSWORD=tm-bench-password-0123
 # fresh repositories on every run (the S3 server may be a long-lived one)
 RUN_ID=$(date -u +%Y%m%dT%H%M%S)-$$
@@ -214,7 +222,7 @@ for r in $(seq 1 "$COLD_REPS"); do
   done
 done
 
-echo "load average: $(load) on $(nproc) cores; restic $(restic version | cut -d' ' -f2); ours: $OURS_JAVA ${OURS_OPTS[*]:-(JVM defaults)}"
+echo "load average: $(load) on $(nproc) cores; restic $(restic version | cut -d' ' -f2); ours: $OURS_JAVA ${OURS_OPTS[*]:-(JVM defaults)}${CDS_NOTE:-}"
 python3 - "$WORK/results" "$BIG_MIB" "$LIST_N" "$COLD_REPS" "$WARM_REPS" <<'PY'
 import sys, statistics
 rows = {}

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * For tests: fails chosen calls a given number of times, or alters the bytes a read returns (bit
  * rot). Rules are checked in the order added.
  */
-public final class FaultInjectingBlobStorage implements BlobStorage {
+public final class FaultInjectingBlobStorage extends ForwardingBlobStorage {
 
   public enum Op {
     GET,
@@ -26,13 +26,12 @@ public final class FaultInjectingBlobStorage implements BlobStorage {
   private record Rule(
       Op op, Predicate<String> blobId, AtomicInteger remaining, IOException error) {}
 
-  private final BlobStorage inner;
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> corrupt = id -> false;
   private volatile UnaryOperator<byte[]> corruption = b -> b;
 
   public FaultInjectingBlobStorage(BlobStorage inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /**
@@ -80,16 +79,6 @@ public final class FaultInjectingBlobStorage implements BlobStorage {
   }
 
   @Override
-  public void extendRetention(String blobId, BlobRetention retention) throws IOException {
-    inner.extendRetention(blobId, retention);
-  }
-
-  @Override
-  public void checkObjectLock() throws IOException {
-    inner.checkObjectLock();
-  }
-
-  @Override
   public void delete(String blobId) throws IOException {
     check(Op.DELETE, blobId);
     inner.delete(blobId);
@@ -105,10 +94,5 @@ public final class FaultInjectingBlobStorage implements BlobStorage {
   public Optional<BlobMetadata> stat(String blobId) throws IOException {
     check(Op.STAT, blobId);
     return inner.stat(blobId);
-  }
-
-  @Override
-  public void close() throws IOException {
-    inner.close();
   }
 }

@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * A storage decorator's base: every call goes to {@code inner} unless the decorator overrides it,
- * so a decorator states only what it changes (object lock on some writes, reads fetched ahead).
+ * so a decorator states only what it changes (object lock on some writes, reads fetched ahead,
+ * bandwidth, injected faults).
  */
 public abstract class ForwardingBlobStorage implements BlobStorage {
   protected final BlobStorage inner;

@@ -33,16 +33,8 @@ echo "building agent + perf" >&2
   -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log" >&2; exit 1; }
 CP="perf/target/classes:agent/target/classes:s3-fixtures/target/classes:$(cat "$WORK/cp.txt")"
 
-cat > "$WORK/logback.xml" <<'XML'
-<configuration>
-  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
-    <target>System.err</target>
-    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n</pattern></encoder>
-  </appender>
-  <root level="WARN"><appender-ref ref="ERR"/></root>
-</configuration>
-XML
-JAVA=(java -Xmx512m -XX:+UseParallelGC -Dlogback.configurationFile="$WORK/logback.xml" -cp "$CP" ca.eazybackup.e3.perf.sync.SyncBench)
+LOGBACK="$PWD/perf/bench-logback.xml"
+JAVA=(java -Xmx512m -XX:+UseParallelGC -Dlogback.configurationFile="$LOGBACK" -cp "$CP" ca.eazybackup.e3.perf.sync.SyncBench)
 
 SERVER_PID=
 cleanup() {

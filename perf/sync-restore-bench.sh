@@ -26,18 +26,10 @@ mkdir -p "$WORK"
 unset AWS_CA_BUNDLE # rclone 1.60 fails with LoadCustomCABundleError when it is set
 [[ -n "${CPFILE:-}" && -f "$CPFILE" ]] || { echo "set CPFILE to the built classpath file" >&2; exit 2; }
 
-cat > "$WORK/logback.xml" <<'XML'
-<configuration>
-  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
-    <target>System.err</target>
-    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n</pattern></encoder>
-  </appender>
-  <root level="WARN"><appender-ref ref="ERR"/></root>
-</configuration>
-XML
+LOGBACK="$PWD/perf/bench-logback.xml"
 read -r -a OPTS <<< "$(grep -v '^#' agent/src/main/resources/ca/eazybackup/e3/agent/service/jvm-options.txt | xargs)"
 cp_of() { echo "$1/perf/target/classes:$1/agent/target/classes:$1/s3-fixtures/target/classes:$(cat "$CPFILE")"; }
-java_of() { echo java "${OPTS[@]}" -Dlogback.configurationFile="$WORK/logback.xml" -cp "$(cp_of "$1")" ca.eazybackup.e3.perf.sync.SyncBench; }
+java_of() { echo java "${OPTS[@]}" -Dlogback.configurationFile="$LOGBACK" -cp "$(cp_of "$1")" ca.eazybackup.e3.perf.sync.SyncBench; }
 read -r -a JB <<< "$(java_of "$B")"
 
 SERVER_PID=

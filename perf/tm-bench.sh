@@ -47,16 +47,8 @@ APP_DIR=$(dirname "$AGENT_JAR")
 if [[ ${CDS:-1} == 1 && -f $APP_DIR/e3-backup-agent.jsa ]]; then
   OURS_OPTS+=(-XX:SharedArchiveFile="$APP_DIR/e3-backup-agent.jsa" -Xshare:auto)
 fi
-OURS=("$OURS_JAVA" "${OURS_OPTS[@]}" -Dlogback.configurationFile="$WORK/logback.xml" -jar "$AGENT_JAR")
-cat > "$WORK/logback.xml" <<'XML'
-<configuration>
-  <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
-    <target>System.err</target>
-    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{20} %msg%n</pattern></encoder>
-  </appender>
-  <root level="WARN"><appender-ref ref="ERR"/></root>
-</configuration>
-XML
+LOGBACK="$ROOT/perf/bench-logback.xml"
+OURS=("$OURS_JAVA" "${OURS_OPTS[@]}" -Dlogback.configurationFile="$LOGBACK" -jar "$AGENT_JAR")
 
 for tool in restic curl python3; do
   command -v "$tool" >/dev/null || { apt-get install -y "$tool" >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y "$tool" >/dev/null; }; }

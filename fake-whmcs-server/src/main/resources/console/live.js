@@ -125,7 +125,10 @@ export async function liveView(view, {params}) {
           link('#/jobs', 'Back to jobs', {class: 'button subtle'}),
         );
       }
-      ended = feed.done(runStatus);
+      // The status shown was read before the events: the run may have ended between the two
+      // requests (its closing event arrives just before its final status). Stop only once the
+      // status on screen is final too, or the view stays on "running" for good.
+      ended = feed.done(runStatus) && TERMINAL.has(run.status);
     },
     (e) => announce(e.message, 'error'),
   );
